@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "fieldnote",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fieldnote", targets: ["fieldnote"]),
+        .library(name: "SyncCore", targets: ["SyncCore"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Transport", targets: ["Transport"]),
+        .library(name: "Findings", targets: ["Findings"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // OpenSSL 3 from the system (Debian: libssl-dev). Module map and macro shims only.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Pure Swift: ids, clocks, version vectors, ops, CRDTs, codec. No I/O, no dependencies.
+        .target(name: "SyncCore"),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "SyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "Transport",
+            dependencies: [
+                "COpenSSL",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "Findings", dependencies: ["Storage"]),
+        .executableTarget(
+            name: "fieldnote",
+            dependencies: [
+                "Findings",
+                "Transport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        .testTarget(name: "FindingsTests", dependencies: ["Findings"]),
+        .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote"]),
+    ]
+)
