@@ -20,7 +20,7 @@ public struct TextSequence: Sendable {
     }
 
     var items: [Item] = []
-    public private(set) var count: Int = 0
+    public internal(set) var count: Int = 0
 
     public init() {}
 

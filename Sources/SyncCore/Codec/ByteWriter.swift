@@ -1,0 +1,47 @@
+/// Appends the primitive encodings of Protocol.md to a byte buffer.
+///
+/// Unsigned integers are LEB128 varints (7 bits a byte, low bits first); signed integers are
+/// zigzag-mapped first so that small negative numbers stay small; strings and byte strings are
+/// a varint length followed by the bytes (strings as UTF-8).
+public struct ByteWriter: Sendable {
+    public private(set) var bytes: [UInt8]
+
+    public init(capacity: Int = 0) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func byte(_ value: UInt8) { bytes.append(value) }
+
+    public mutating func varint(_ value: UInt64) {
+        var remaining = value
+        while remaining >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
+            remaining >>= 7
+        }
+        bytes.append(UInt8(remaining))
+    }
+
+    public mutating func varint(_ value: Int) { varint(UInt64(value)) }
+
+    public mutating func signedVarint(_ value: Int64) {
+        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    public mutating func raw(_ data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
+
+    public mutating func lengthPrefixed(_ data: some Collection<UInt8>) {
+        varint(UInt64(data.count))
+        bytes.append(contentsOf: data)
+    }
+
+    public mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { lengthPrefixed($0) }
+    }
+
+    /// Eight bytes, big-endian: for values whose bits are all significant (doubles, hashes).
+    public mutating func fixed64(_ value: UInt64) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+}
