@@ -1,0 +1,60 @@
+/// Causal delivery: which part of an incoming op is new, and whether it can be applied yet.
+///
+/// An op can be applied once its replica's previous sequence number is applied (logs have no
+/// gaps) and everything it names is applied: the characters an insertion sits between, the
+/// characters a deletion removes, the additions a removal cancels. All of these are sequence
+/// numbers, so a version vector answers the question without looking anything up.
+public enum Delivery {
+    public enum Verdict: Equatable, Sendable {
+        /// Every sequence number of the op is already applied: a duplicate, ignore it.
+        case known
+        /// Apply this (the op itself, or the part of an insertion run not yet applied).
+        case ready(Op)
+        /// Something before it is missing; hold it back until that arrives.
+        case waiting
+    }
+
+    public static func verdict(for op: Op, given vector: VersionVector) -> Verdict {
+        let held = vector[op.id.replica]
+        if op.lastSeq <= held { return .known }
+        let fresh = op.id.seq <= held ? unseenSuffix(of: op, after: held) : op
+        guard fresh.id.seq == held + 1, dependenciesMet(fresh, vector) else { return .waiting }
+        return .ready(fresh)
+    }
+
+    /// Whether everything the op names is covered by `vector`.
+    public static func dependenciesMet(_ op: Op, _ vector: VersionVector) -> Bool {
+        switch op.payload {
+        case .insertText(_, let origin, let rightOrigin, _):
+            return (origin.map(vector.contains) ?? true) && (rightOrigin.map(vector.contains) ?? true)
+        case .deleteText(_, let ranges):
+            return ranges.allSatisfy(vector.contains)
+        case .removeElement(_, _, _, let observed):
+            return observed.allSatisfy(vector.contains)
+        case .create, .setField, .addElement, .setDeleted, .purge, .erased:
+            return true
+        }
+    }
+
+    /// The part of a multi-number op above `held`. Only insertions and erased ops span more than
+    /// one number; an insertion's suffix starts after the last character already held, which
+    /// is exactly where its run put it.
+    static func unseenSuffix(of op: Op, after held: UInt64) -> Op {
+        let skip = Int(held - op.id.seq + 1)
+        var suffix = op
+        suffix.id.seq = held + 1
+        switch op.payload {
+        case .insertText(let entity, _, let rightOrigin, let text):
+            let scalars = text.unicodeScalars
+            var rest = String.UnicodeScalarView()
+            rest.append(contentsOf: scalars[scalars.index(scalars.startIndex, offsetBy: skip)...])
+            suffix.payload = .insertText(
+                entity: entity, origin: Dot(replica: op.id.replica, seq: held), rightOrigin: rightOrigin, text: String(rest))
+        case .erased(let entity, let span):
+            suffix.payload = .erased(entity: entity, span: span - UInt64(skip))
+        default:
+            break
+        }
+        return suffix
+    }
+}
