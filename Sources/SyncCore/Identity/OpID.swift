@@ -55,6 +55,6 @@ public struct CharRange: Hashable, Sendable, CustomStringConvertible {
 
     public var replica: ReplicaID { start.replica }
     /// The last sequence number in the range.
-    public var lastSeq: UInt64 { start.seq + count - 1 }
+    public var lastSeq: UInt64 { start.seq + (count - 1) }
     public var description: String { "\(start)+\(count)" }
 }

@@ -15,7 +15,7 @@ public struct Op: Hashable, Sendable, CustomStringConvertible {
     /// How many sequence numbers the op occupies: characters for an insertion, otherwise one.
     public var span: UInt64 { payload.span }
     /// The last sequence number the op occupies.
-    public var lastSeq: UInt64 { id.seq + span - 1 }
+    public var lastSeq: UInt64 { id.seq + (span - 1) }
     public var entity: EntityID { payload.entity }
     public var stamp: Stamp { Stamp(timestamp: timestamp, replica: id.replica) }
     public var description: String { "\(id)@\(timestamp) \(payload)" }
@@ -65,10 +65,11 @@ public enum OpPayload: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The payload left in the log once `entity` is purged.
+    /// The payload left in the log once `entity` is purged. A `create` stays: it holds only
+    /// ids and the kind, and every replica must agree on the kind of what was purged.
     public var erasedForm: OpPayload {
         switch self {
-        case .purge, .erased: self
+        case .create, .purge, .erased: self
         default: .erased(entity: entity, span: span)
         }
     }

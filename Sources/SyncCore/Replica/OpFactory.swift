@@ -27,6 +27,11 @@ public struct OpFactory: Sendable {
         return Op(id: OpID(space: space, replica: replica, seq: seq), timestamp: clock.tick(wallMillis: wallMillis), payload: payload)
     }
 
+    /// Gives back the numbers of the op just made, when its effect is folded into an earlier op.
+    mutating func retract(_ op: Op) {
+        if nextSeq[op.id.space] == op.lastSeq + 1 { nextSeq[op.id.space] = op.id.seq }
+    }
+
     /// Reserves `span` numbers for an op whose payload depends on its own first id (text insertions).
     mutating func reserve(_ span: UInt64, in space: SpaceID) -> (seq: UInt64, timestamp: Timestamp) {
         let seq = peekSeq(in: space)

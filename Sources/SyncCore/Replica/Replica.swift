@@ -1,0 +1,237 @@
+/// An in-memory replica: a whole fieldnote store without the disk, for tests, fuzzing and the
+/// benchmark.
+///
+/// It keeps a log per space and applies ops under causal delivery, exactly as the SQLite store
+/// does through the same `EntityState` and `Delivery` rules, so convergence can be proven here
+/// fast and with seeded randomness. Typing is coalesced: a character typed right after the
+/// previous one extends that insertion op instead of making a new one, until anything else
+/// happens (another edit, a remote op, or the log being read for sync).
+public final class Replica {
+    public let id: ReplicaID
+    public internal(set) var entities: [EntityID: EntityState] = [:]
+    public internal(set) var versions: [SpaceID: VersionVector] = [:]
+    var factory: OpFactory
+    let wallClock: () -> UInt64
+    private var logs: [SpaceID: [Op]] = [:]
+    private var pending: [Op] = []
+    /// A local insertion or deletion still open to extension, kept out of the log so extending
+    /// it never copies the log's storage.
+    private var open: OpenEdit?
+
+    public init(id: ReplicaID, maximumDrift: UInt64 = HybridLogicalClock.defaultMaximumDrift, wallClock: @escaping () -> UInt64) {
+        self.id = id
+        self.wallClock = wallClock
+        self.factory = OpFactory(replica: id, clock: HybridLogicalClock(maximumDrift: maximumDrift), wallMillis: wallClock())
+    }
+
+    public var clock: HybridLogicalClock { factory.clock }
+
+    public func versionVector(of space: SpaceID) -> VersionVector { versions[space] ?? VersionVector() }
+    public var spaces: [SpaceID] { logs.keys.sorted() }
+    public var pendingCount: Int { pending.count }
+    /// Ops held back until what they depend on arrives.
+    public var pendingOps: [Op] { pending }
+
+    /// Every op this replica holds in `space`, in the order it applied them (a causal order).
+    public func log(of space: SpaceID) -> [Op] {
+        seal()
+        return logs[space] ?? []
+    }
+
+    // MARK: Sync
+
+    /// The ops in `space` that a peer holding `vector` lacks, in timestamp order (a causal order).
+    public func ops(in space: SpaceID, missingFrom vector: VersionVector) -> [Op] {
+        seal()
+        return (logs[space] ?? []).filter { $0.lastSeq > vector[$0.id.replica] }
+            .sorted { ($0.timestamp, $0.id.replica, $0.id.seq) < ($1.timestamp, $1.id.replica, $1.id.seq) }
+    }
+
+    public struct ReceiveSummary: Equatable, Sendable {
+        public var applied = 0
+        public var duplicates = 0
+        /// Ops held back because something they depend on has not arrived.
+        public var waiting = 0
+    }
+
+    /// Applies ops from a peer in any order, holding back those whose predecessors are missing.
+    ///
+    /// - Throws: `clockSkew` if any op's timestamp is beyond the drift bound; nothing is applied then.
+    @discardableResult
+    public func receive(_ ops: [Op]) throws(SyncCoreError) -> ReceiveSummary {
+        seal()
+        let wall = wallClock()
+        for op in ops { try factory.clock.check(op.timestamp, wallMillis: wall) }
+        var summary = ReceiveSummary()
+        for op in ops {
+            try factory.clock.receive(op.timestamp, wallMillis: wall)
+            switch Delivery.verdict(for: op, given: versionVector(of: op.id.space)) {
+            case .known: summary.duplicates += 1
+            case .waiting: pending.append(isPurged(op.entity) ? erased(op) : op)
+            case .ready(let fresh):
+                applyLogged(fresh)
+                summary.applied += 1
+                summary.applied += drainPending()
+            }
+        }
+        summary.waiting = pending.count
+        return summary
+    }
+
+    private func drainPending() -> Int {
+        var applied = 0
+        var progress = true
+        while progress && !pending.isEmpty {
+            progress = false
+            var stillWaiting: [Op] = []
+            for op in pending {
+                switch Delivery.verdict(for: op, given: versionVector(of: op.id.space)) {
+                case .known: progress = true
+                case .waiting: stillWaiting.append(op)
+                case .ready(let fresh):
+                    applyLogged(fresh)
+                    applied += 1
+                    progress = true
+                }
+            }
+            pending = stillWaiting
+        }
+        return applied
+    }
+
+    /// Appends an op that is ready, applies it, and carries out a purge on the log itself.
+    func applyLogged(_ op: Op) {
+        versions[op.id.space, default: VersionVector()].advance(op.id.replica, to: op.lastSeq)
+        entities[op.entity, default: EntityState(id: op.entity)].apply(op)
+        if case .purge = op.payload {
+            logs[op.id.space, default: []].append(op)
+            eraseLoggedContent(of: op.entity)
+        } else {
+            // An op that arrives after its entity was purged is kept only as its ids.
+            logs[op.id.space, default: []].append(isPurged(op.entity) ? erased(op) : op)
+        }
+    }
+
+    func isPurged(_ entity: EntityID) -> Bool { entities[entity]?.isPurged ?? false }
+
+    private func erased(_ op: Op) -> Op {
+        var copy = op
+        copy.payload = op.payload.erasedForm
+        return copy
+    }
+
+    /// Erasure reaches the log: every op of the purged entity keeps only its ids.
+    private func eraseLoggedContent(of entity: EntityID) {
+        for space in logs.keys {
+            for index in logs[space]!.indices where logs[space]![index].entity == entity {
+                logs[space]![index].payload = logs[space]![index].payload.erasedForm
+            }
+        }
+        pending = pending.map { $0.entity == entity ? erased($0) : $0 }
+    }
+
+    // MARK: Open edits
+
+    /// Records a local op already applied to its entity, folding it into the open edit when it
+    /// continues it. Returns whether it was folded (and so keeps the open edit's timestamp).
+    @discardableResult
+    func recordLocal(_ op: Op) -> Bool {
+        // A folded deletion gives its sequence number back, which is only possible while no
+        // later op has taken the next one (an edit can make several ops before they are recorded).
+        var foldable = true
+        if case .deleteText = op.payload { foldable = factory.peekSeq(in: op.id.space) == op.lastSeq + 1 }
+        if foldable, open?.absorb(op, replica: id) == true {
+            if case .deleteText = op.payload { factory.retract(op) }
+            versions[op.id.space, default: VersionVector()].advance(id, to: open!.lastSeq)
+            return true
+        }
+        versions[op.id.space, default: VersionVector()].advance(id, to: op.lastSeq)
+        seal()
+        if let edit = OpenEdit(op) {
+            open = edit
+        } else {
+            logs[op.id.space, default: []].append(op)
+            if case .purge = op.payload { eraseLoggedContent(of: op.entity) }
+        }
+        return false
+    }
+
+    /// Closes the open edit and puts it in the log.
+    func seal() {
+        guard let edit = open else { return }
+        open = nil
+        logs[edit.id.space, default: []].append(edit.op)
+    }
+}
+
+/// A local insertion or deletion that later typing may still extend.
+struct OpenEdit {
+    let id: OpID
+    let timestamp: Timestamp
+    let entity: EntityID
+    private var kind: Kind
+
+    private enum Kind {
+        case insertion(origin: CharID?, rightOrigin: CharID?, text: String.UnicodeScalarView, count: UInt64)
+        case deletion(ranges: [CharRange])
+    }
+
+    init?(_ op: Op) {
+        id = op.id
+        timestamp = op.timestamp
+        entity = op.entity
+        switch op.payload {
+        case .insertText(_, let origin, let rightOrigin, let text):
+            kind = .insertion(origin: origin, rightOrigin: rightOrigin, text: text.unicodeScalars, count: op.span)
+        case .deleteText(_, let ranges):
+            kind = .deletion(ranges: ranges)
+        default:
+            return nil
+        }
+    }
+
+    var lastSeq: UInt64 {
+        if case .insertion(_, _, _, let count) = kind { return id.seq + count - 1 }
+        return id.seq
+    }
+
+    var op: Op {
+        switch kind {
+        case .insertion(let origin, let rightOrigin, let text, _):
+            Op(id: id, timestamp: timestamp, payload: .insertText(entity: entity, origin: origin, rightOrigin: rightOrigin, text: String(text)))
+        case .deletion(let ranges):
+            Op(id: id, timestamp: timestamp, payload: .deleteText(entity: entity, ranges: ranges))
+        }
+    }
+
+    /// Folds `op` in when it continues this edit: the next character typed after the last one,
+    /// before the same neighbour, or a deletion adjacent to the last one deleted.
+    mutating func absorb(_ next: Op, replica: ReplicaID) -> Bool {
+        guard next.entity == entity, next.id.space == id.space else { return false }
+        switch (kind, next.payload) {
+        case (.insertion(let origin, let rightOrigin, var text, let count), .insertText(_, let nextOrigin, let nextRight, let added))
+            where nextOrigin == Dot(replica: replica, seq: lastSeq) && nextRight == rightOrigin && next.id.seq == lastSeq + 1:
+            kind = .deletion(ranges: [])  // release `text` so the append below does not copy it
+            text.append(contentsOf: added.unicodeScalars)
+            kind = .insertion(origin: origin, rightOrigin: rightOrigin, text: text, count: count + next.span)
+            return true
+        case (.deletion(var ranges), .deleteText(_, let added)) where added.count == 1:
+            guard let last = ranges.last, let joined = CharRange.joined(last, added[0]) else { return false }
+            ranges[ranges.count - 1] = joined
+            kind = .deletion(ranges: ranges)
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension CharRange {
+    /// The single range covering two adjacent ranges of one replica, or nil if they are not adjacent.
+    static func joined(_ a: CharRange, _ b: CharRange) -> CharRange? {
+        guard a.replica == b.replica else { return nil }
+        if a.lastSeq + 1 == b.start.seq { return CharRange(start: a.start, count: a.count + b.count) }
+        if b.lastSeq + 1 == a.start.seq { return CharRange(start: b.start, count: a.count + b.count) }
+        return nil
+    }
+}
