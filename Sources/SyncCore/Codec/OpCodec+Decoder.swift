@@ -124,14 +124,14 @@ extension OpCodec {
         private mutating func readRunOp(tag: UInt8, at tagOffset: Int, after previous: Op) throws(CodecError) -> Op {
             if tag == Tag.backspaceRun {
                 guard let expected = backspaceContinuation(after: previous) else {
-                    throw CodecError(.invalidValue, at: tagOffset, "a backspace run must follow an insertion or a one-range deletion")
+                    throw runError(at: tagOffset, after: previous, "a backspace run must follow an insertion or a one-range deletion")
                 }
                 let timestamp = try readRunTimestamp(after: previous.timestamp, from: &reader)
                 let id = OpID(space: previous.id.space, replica: previous.id.replica, seq: expected.seq)
                 return Op(id: id, timestamp: timestamp, payload: .deleteText(entity: expected.entity, ranges: [expected.range]))
             }
             guard let expected = insertContinuation(after: previous) else {
-                throw CodecError(.invalidValue, at: tagOffset, "an insertion run must follow an insertion")
+                throw runError(at: tagOffset, after: previous, "an insertion run must follow an insertion")
             }
             let timestamp = try readRunTimestamp(after: previous.timestamp, from: &reader)
             let textOffset = reader.offset
@@ -148,6 +148,15 @@ extension OpCodec {
             let payload = OpPayload.insertText(
                 entity: expected.entity, origin: expected.origin, rightOrigin: expected.rightOrigin, text: text)
             return Op(id: id, timestamp: timestamp, payload: payload)
+        }
+
+        /// A run form that cannot continue `previous`: past the largest sequence number, or
+        /// after an op of a kind it does not continue.
+        private func runError(at offset: Int, after previous: Op, _ message: String) -> CodecError {
+            if lastSeq(seq: previous.id.seq, span: span(of: previous.payload)) == UInt64.max {
+                return CodecError(.overflow, at: offset, "a run cannot continue past the largest sequence number")
+            }
+            return CodecError(.invalidValue, at: offset, message)
         }
 
         private mutating func readIndex(count: Int, _ table: String) throws(CodecError) -> Int {
