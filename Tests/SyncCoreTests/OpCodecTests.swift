@@ -86,6 +86,7 @@ struct OpCodecTests {
 
     @Test func thousandsOfRandomBatchesRoundTrip() throws {
         var total = 0
+        var continuations = 0
         for seed in UInt64(0)..<3_000 {
             var random = RandomOps(seed: seed)
             for _ in 0..<2 {
@@ -102,9 +103,17 @@ struct OpCodecTests {
                 // Strings compare by canonical equivalence; the bytes say the scalars survived too.
                 #expect(OpCodec.encode(decoded) == bytes, "seed \(seed)")
                 total += batch.count
+                for (previous, op) in zip(batch.ops, batch.ops.dropFirst()) where op.id.space == previous.id.space && op.id.replica == previous.id.replica {
+                    if let next = OpCodec.insertContinuation(after: previous), next.seq == op.id.seq,
+                       case .insertText(_, next.origin, next.rightOrigin, _) = op.payload { continuations += 1 }
+                    if let next = OpCodec.backspaceContinuation(after: previous), next.seq == op.id.seq,
+                       case .deleteText(_, [next.range]) = op.payload { continuations += 1 }
+                }
             }
         }
         #expect(total > 50_000)
+        // The generator types and backspaces often enough that the run forms are exercised.
+        #expect(continuations > 5_000, "\(continuations) continuations")
     }
 
     @Test func randomPayloadsRoundTripStandalone() throws {
