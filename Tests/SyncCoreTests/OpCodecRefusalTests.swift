@@ -1,7 +1,7 @@
 import Testing
 @testable import SyncCore
 
-/// What the decoder refuses (Protocol.md 1.7), each with its error code. The encoder writes
+/// What the decoder refuses (Protocol.md 1.8), each with its error code. The encoder writes
 /// whatever it is given, so most invalid inputs are made by encoding an invalid op; the rest
 /// by editing a valid encoding.
 @Suite("Op codec refusals")

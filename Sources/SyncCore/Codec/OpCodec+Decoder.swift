@@ -1,5 +1,5 @@
 extension OpCodec {
-    /// Reads a batch from untrusted input (Protocol.md 1.7): every count is checked against the
+    /// Reads a batch from untrusted input (Protocol.md 1.7, 1.8): every count is checked against the
     /// limits and the bytes left before anything is reserved, every index against its table,
     /// every arithmetic step for overflow.
     struct BatchDecoder {

@@ -12,7 +12,7 @@ public enum OpCodec {
     /// The format version, the first byte of a batch and of a standalone payload.
     public static let version: UInt8 = 1
 
-    /// Encodes `batch`. Ops are expected to be valid (see Protocol.md 1.7); an invalid op is
+    /// Encodes `batch`. Ops are expected to be valid (Protocol.md 1.2, 1.4, 1.8); an invalid op is
     /// still written faithfully, without trapping, and a decoder will refuse it.
     public static func encode(_ batch: OpBatch) -> [UInt8] {
         var encoder = BatchEncoder()
