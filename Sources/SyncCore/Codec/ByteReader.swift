@@ -73,3 +73,45 @@ public struct ByteReader: Sendable {
         try raw(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
+
+extension ByteReader {
+    /// A count of elements that each take at least `minimumBytes` bytes of the input that
+    /// remains: it must fit both `limit` and what the remaining bytes can hold.
+    mutating func count(limit: Int, minimumBytes: Int) throws(CodecError) -> Int {
+        let start = offset
+        let value = try varint()
+        guard value <= UInt64(max(limit, 0)) else {
+            throw CodecError(.lengthOutOfRange, at: start, "count \(value) exceeds the limit of \(limit)")
+        }
+        let fits = remaining / max(minimumBytes, 1)
+        guard value <= UInt64(fits) else {
+            throw CodecError(.truncated, at: start, "count \(value) needs more than the \(remaining) bytes left")
+        }
+        return Int(value)
+    }
+
+    /// A length-prefixed UTF-8 string of at most `limit` bytes, which must be well-formed
+    /// UTF-8 of Unicode scalars (no surrogates, no overlong forms).
+    mutating func string(limit: Int) throws(CodecError) -> String {
+        let start = offset
+        let length = try varint()
+        guard length <= UInt64(max(limit, 0)) else {
+            throw CodecError(.lengthOutOfRange, at: start, "string of \(length) bytes exceeds the limit of \(limit)")
+        }
+        guard length <= UInt64(remaining) else {
+            throw CodecError(.truncated, at: start, "string of \(length) bytes, \(remaining) left")
+        }
+        let data = try raw(Int(length))
+        guard let string = String(validating: data, as: UTF8.self) else {
+            throw CodecError(.invalidUTF8, at: start, "string is not valid UTF-8")
+        }
+        return string
+    }
+
+    /// Sixteen raw bytes, as every identifier is written.
+    mutating func bytes16() throws(CodecError) -> (high: UInt64, low: UInt64) {
+        let high = try fixed64()
+        let low = try fixed64()
+        return (high, low)
+    }
+}

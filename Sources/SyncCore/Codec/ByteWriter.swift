@@ -45,3 +45,10 @@ public struct ByteWriter: Sendable {
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 }
+
+extension ByteWriter {
+    mutating func bytes16(high: UInt64, low: UInt64) {
+        fixed64(high)
+        fixed64(low)
+    }
+}

@@ -17,6 +17,8 @@ public struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unsupportedVersion = Code(rawValue: "unsupported_version")
         public static let invalidValue = Code(rawValue: "invalid_value")
         public static let trailingBytes = Code(rawValue: "trailing_bytes")
+        /// A reference into one of a batch's tables (spaces, replicas, entities) past its end.
+        public static let indexOutOfRange = Code(rawValue: "index_out_of_range")
     }
 
     public var code: Code

@@ -1,0 +1,223 @@
+extension OpCodec {
+    /// Reads a batch from untrusted input (Protocol.md 1.7, 1.8): every count is checked against the
+    /// limits and the bytes left before anything is reserved, every index against its table,
+    /// every arithmetic step for overflow.
+    struct BatchDecoder {
+        private var reader: ByteReader
+        private let limits: Limits
+        private var spaces: [SpaceID] = []
+        private var replicas: [ReplicaID] = []
+        private var entities: [EntityID] = []
+
+        init(_ bytes: [UInt8], limits: Limits) {
+            self.reader = ByteReader(bytes)
+            self.limits = limits
+        }
+
+        mutating func decode() throws(CodecError) -> OpBatch {
+            let found = try reader.byte()
+            guard found == OpCodec.version else {
+                throw CodecError(.unsupportedVersion, at: 0, "batch version \(found) is not supported")
+            }
+            try readTables()
+            // The shortest op, an ASCII run, is two bytes.
+            let opCount = try reader.count(limit: limits.maxOps, minimumBytes: 2)
+            var ops: [Op] = []
+            ops.reserveCapacity(opCount)
+            var previous: (op: Op, key: SeqKey)? = nil
+            var nextSeq: [SeqKey: UInt64] = [:]
+            for _ in 0..<opCount {
+                let (op, key) = try readOp(after: previous, nextSeq: nextSeq)
+                nextSeq[key] = op.id.seq &+ span(of: op.payload)
+                previous = (op, key)
+                ops.append(op)
+            }
+            guard reader.isAtEnd else {
+                throw CodecError(.trailingBytes, at: reader.offset, "\(reader.remaining) bytes after the last op")
+            }
+            return OpBatch(ops: ops)
+        }
+
+        private mutating func readTables() throws(CodecError) {
+            // A space name takes at least two bytes (length and one letter); an id sixteen.
+            let spaceCount = try reader.count(limit: limits.maxSpaces, minimumBytes: 2)
+            spaces.reserveCapacity(spaceCount)
+            var seenSpaces: Set<SpaceID> = []
+            for _ in 0..<spaceCount {
+                let offset = reader.offset
+                let name = try reader.string(limit: SpaceID.maximumLength)
+                guard SpaceID.isValid(name), let space = try? SpaceID(name) else {
+                    throw CodecError(.invalidValue, at: offset, "invalid space name")
+                }
+                guard seenSpaces.insert(space).inserted else {
+                    throw CodecError(.invalidValue, at: offset, "space \(name) appears twice in the table")
+                }
+                spaces.append(space)
+            }
+            let replicaCount = try reader.count(limit: limits.maxReplicas, minimumBytes: 16)
+            replicas.reserveCapacity(replicaCount)
+            var seenReplicas: Set<ReplicaID> = []
+            for _ in 0..<replicaCount {
+                let offset = reader.offset
+                let (high, low) = try reader.bytes16()
+                let replica = ReplicaID(high: high, low: low)
+                guard seenReplicas.insert(replica).inserted else {
+                    throw CodecError(.invalidValue, at: offset, "replica \(replica) appears twice in the table")
+                }
+                replicas.append(replica)
+            }
+            let entityCount = try reader.count(limit: limits.maxEntities, minimumBytes: 16)
+            entities.reserveCapacity(entityCount)
+            var seenEntities: Set<EntityID> = []
+            for _ in 0..<entityCount {
+                let offset = reader.offset
+                let (high, low) = try reader.bytes16()
+                let entity = EntityID(high: high, low: low)
+                guard seenEntities.insert(entity).inserted else {
+                    throw CodecError(.invalidValue, at: offset, "entity \(entity.short) appears twice in the table")
+                }
+                entities.append(entity)
+            }
+        }
+
+        private mutating func readOp(
+            after previous: (op: Op, key: SeqKey)?, nextSeq: [SeqKey: UInt64]
+        ) throws(CodecError) -> (Op, SeqKey) {
+            let tagOffset = reader.offset
+            let tag = try reader.byte()
+            switch tag {
+            case Tag.create...Tag.erased:
+                return try readFullOp(tag: tag, previousMillis: previous?.op.timestamp.millis ?? 0, nextSeq: nextSeq)
+            case Tag.insertRun, Tag.backspaceRun, Tag.asciiRun...UInt8.max:
+                guard let previous else {
+                    throw CodecError(.invalidValue, at: tagOffset, "a run form needs an op before it to continue")
+                }
+                return (try readRunOp(tag: tag, at: tagOffset, after: previous.op), previous.key)
+            default:
+                throw CodecError(.unknownTag, at: tagOffset, "unknown op tag \(tag)")
+            }
+        }
+
+        private mutating func readFullOp(
+            tag: UInt8, previousMillis: UInt64, nextSeq: [SeqKey: UInt64]
+        ) throws(CodecError) -> (Op, SeqKey) {
+            let key = SeqKey(space: try readIndex(count: spaces.count, "space"), replica: try readIndex(count: replicas.count, "replica"))
+            let seqOffset = reader.offset
+            let seq = nextSeq[key, default: 1] &+ UInt64(bitPattern: try reader.signedVarint())
+            guard seq != 0 else { throw CodecError(.invalidValue, at: seqOffset, "sequence number 0") }
+            let millis = previousMillis &+ UInt64(bitPattern: try reader.signedVarint())
+            let counterOffset = reader.offset
+            guard let counter = UInt32(exactly: try reader.varint()) else {
+                throw CodecError(.overflow, at: counterOffset, "counter does not fit 32 bits")
+            }
+            let replica = replicas[key.replica]
+            let references = BatchReadReferences(replicas: replicas, entities: entities, replica: replica, seq: seq)
+            let payloadOffset = reader.offset
+            let payload = try readPayloadBody(tag: tag, references: references, limits: limits, from: &reader)
+            guard lastSeq(seq: seq, span: span(of: payload)) != nil else {
+                throw CodecError(.overflow, at: payloadOffset, "op runs past the largest sequence number")
+            }
+            let id = OpID(space: spaces[key.space], replica: replica, seq: seq)
+            return (Op(id: id, timestamp: Timestamp(millis: millis, counter: counter), payload: payload), key)
+        }
+
+        private mutating func readRunOp(tag: UInt8, at tagOffset: Int, after previous: Op) throws(CodecError) -> Op {
+            if tag == Tag.backspaceRun {
+                guard let expected = backspaceContinuation(after: previous) else {
+                    throw runError(at: tagOffset, after: previous, "a backspace run must follow an insertion or a one-range deletion")
+                }
+                let timestamp = try readRunTimestamp(after: previous.timestamp, from: &reader)
+                let id = OpID(space: previous.id.space, replica: previous.id.replica, seq: expected.seq)
+                return Op(id: id, timestamp: timestamp, payload: .deleteText(entity: expected.entity, ranges: [expected.range]))
+            }
+            guard let expected = insertContinuation(after: previous) else {
+                throw runError(at: tagOffset, after: previous, "an insertion run must follow an insertion")
+            }
+            let timestamp = try readRunTimestamp(after: previous.timestamp, from: &reader)
+            let textOffset = reader.offset
+            let text: String
+            if tag == Tag.insertRun {
+                text = try readText(from: &reader, limits: limits)
+            } else {
+                text = String(Character(Unicode.Scalar(tag & 0x7F)))
+            }
+            guard lastSeq(seq: expected.seq, span: UInt64(text.unicodeScalars.count)) != nil else {
+                throw CodecError(.overflow, at: textOffset, "op runs past the largest sequence number")
+            }
+            let id = OpID(space: previous.id.space, replica: previous.id.replica, seq: expected.seq)
+            let payload = OpPayload.insertText(
+                entity: expected.entity, origin: expected.origin, rightOrigin: expected.rightOrigin, text: text)
+            return Op(id: id, timestamp: timestamp, payload: payload)
+        }
+
+        /// A run form that cannot continue `previous`: past the largest sequence number, or
+        /// after an op of a kind it does not continue.
+        private func runError(at offset: Int, after previous: Op, _ message: String) -> CodecError {
+            if lastSeq(seq: previous.id.seq, span: span(of: previous.payload)) == UInt64.max {
+                return CodecError(.overflow, at: offset, "a run cannot continue past the largest sequence number")
+            }
+            return CodecError(.invalidValue, at: offset, message)
+        }
+
+        private mutating func readIndex(count: Int, _ table: String) throws(CodecError) -> Int {
+            try reader.index(count: count, table)
+        }
+    }
+
+    struct BatchReadReferences: PayloadReadReferences {
+        var replicas: [ReplicaID]
+        var entities: [EntityID]
+        var replica: ReplicaID
+        var seq: UInt64
+
+        /// A selector byte and a one-byte sequence number or delta.
+        var minimumCharIDBytes: Int { 2 }
+
+        func readEntity(from reader: inout ByteReader) throws(CodecError) -> EntityID {
+            entities[try reader.index(count: entities.count, "entity")]
+        }
+
+        func readCharID(from reader: inout ByteReader) throws(CodecError) -> CharID {
+            guard let id = try readOptionalCharID(from: &reader, allowAbsent: false) else {
+                throw CodecError(.invalidValue, at: reader.offset, "missing character id")
+            }
+            return id
+        }
+
+        func readOptionalCharID(from reader: inout ByteReader) throws(CodecError) -> CharID? {
+            try readOptionalCharID(from: &reader, allowAbsent: true)
+        }
+
+        private func readOptionalCharID(from reader: inout ByteReader, allowAbsent: Bool) throws(CodecError) -> CharID? {
+            let offset = reader.offset
+            let selector = try reader.varint()
+            let id: CharID
+            switch selector {
+            case 0:
+                guard allowAbsent else { throw CodecError(.invalidValue, at: offset, "a character id is required here") }
+                return nil
+            case 1:
+                id = CharID(replica: replica, seq: seq &- UInt64(bitPattern: try reader.signedVarint()))
+            default:
+                guard selector - 2 < UInt64(replicas.count) else {
+                    throw CodecError(.indexOutOfRange, at: offset, "replica index \(selector - 2) past the table of \(replicas.count)")
+                }
+                id = CharID(replica: replicas[Int(selector - 2)], seq: try reader.varint())
+            }
+            guard id.seq != 0 else { throw CodecError(.invalidValue, at: offset, "sequence number 0") }
+            return id
+        }
+    }
+}
+
+extension ByteReader {
+    /// A varint index into a table of `count` entries.
+    mutating func index(count: Int, _ table: String) throws(CodecError) -> Int {
+        let offset = self.offset
+        let value = try varint()
+        guard value < UInt64(max(count, 0)) else {
+            throw CodecError(.indexOutOfRange, at: offset, "\(table) index \(value) past the table of \(count)")
+        }
+        return Int(value)
+    }
+}
