@@ -251,11 +251,11 @@ struct RunTree {
             let (home, homeSlot) = makeRoom(in: parent, at: self.slot(of: node, in: parent) + 1, isLeaf: false)
             place(sibling, in: home, at: homeSlot)
             nodes[Int(sibling)].parent = home
-            let nodeParent = nodes[Int(node)].parent
-            if nodeParent != home {
-                // The parent split too and the sibling landed in the other half: its characters
-                // are still counted under the node's parent, so move them across.
-                addCounts(from: nodeParent, visible: -visible, total: -total)
+            if parent != home {
+                // The parent split too and the sibling landed in its new half, while the
+                // sibling's characters are still counted in the old half (they were counted in
+                // the node when the parent split): move them across.
+                addCounts(from: parent, visible: -visible, total: -total)
                 addCounts(from: home, visible: visible, total: total)
             }
         }
