@@ -65,6 +65,7 @@ struct TextSequenceDifferentialTests {
                 }
             }
             if failure == nil, let mismatch = peers[who].pair.mismatch() { failure = mismatch }
+            if failure == nil, step % 10 == 0, let broken = peers[who].pair.fast.brokenInvariant() { failure = broken }
             if let failure {
                 Issue.record("seed \(seed), step \(step), peer \(who): \(failure)")
                 return
@@ -126,7 +127,7 @@ struct TextSequenceDifferentialTests {
                     return
                 }
             }
-            if step % 7 == 0, let mismatch = pair.mismatch() {
+            if step % 7 == 0, let mismatch = pair.mismatch() ?? pair.fast.brokenInvariant() {
                 Issue.record("seed \(seed), step \(step): \(mismatch)")
                 return
             }
