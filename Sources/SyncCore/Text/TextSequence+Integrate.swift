@@ -83,26 +83,38 @@ extension TextSequence {
     ) -> Bool {
         var originLocation: Location? = nil
         if origin.exists {
-            guard let found = location(of: origin) else { return false }
-            originLocation = found
+            // Replaying a peer's typing, the origin is most often the last character placed.
+            if placedLast >= 0, tree.runs[Int(placedLast)].covers(origin) {
+                originLocation = Location(run: placedLast, offset: Int(origin.seq - tree.runs[Int(placedLast)].seq))
+            } else {
+                guard let found = location(of: origin) else { return false }
+                originLocation = found
+            }
         }
         var rightRef = CharRef.none
-        var rightLocation: Location? = nil
         if let rightOrigin {
-            guard let ref = ref(rightOrigin), let found = location(of: ref) else { return false }
+            guard let ref = ref(rightOrigin) else { return false }
             rightRef = ref
-            rightLocation = found
         }
         // A remote edit may land before the cursor's leaf and shift it.
         cursor = Cursor()
         let next = originLocation.map { location(after: $0) } ?? firstLocation
-        // Usually nothing was inserted concurrently between the two neighbours: the new text
-        // goes right between them without a scan.
-        let after = next == rightLocation
-            ? originLocation
-            : destination(for: firstID, origin: originLocation, right: rightLocation, next: next)
+        let nextRef = next.map { tree.runs[Int($0.run)].id(at: $0.offset) } ?? .none
+        let after: Location?
+        if nextRef == rightRef {
+            // Usually nothing was inserted concurrently between the two neighbours: the new
+            // text goes right between them without a scan.
+            after = originLocation
+        } else {
+            var rightLocation: Location? = nil
+            if rightRef.exists {
+                guard let found = location(of: rightRef) else { return false }
+                rightLocation = found
+            }
+            after = destination(for: firstID, origin: originLocation, right: rightLocation, next: next)
+        }
         let replica = internReplica(firstID.replica)
-        place(scalars, replica: replica, seq: firstID.seq, origin: origin, rightOrigin: rightRef, after: after)
+        placedLast = place(scalars, replica: replica, seq: firstID.seq, origin: origin, rightOrigin: rightRef, after: after)
         return true
     }
 

@@ -17,8 +17,9 @@ extension TextSequence {
         let originRef = after.map { tree.runs[Int($0.run)].id(at: $0.offset) } ?? .none
         let rightRef = refAfter(after)
         let neighbours = (origin: charID(originRef), rightOrigin: charID(rightRef))
-        let scalars = text.unicodeScalars
-        let length = scalars.count
+        // One ASCII character, the usual keystroke, skips the walk over Unicode scalars.
+        let single: Unicode.Scalar? = text.utf8.count == 1 ? Unicode.Scalar(text.utf8.first!) : nil
+        let length = single == nil ? text.unicodeScalars.count : 1
         guard length > 0 else { return neighbours }
         guard firstID.seq <= UInt64.max - UInt64(length) else {
             throw SyncCoreError(.invalidOp, "\(length) characters from \(firstID) run past the last sequence number")
@@ -30,9 +31,18 @@ extension TextSequence {
             integrate(text, firstID: firstID, origin: neighbours.origin, rightOrigin: neighbours.rightOrigin)
             return neighbours
         }
-        place(scalars, replica: replica, seq: firstID.seq, origin: originRef, rightOrigin: rightRef, after: after)
-        // Text put at the very start moved every leaf's start; the start of leaf 0 it is not.
-        if after == nil { cursor = Cursor(leaf: 0, start: 0) }
+        let placed = if let single {
+            place(CollectionOfOne(single), replica: replica, seq: firstID.seq, origin: originRef, rightOrigin: rightRef, after: after)
+        } else {
+            place(text.unicodeScalars, replica: replica, seq: firstID.seq, origin: originRef, rightOrigin: rightRef, after: after)
+        }
+        if after == nil {
+            // Text put at the very start moved every leaf's start but leaf 0's.
+            cursor = Cursor(leaf: 0, start: 0, run: placed, runStart: 0)
+        } else if placed != after?.run {
+            cursor.run = placed
+            cursor.runStart = position
+        }
         return neighbours
     }
 
@@ -45,6 +55,8 @@ extension TextSequence {
         guard !positions.isEmpty else { return [] }
         var ranges: [CharRange] = []
         var location = locateVisible(positions.lowerBound)
+        // Runs change shape below; the leaf part of the cursor stays true, the run part not.
+        cursor.run = -1
         var remaining = positions.count
         while true {
             let run = tree.runs[Int(location.run)]
