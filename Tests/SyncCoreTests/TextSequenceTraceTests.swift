@@ -31,6 +31,10 @@ struct TextSequenceTraceTests {
             }
         }
         #expect(text.count == trace.endContent.unicodeScalars.count)
+        #expect(text.brokenInvariant() == nil)
+        // Typing extends runs: far fewer runs than characters typed.
+        #expect(text.tree.runs.count < 40_000)
+        print("trace: \(history.count) ops, \(text.tree.runs.count) runs in memory, \(text.tree.totalCount) characters with tombstones")
         #expect(text.text == trace.endContent)
 
         var merged = TextSequence()
@@ -45,6 +49,8 @@ struct TextSequenceTraceTests {
         #expect(refused == 0)
         #expect(merged.text == trace.endContent)
         #expect(merged.canonicalKey == text.canonicalKey)
+        #expect(merged.brokenInvariant() == nil)
+        print("trace merge: \(merged.tree.runs.count) runs in memory")
 
         let restored = try TextSequence(serialized: text.serialized())
         #expect(restored.text == trace.endContent)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plain gap buffer of bytes: what an editor with no CRDT does per keystroke, as the floor
 /// the CRDT's cost is compared against.
 struct GapBuffer {
@@ -29,17 +31,18 @@ struct GapBuffer {
     var bytes: [UInt8] { Array(storage[..<gapStart]) + Array(storage[gapEnd...]) }
 
     private mutating func moveGap(to position: Int) {
-        if position < gapStart {
-            let moved = gapStart - position
-            for offset in stride(from: moved - 1, through: 0, by: -1) { storage[gapEnd - moved + offset] = storage[position + offset] }
-            gapStart = position
-            gapEnd -= moved
-        } else if position > gapStart {
-            let moved = position - gapStart
-            for offset in 0..<moved { storage[gapStart + offset] = storage[gapEnd + offset] }
-            gapStart += moved
-            gapEnd += moved
+        guard position != gapStart else { return }
+        let (start, end) = (gapStart, gapEnd)
+        storage.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            if position < start {
+                memmove(base + end - (start - position), base + position, start - position)
+            } else {
+                memmove(base + start, base + end, position - start)
+            }
         }
+        gapEnd += position - gapStart
+        gapStart = position
     }
 
     private mutating func grow(by needed: Int) {
