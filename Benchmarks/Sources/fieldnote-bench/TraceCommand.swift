@@ -6,6 +6,10 @@ import SyncCore
 /// local edits, the resulting history merged into an empty sequence, and the same keystrokes
 /// on a plain gap buffer for scale.
 struct TraceCommand: ParsableCommand {
+    /// What `local_ms` measures: the text sequence alone for now. Pointing this at an editor
+    /// that goes through the replica (op creation included) is the whole switch.
+    typealias LocalTarget = SequenceEditor
+
     static let configuration = CommandConfiguration(
         commandName: "trace",
         abstract: "Replay an editing trace through the text CRDT."
@@ -42,9 +46,9 @@ struct TraceCommand: ParsableCommand {
         let history = recorder.history ?? []
 
         let localMilliseconds = try Measurement.medianMilliseconds(runs: timedRuns) {
-            var editor = SequenceEditor()
+            var editor = LocalTarget()
             try TraceReplay.replay(trace, edits, into: &editor)
-            guard editor.sequence.count == final.count else { throw BenchError(description: "local replay diverged") }
+            guard editor.count == final.count else { throw BenchError(description: "local replay diverged") }
         }
 
         var merged = TextSequence()

@@ -15,6 +15,8 @@ protocol LocalEditor {
     mutating func insert(_ text: String, at position: Int) throws
     mutating func delete(_ positions: Range<Int>) throws
     var text: String { get }
+    /// Visible characters, cheap enough to check inside a timed run.
+    var count: Int { get }
 }
 
 /// The text sequence alone, as one replica typing.
@@ -43,6 +45,7 @@ struct SequenceEditor: LocalEditor {
     }
 
     var text: String { sequence.text }
+    var count: Int { sequence.count }
 }
 
 enum TraceReplay {
