@@ -24,7 +24,7 @@ struct ReferenceTextSequence: Sendable {
     }
 
     var items: [Item] = []
-    internal(set) var count: Int = 0
+    var count: Int = 0
 
     init() {}
 
