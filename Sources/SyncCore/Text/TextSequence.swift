@@ -8,185 +8,187 @@
 /// run of typing be one item: every character's left neighbour is the one before it and all
 /// share the right neighbour, so a run is stored and sent as one item, not one per character.
 ///
-/// This first implementation keeps one element per character in an array; it is correct and
-/// is the reference the indexed implementation is tested against.
+/// Notes grow long and their histories longer, so the characters are stored as runs
+/// (`TextRun`) in a counted B+tree (`RunTree`) for logarithmic position lookup, with a
+/// per-replica index (`SeqIndex`) for logarithmic id lookup, and a cursor remembering the last
+/// local edit so that typing and backspacing in one place skip even that. Everything is held
+/// in value-type arrays, so a copy is independent of the original by copy on write.
 public struct TextSequence: Sendable {
-    struct Item: Sendable, Equatable {
-        var id: CharID
-        var origin: CharID?
-        var rightOrigin: CharID?
-        var scalar: Unicode.Scalar
-        var isDeleted: Bool
+    var tree = RunTree()
+    /// Every run's scalars; a run's are contiguous here, which lets typing extend a run in place.
+    var content: [Unicode.Scalar] = []
+    var replicas = ReplicaTable()
+    /// Per replica index: its runs by first sequence number.
+    var seqIndex: [SeqIndex] = []
+    /// Per replica index: one past the highest sequence number held, so that "is this new id
+    /// already here?" is one comparison for the usual fresh id.
+    var seqEnd: [UInt64] = []
+    /// Where the last local edit happened: a leaf and the visible characters before it.
+    var cursor = Cursor()
+    /// The run that took the last remote insertion: where the next one from the same typist
+    /// most likely hangs, checked before the id index is searched.
+    var placedLast: Int32 = -1
+
+    struct Cursor {
+        /// -1 when the cursor knows nothing.
+        var leaf: Int32 = -1
+        /// Visible characters before `leaf`.
+        var start = 0
+        /// The run last edited, if still visible there, and the visible position of its first
+        /// character: typing goes on in the same run, so the next lookup needs no scan at all.
+        var run: Int32 = -1
+        var runStart = 0
     }
 
-    var items: [Item] = []
-    public internal(set) var count: Int = 0
+    /// A character's place: its run and its offset in that run.
+    struct Location: Equatable {
+        var run: Int32
+        var offset: Int
+    }
 
     public init() {}
+
+    /// Visible characters.
+    public var count: Int { tree.visibleCount }
 
     public var isEmpty: Bool { count == 0 }
 
     /// The visible text.
     public var text: String {
-        var view = String.UnicodeScalarView()
-        for item in items where !item.isDeleted { view.append(item.scalar) }
-        return String(view)
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(count)
+        forEachRun { run in
+            guard !run.isDeleted else { return }
+            for scalar in content[run.content..<(run.content + run.length)] {
+                UTF8.encode(scalar) { utf8.append($0) }
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// Every character ever inserted and not erased, deleted or not, in document order.
-    /// Two replicas that have applied the same ops have equal `canonicalItems`.
+    /// Two replicas that have applied the same ops have equal `canonicalItems`, however their
+    /// runs happen to be split.
     public var canonicalItems: [(id: CharID, scalar: Unicode.Scalar, isDeleted: Bool)] {
-        items.map { ($0.id, $0.scalar, $0.isDeleted) }
-    }
-
-    public func contains(_ id: CharID) -> Bool { index(of: id) != nil }
-
-    // MARK: Local edits
-
-    /// Inserts `text` before the visible character at `position` (or at the end), naming its
-    /// characters `firstID`, `firstID.seq + 1`, …, and returns the neighbours for the op.
-    public mutating func insert(
-        _ text: String, at position: Int, firstID: CharID
-    ) throws(SyncCoreError) -> (origin: CharID?, rightOrigin: CharID?) {
-        guard position >= 0, position <= count else {
-            throw SyncCoreError(.positionOutOfRange, "position \(position) is outside the text (0…\(count))")
-        }
-        // The new text goes right after the visible character before `position`, and before
-        // whatever item (visible or not) follows that one.
-        let insertIndex = position == 0 ? 0 : visibleIndex(position - 1) + 1
-        let origin = insertIndex == 0 ? nil : items[insertIndex - 1].id
-        let rightOrigin = insertIndex < items.count ? items[insertIndex].id : nil
-        integrate(text, firstID: firstID, origin: origin, rightOrigin: rightOrigin)
-        return (origin, rightOrigin)
-    }
-
-    /// Deletes the visible characters at `positions` and returns their ids as ranges, in document order.
-    public mutating func delete(_ positions: Range<Int>) throws(SyncCoreError) -> [CharRange] {
-        guard positions.lowerBound >= 0, positions.upperBound <= count else {
-            throw SyncCoreError(.positionOutOfRange, "range \(positions) is outside the text (0…\(count))")
-        }
-        guard !positions.isEmpty else { return [] }
-        var ranges: [CharRange] = []
-        var index = visibleIndex(positions.lowerBound)
-        var remaining = positions.count
-        while remaining > 0 {
-            if !items[index].isDeleted {
-                items[index].isDeleted = true
-                count -= 1
-                remaining -= 1
-                let id = items[index].id
-                if let last = ranges.last, last.replica == id.replica, last.lastSeq + 1 == id.seq {
-                    ranges[ranges.count - 1].count += 1
-                } else {
-                    ranges.append(CharRange(start: id, count: 1))
-                }
-            }
-            index += 1
-        }
-        return ranges
-    }
-
-    // MARK: Remote edits
-
-    /// Places a run of characters made elsewhere. Characters already present are skipped, so
-    /// applying an insertion twice changes nothing.
-    ///
-    /// - Returns: false when `origin` or `rightOrigin` is not in this text (the op is then inert).
-    @discardableResult
-    public mutating func integrate(_ text: String, firstID: CharID, origin: CharID?, rightOrigin: CharID?) -> Bool {
-        var origin = origin
-        var seq = firstID.seq
-        for scalar in text.unicodeScalars {
-            let id = CharID(replica: firstID.replica, seq: seq)
-            if !contains(id) {
-                guard integrateOne(Item(id: id, origin: origin, rightOrigin: rightOrigin, scalar: scalar, isDeleted: false))
-                else { return false }
-            }
-            origin = id
-            seq += 1
-        }
-        return true
-    }
-
-    /// Marks the named characters deleted; ids not present are ignored. Returns how many became deleted.
-    @discardableResult
-    public mutating func delete(ranges: [CharRange]) -> Int {
-        var deleted = 0
-        for range in ranges {
-            for seq in range.start.seq..<(range.start.seq + range.count) {
-                if let index = index(of: CharID(replica: range.replica, seq: seq)), !items[index].isDeleted {
-                    items[index].isDeleted = true
-                    count -= 1
-                    deleted += 1
-                }
+        var items: [(id: CharID, scalar: Unicode.Scalar, isDeleted: Bool)] = []
+        items.reserveCapacity(tree.totalCount)
+        forEachRun { run in
+            let replica = replicas[run.replica]
+            for offset in 0..<run.length {
+                items.append((CharID(replica: replica, seq: run.seq + UInt64(offset)),
+                              content[run.content + offset], run.isDeleted))
             }
         }
-        return deleted
+        return items
+    }
+
+    public func contains(_ id: CharID) -> Bool {
+        guard let replica = replicas.index(of: id.replica) else { return false }
+        return location(of: CharRef(replica: replica, seq: id.seq)) != nil
     }
 
     /// Forgets every character: what a purge does to a note body.
     public mutating func removeAll() {
-        items = []
-        count = 0
+        self = TextSequence()
     }
 
-    // MARK: Internals
+    // MARK: Reading helpers
 
-    private func visibleIndex(_ position: Int) -> Int {
-        var seen = 0
-        for (index, item) in items.enumerated() where !item.isDeleted {
-            if seen == position { return index }
-            seen += 1
+    /// Calls `body` with each run in document order.
+    func forEachRun(_ body: (TextRun) -> Void) {
+        var leaf: Int32 = 0
+        while leaf >= 0 {
+            for slot in 0..<tree.childCount(leaf) { body(tree.runs[Int(tree.child(leaf, slot))]) }
+            leaf = tree.node(leaf).next
         }
-        preconditionFailure("visible position \(position) beyond \(count)")
     }
 
-    private func index(of id: CharID) -> Int? {
-        items.firstIndex { $0.id == id }
+    func charID(_ ref: CharRef) -> CharID? {
+        ref.exists ? CharID(replica: replicas[ref.replica], seq: ref.seq) : nil
     }
 
-    /// YjsMod integration: scan the items between the new item's neighbours and stop before the
-    /// first one that must come after it.
-    private mutating func integrateOne(_ item: Item) -> Bool {
-        let left: Int
-        if let origin = item.origin {
-            guard let found = index(of: origin) else { return false }
-            left = found
-        } else {
-            left = -1
+    /// The reference for `id`, or nil when no character of its replica was ever seen.
+    func ref(_ id: CharID) -> CharRef? {
+        replicas.index(of: id.replica).map { CharRef(replica: $0, seq: id.seq) }
+    }
+
+    func location(of ref: CharRef) -> Location? {
+        guard ref.exists, Int(ref.replica) < seqIndex.count else { return nil }
+        let candidate = seqIndex[Int(ref.replica)].lookup(ref.seq).atOrBefore
+        guard candidate >= 0 else { return nil }
+        let run = tree.runs[Int(candidate)]
+        guard run.covers(ref) else { return nil }
+        return Location(run: candidate, offset: Int(ref.seq - run.seq))
+    }
+
+    /// Characters (tombstones included) before the one at `location`.
+    func absoluteIndex(_ location: Location) -> Int {
+        tree.absoluteIndex(ofRun: location.run) + location.offset
+    }
+
+    /// The character right after `location` in document order.
+    func location(after location: Location) -> Location? {
+        if location.offset + 1 < tree.runs[Int(location.run)].length {
+            return Location(run: location.run, offset: location.offset + 1)
         }
-        let right: Int
-        if let rightOrigin = item.rightOrigin {
-            guard let found = index(of: rightOrigin) else { return false }
-            right = found
-        } else {
-            right = items.count
+        let next = tree.run(after: location.run)
+        return next < 0 ? nil : Location(run: next, offset: 0)
+    }
+
+    /// The id of the character right after `location` (nil at the end): the right origin of
+    /// text inserted just after it.
+    func refAfter(_ location: Location?) -> CharRef {
+        guard let location else {
+            let first = tree.firstRun
+            return first < 0 ? .none : tree.runs[Int(first)].id(at: 0)
         }
-        var destination = left + 1
-        var scanning = false
-        var index = left + 1
-        while true {
-            if !scanning { destination = index }
-            if index == items.count || index == right { break }
-            let other = items[index]
-            let otherLeft = other.origin.flatMap { self.index(of: $0) } ?? -1
-            let otherRight = other.rightOrigin.flatMap { self.index(of: $0) } ?? items.count
-            if otherLeft < left {
-                break
-            } else if otherLeft == left {
-                if otherRight < right {
-                    scanning = true
-                } else if otherRight == right {
-                    if item.id.replica < other.id.replica { break }
-                    scanning = false
+        guard let next = self.location(after: location) else { return .none }
+        return tree.runs[Int(next.run)].id(at: next.offset)
+    }
+
+    /// Whether any of the `count` ids from `seq` of `replica` is present.
+    func containsAny(replica: Int32, seq: UInt64, count: Int) -> Bool {
+        guard Int(replica) < seqEnd.count, seq < seqEnd[Int(replica)] else { return false }
+        let (atOrBefore, after) = seqIndex[Int(replica)].lookup(seq)
+        if atOrBefore >= 0, tree.runs[Int(atOrBefore)].end > seq { return true }
+        return after >= 0 && tree.runs[Int(after)].seq - seq < UInt64(count)
+    }
+
+    /// The run holding visible character `position` and the offset in it, starting from the
+    /// cursor when the position is in or near the cursor's leaf; moves the cursor there.
+    mutating func locateVisible(_ position: Int) -> Location {
+        if cursor.run >= 0 {
+            let run = tree.runs[Int(cursor.run)]
+            if !run.isDeleted, position >= cursor.runStart, position - cursor.runStart < run.length {
+                return Location(run: cursor.run, offset: position - cursor.runStart)
+            }
+        }
+        var leaf = cursor.leaf
+        var start = cursor.start
+        var found = false
+        if leaf >= 0 {
+            for _ in 0..<4 {
+                let visible = tree.node(leaf).visible
+                if position < start {
+                    let previous = tree.node(leaf).previous
+                    guard previous >= 0 else { break }
+                    leaf = previous
+                    start -= tree.node(leaf).visible
+                } else if position >= start + visible {
+                    let next = tree.node(leaf).next
+                    guard next >= 0 else { break }
+                    leaf = next
+                    start += visible
                 } else {
-                    scanning = false
+                    found = true
+                    break
                 }
             }
-            index += 1
         }
-        items.insert(item, at: destination)
-        count += 1
-        return true
+        if !found { (leaf, start) = tree.leaf(forVisible: position) }
+        let (slot, offset) = tree.run(inLeaf: leaf, visibleOffset: position - start)
+        let run = tree.child(leaf, slot)
+        cursor = Cursor(leaf: leaf, start: start, run: run, runStart: position - offset)
+        return Location(run: run, offset: offset)
     }
 }

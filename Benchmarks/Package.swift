@@ -1,0 +1,21 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live in their own package so that the main build and test run stay lean.
+let package = Package(
+    name: "fieldnote-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "fieldnote", path: ".."),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "fieldnote-bench",
+            dependencies: [
+                .product(name: "SyncCore", package: "fieldnote"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ]
+)
