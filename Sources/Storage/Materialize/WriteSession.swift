@@ -93,6 +93,9 @@ final class WriteSession {
         }
     }
 
+    /// Whether `id` is already in the working set.
+    func isCached(_ id: EntityID) -> Bool { entries[id] != nil }
+
     private func entry(_ id: EntityID, createIfMissing: Bool) throws -> Entry? {
         if let entry = entries[id] { return entry }
         let entry: Entry
