@@ -50,6 +50,9 @@ public final class Store: Sendable {
         }
         self.pool = pool
         let (replica, created) = try storeErrors {
+            // GRDB sets synchronous=NORMAL on the writer when it turns WAL on, after
+            // prepareDatabase has run; the writer is the connection that commits, so set FULL here.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Migrations.migrator.migrate(pool)
             return try pool.write { db in try Settings.loadOrCreateIdentity(db) }
         }
