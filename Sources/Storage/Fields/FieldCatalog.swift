@@ -122,7 +122,7 @@ public enum FieldCatalog {
     static func normalisedWeek(_ raw: String) -> String? {
         let parts = raw.uppercased().split(separator: "-")
         guard parts.count == 2, let year = Int(parts[0]), (2000...2099).contains(year), parts[0].count == 4,
-              parts[1].hasPrefix("W"), parts[1].count == 3, let week = Int(parts[1].dropFirst()), (1...53).contains(week)
+              parts[1].hasPrefix("W"), (2...3).contains(parts[1].count), let week = Int(parts[1].dropFirst()), (1...53).contains(week)
         else { return nil }
         return "\(year)-W\(week < 10 ? "0" : "")\(week)"
     }
