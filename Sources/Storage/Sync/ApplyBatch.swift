@@ -28,6 +28,7 @@ extension Store {
     /// the vector advanced. Parked ops are retried until none can move. Every timestamp goes
     /// through the hybrid logical clock; one too far ahead refuses the whole batch (`clockSkew`)
     /// and nothing of it is kept. A batch that holds nothing new writes nothing at all.
+    @discardableResult
     public func apply(_ ops: [Op]) throws(StoreError) -> ApplyResult {
         try write { session in
             var result = ApplyResult()
