@@ -60,7 +60,9 @@ extension Store {
             let ranges = lagging.map { entry -> String in
                 arguments.append(Data(entry.replica.bytes))
                 arguments.append(Int64(entry.seqs.lowerBound - 1))
-                return "(replica = ? AND last_seq > ?)"
+                // `+replica`: keeps the planner from treating one lagging replica as an equality
+                // and sorting, so it walks ops_by_hlc in order and stops at the LIMIT.
+                return "(+replica = ? AND last_seq > ?)"
             }
             sql += " AND (" + ranges.joined(separator: " OR ") + ")"
             sql += " ORDER BY hlc_ms, hlc_counter, replica, seq LIMIT ?"
