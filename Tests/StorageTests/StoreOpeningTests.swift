@@ -62,6 +62,17 @@ struct StoreOpeningTests {
         }
     }
 
+    @Test func anExistingEmptyDirectoryIsTightened() throws {
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let store = try directory.store()
+        let mode = (try FileManager.default.attributesOfItem(atPath: directory.url.path)[.posixPermissions] as! NSNumber).intValue & 0o777
+        #expect(mode == 0o700)
+        #expect(try store.name() == nil)
+        try store.setName("laptop")
+        #expect(try store.name() == "laptop")
+    }
+
     @Test func aFileInTheWayIsAClearError() throws {
         let directory = TemporaryDirectory()
         try FileManager.default.createDirectory(at: directory.url.deletingLastPathComponent(), withIntermediateDirectories: true)

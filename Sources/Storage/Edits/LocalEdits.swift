@@ -65,8 +65,8 @@ extension Store {
 
     /// Sets a known field (checked against `FieldCatalog`), or clears it when `value` is nil.
     public func setField(note: EntityID, key: String, value: FieldValue?) throws(StoreError) {
-        let checked = try value.map { (value) throws(StoreError) in try FieldCatalog.validate(key: key, value: value) } ?? .null
-        if value == nil { _ = try FieldCatalog.validate(key: key, value: .null) }
+        // Clearing writes an explicit null, so it wins or loses against other writes by timestamp.
+        let checked = try FieldCatalog.validate(key: key, value: value ?? .null)
         try editNote(note) { state, factory in [try state.setField(key, to: checked, using: &factory)] }
     }
 

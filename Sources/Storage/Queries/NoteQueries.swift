@@ -29,7 +29,8 @@ extension Store {
             sql += " AND ref IN (SELECT entity FROM set_elements WHERE set_name = 'tags' AND element = ?)"
             arguments.append(tag)
         }
-        sql += " ORDER BY created_ms DESC, created_counter DESC, id DESC"
+        // ref breaks ties: it is the last column of entities_by_created, so the index gives the order.
+        sql += " ORDER BY created_ms DESC, created_counter DESC, ref DESC"
         if let limit { sql += " LIMIT ?"; arguments.append(limit) }
         return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in

@@ -41,3 +41,23 @@ enum Settings {
         try statement.execute(arguments: [clockCounterKey, Int64(clock.last.counter)])
     }
 }
+
+extension Store {
+    /// The store's display name (`init --name`), local-only; nil until set.
+    public func name() throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'name'") }
+    }
+
+    /// Sets or clears (nil) the store's display name.
+    public func setName(_ name: String?) throws(StoreError) {
+        try storeErrors {
+            try pool.write { db in
+                if let name {
+                    try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES ('name', ?)", arguments: [name])
+                } else {
+                    try db.execute(sql: "DELETE FROM settings WHERE key = 'name'")
+                }
+            }
+        }
+    }
+}

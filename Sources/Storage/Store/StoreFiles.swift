@@ -14,6 +14,11 @@ enum StoreFiles {
             guard isDirectory.boolValue else {
                 throw StoreError(.cannotOpen, "cannot create the store at \(path): a file of that name is in the way")
             }
+            // Tighten a directory that is empty or already holds a store; leave any other existing
+            // directory (someone's `--store ~`, say) as its owner set it.
+            let holdsStore = FileManager.default.fileExists(atPath: directory.appendingPathComponent("store.sqlite").path)
+            let isEmpty = (try? FileManager.default.contentsOfDirectory(atPath: path).isEmpty) ?? false
+            guard holdsStore || isEmpty else { return }
         } else {
             do {
                 try FileManager.default.createDirectory(
