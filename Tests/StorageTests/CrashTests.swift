@@ -16,7 +16,7 @@ struct CrashTests {
     static let storeVariable = "FIELDNOTE_CRASH_CHILD_STORE"
     static let modeVariable = "FIELDNOTE_CRASH_CHILD_MODE"
     static let sourceVariable = "FIELDNOTE_CRASH_CHILD_SOURCE"
-    static let batchSize = 3000
+    static let batchSize = 2000
     static let baseNotes = 10
 
     @Test func killedMidBatchLeavesAllOrNothing() throws {
