@@ -1,0 +1,129 @@
+import Foundation
+import SyncCore
+
+/// The type of a known field, with what it accepts.
+public enum FieldType: Sendable, Hashable, CustomStringConvertible {
+    /// A whole number in the range.
+    case integer(ClosedRange<Int64>)
+    /// A number (decimals allowed) in the range.
+    case number(ClosedRange<Double>)
+    /// One of the listed words.
+    case choice([String])
+    /// Free text up to `maximumLength` characters.
+    case text(maximumLength: Int)
+    /// An ISO 8601 week such as `2026-W47`.
+    case isoWeek
+
+    public var description: String {
+        switch self {
+        case .integer(let range): "integer \(range.lowerBound)–\(range.upperBound)"
+        case .number(let range): "number \(FieldType.format(range.lowerBound))–\(FieldType.format(range.upperBound))"
+        case .choice(let words): words.joined(separator: " | ")
+        case .text(let length): "text (up to \(length) characters)"
+        case .isoWeek: "ISO week, e.g. 2026-W47"
+        }
+    }
+
+    static func format(_ number: Double) -> String {
+        number == number.rounded() ? String(Int64(number)) : String(number)
+    }
+}
+
+/// A field key the store knows, with its type and what it means.
+public struct FieldSpec: Sendable, Hashable {
+    public var key: String
+    public var type: FieldType
+    public var meaning: String
+}
+
+/// The known field keys of a note: workload metrics and context, checked before anything is written.
+///
+/// Keeping the list in one place lets `fields` print it, lets `add --field` refuse `caseload=lots`
+/// with the valid range, and keeps evidence reports comparable across workers. `case` is not here:
+/// a note's case is set through its own argument and must name a known case token.
+public enum FieldCatalog {
+    public static let all: [FieldSpec] = [
+        FieldSpec(key: "caseload", type: .integer(0...200), meaning: "children or families currently allocated to you"),
+        FieldSpec(key: "hours_worked", type: .number(0...168), meaning: "hours actually worked this week"),
+        FieldSpec(key: "hours_paid", type: .number(0...168), meaning: "contracted (paid) hours this week"),
+        FieldSpec(key: "hours_recording", type: .number(0...168), meaning: "hours spent on recording and case management systems"),
+        FieldSpec(key: "hours_direct", type: .number(0...168), meaning: "hours of direct work with children and families"),
+        FieldSpec(key: "supervision", type: .choice(["held", "cancelled", "not_scheduled"]), meaning: "whether planned supervision took place"),
+        FieldSpec(key: "supervision_minutes", type: .integer(0...600), meaning: "length of supervision received, in minutes"),
+        FieldSpec(key: "unallocated_cases", type: .integer(0...10_000), meaning: "cases in your team waiting for a worker"),
+        FieldSpec(key: "incident", type: .text(maximumLength: 200), meaning: "a short label for a workload incident (no names)"),
+        FieldSpec(key: "week", type: .isoWeek, meaning: "the ISO week the note is about"),
+    ]
+
+    /// Keys the store sets itself: a note's case, a case's token.
+    static let reservedKeys: Set<String> = ["case", "token"]
+
+    public static func spec(_ key: String) -> FieldSpec? { all.first { $0.key == key } }
+
+    /// The valid keys, for error messages.
+    public static var keyList: String { all.map(\.key).joined(separator: ", ") }
+
+    /// Parses `KEY=VALUE` as typed on the command line into a checked key and value.
+    public static func parse(_ assignment: String) throws(StoreError) -> (key: String, value: FieldValue) {
+        guard let equals = assignment.firstIndex(of: "=") else {
+            throw StoreError(.invalidFieldValue, "field \"\(assignment)\" must be KEY=VALUE; known keys: \(keyList)")
+        }
+        let key = assignment[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+        let raw = assignment[assignment.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        let spec = try spec(known: key)
+        return (key, try parse(raw, for: spec))
+    }
+
+    /// Checks a typed value for `key`, converting a whole number to a decimal for number fields.
+    public static func validate(key: String, value: FieldValue) throws(StoreError) -> FieldValue {
+        let spec = try spec(known: key)
+        switch (spec.type, value) {
+        case (_, .null): return .null
+        case (.number, .int(let number)): return try parse(String(number), for: spec)
+        case (.number, .double(let number)): return try parse(String(number), for: spec)
+        case (.integer, .int(let number)): return try parse(String(number), for: spec)
+        case (.choice, .string(let text)), (.text, .string(let text)), (.isoWeek, .string(let text)):
+            return try parse(text, for: spec)
+        default:
+            throw StoreError(.invalidFieldValue, "field \(key) needs \(spec.type), not \(value)")
+        }
+    }
+
+    private static func spec(known key: String) throws(StoreError) -> FieldSpec {
+        guard let spec = spec(key) else {
+            throw StoreError(.unknownField, "unknown field \"\(key)\"; known keys: \(keyList)")
+        }
+        return spec
+    }
+
+    private static func parse(_ raw: String, for spec: FieldSpec) throws(StoreError) -> FieldValue {
+        let refusal = StoreError(.invalidFieldValue, "\(spec.key)=\(raw) is not valid: \(spec.key) takes \(spec.type)")
+        switch spec.type {
+        case .integer(let range):
+            guard let number = Int64(raw), range.contains(number) else { throw refusal }
+            return .int(number)
+        case .number(let range):
+            guard let number = Double(raw), number.isFinite, range.contains(number) else { throw refusal }
+            return .double(number)
+        case .choice(let words):
+            let word = raw.lowercased().replacingOccurrences(of: "-", with: "_")
+            guard words.contains(word) else { throw refusal }
+            return .string(word)
+        case .text(let maximumLength):
+            guard !raw.isEmpty, raw.count <= maximumLength else { throw refusal }
+            return .string(raw)
+        case .isoWeek:
+            guard let week = normalisedWeek(raw) else { throw refusal }
+            return .string(week)
+        }
+    }
+
+    /// `2026-W47` (or `2026-w47`) → `2026-W47`; weeks 01–53, years 2000–2099.
+    static func normalisedWeek(_ raw: String) -> String? {
+        let parts = raw.uppercased().split(separator: "-")
+        guard parts.count == 2, let year = Int(parts[0]), (2000...2099).contains(year), parts[0].count == 4,
+              parts[1].hasPrefix("W"), (2...3).contains(parts[1].count), let week = Int(parts[1].dropFirst()), (1...53).contains(week)
+        else { return nil }
+        return "\(year)-W\(week < 10 ? "0" : "")\(week)"
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// Reads an `EntityState` from the materialised rows and writes one back.
+///
+/// The rows hold exactly what `EntityState` holds — every register with its stamp, every set
+/// addition with its dot, the text's CRDT state — so a state read back is equal to the one written,
+/// and the next op applies to it as it would in memory.
+struct EntityRows {
+    let db: Database
+
+    init(_ db: Database) { self.db = db }
+
+    // MARK: Loading
+
+    static func load(_ id: EntityID, _ db: Database) throws -> (ref: Int64, state: EntityState)? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT ref, space, kind, created_ms, created_counter, updated_ms, updated_counter,
+                   deleted, deleted_ms, deleted_counter, deleted_replica, purged
+            FROM entities WHERE id = ?
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [Data(id.bytes)]) else { return nil }
+        let ref: Int64 = row[0]
+        return (ref, try load(ref: ref, id: id, entityRow: row, db))
+    }
+
+    /// Builds the state from an `entities` row selected with the columns of `load(_:_:)`.
+    static func load(ref: Int64, id: EntityID, entityRow row: Row, _ db: Database) throws -> EntityState {
+        let space = try SpaceID(row[1] as String)
+        let kind = (row[2] as Int64?).flatMap { EntityKind(rawValue: UInt8(clamping: $0)) }
+        var deletion: FieldRegister?
+        if let millis = row[8] as Int64?, let replicaData = row[10] as Data? {
+            deletion = FieldRegister(
+                value: .bool((row[7] as Int64) != 0),
+                stamp: Stamp(timestamp: timestamp(millis, row[9]), replica: try replicaID(replicaData)))
+        }
+        return EntityState(
+            id: id, space: space, kind: kind,
+            created: (row[3] as Int64?).map { timestamp($0, row[4]) },
+            updated: (row[5] as Int64?).map { timestamp($0, row[6]) },
+            fields: try loadFields(ref, db), sets: try loadSets(ref, db), text: try loadText(ref, db),
+            deletion: deletion, isPurged: (row[11] as Int64) != 0)
+    }
+
+    private static func loadFields(_ ref: Int64, _ db: Database) throws -> [String: FieldRegister] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT key, type, value, stamp_ms, stamp_counter, stamp_replica FROM fields WHERE entity = ?
+            """)
+        var fields: [String: FieldRegister] = [:]
+        for row in try Row.fetchAll(statement, arguments: [ref]) {
+            let value = try FieldColumns.value(type: row[1], value: row[2])
+            fields[row[0]] = FieldRegister(
+                value: value, stamp: Stamp(timestamp: timestamp(row[3], row[4]), replica: try replicaID(row[5])))
+        }
+        return fields
+    }
+
+    private static func loadSets(_ ref: Int64, _ db: Database) throws -> [String: ObservedRemoveSet] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT set_name, element, dot_replica, dot_seq FROM set_elements WHERE entity = ?
+            """)
+        var additions: [String: [String: Set<Dot>]] = [:]
+        for row in try Row.fetchAll(statement, arguments: [ref]) {
+            let dot = Dot(replica: try replicaID(row[2]), seq: UInt64(row[3] as Int64))
+            additions[row[0] as String, default: [:]][row[1] as String, default: []].insert(dot)
+        }
+        return additions.mapValues { ObservedRemoveSet(additions: $0) }
+    }
+
+    private static func loadText(_ ref: Int64, _ db: Database) throws -> TextSequence {
+        let statement = try db.cachedStatement(sql: "SELECT state FROM note_text WHERE entity = ?")
+        guard let data = try Data.fetchOne(statement, arguments: [ref]) else { return TextSequence() }
+        return try TextSequence(serialized: [UInt8](data))
+    }
+
+    static func timestamp(_ millis: Int64, _ counter: Int64) -> Timestamp {
+        Timestamp(millis: UInt64(max(0, millis)), counter: UInt32(clamping: counter))
+    }
+
+    static func replicaID(_ data: Data) throws -> ReplicaID {
+        guard let replica = ReplicaID(bytes: data) else { throw StoreError(.corrupt, "a stored replica id is not 16 bytes") }
+        return replica
+    }
+
+    // MARK: Saving
+
+    /// Writes the entry's state: inserts the entity row when new, otherwise updates it and
+    /// replaces its fields, set elements, text and search row.
+    func save(_ entry: WriteSession.Entry) throws {
+        let state = entry.state
+        let isNew = entry.ref == nil
+        let deletion = state.deletion
+        let columns: [(any DatabaseValueConvertible)?] = [
+            state.kind.map { Int64($0.rawValue) },
+            state.created.map { Int64($0.millis) }, state.created.map { Int64($0.counter) },
+            state.updated.map { Int64($0.millis) }, state.updated.map { Int64($0.counter) },
+            state.isDeleted ? 1 : 0,
+            deletion.map { Int64($0.stamp.timestamp.millis) }, deletion.map { Int64($0.stamp.timestamp.counter) },
+            deletion.map { Data($0.stamp.replica.bytes) },
+            state.isPurged ? 1 : 0,
+        ]
+        let ref: Int64
+        if let existing = entry.ref {
+            ref = existing
+            let statement = try db.cachedStatement(sql: """
+                UPDATE entities SET kind = ?, created_ms = ?, created_counter = ?, updated_ms = ?, updated_counter = ?,
+                    deleted = ?, deleted_ms = ?, deleted_counter = ?, deleted_replica = ?, purged = ?
+                WHERE ref = ?
+                """)
+            try statement.execute(arguments: StatementArguments(columns + [ref]))
+            try db.cachedStatement(sql: "DELETE FROM fields WHERE entity = ?").execute(arguments: [ref])
+            try db.cachedStatement(sql: "DELETE FROM set_elements WHERE entity = ?").execute(arguments: [ref])
+        } else {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO entities (id, space, kind, created_ms, created_counter, updated_ms, updated_counter,
+                    deleted, deleted_ms, deleted_counter, deleted_replica, purged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let space = state.space?.name ?? SpaceID.team.name
+            try statement.execute(arguments: StatementArguments([Data(state.id.bytes), space] + columns))
+            ref = db.lastInsertedRowID
+            entry.ref = ref
+        }
+
+        let insertField = try db.cachedStatement(sql: """
+            INSERT INTO fields (entity, key, type, value, stamp_ms, stamp_counter, stamp_replica) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (key, register) in state.fields {
+            let (type, value) = FieldColumns.columns(register.value)
+            try insertField.execute(arguments: [
+                ref, key, type, value, Int64(register.stamp.timestamp.millis),
+                Int64(register.stamp.timestamp.counter), Data(register.stamp.replica.bytes),
+            ])
+        }
+        let insertElement = try db.cachedStatement(sql: """
+            INSERT INTO set_elements (entity, set_name, element, dot_replica, dot_seq) VALUES (?, ?, ?, ?, ?)
+            """)
+        for (name, set) in state.sets {
+            for (element, dots) in set.additions {
+                for dot in dots {
+                    try insertElement.execute(arguments: [ref, name, element, Data(dot.replica.bytes), Int64(dot.seq)])
+                }
+            }
+        }
+
+        if !state.text.canonicalItems.isEmpty {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO note_text (entity, text, state) VALUES (?, ?, ?)")
+                .execute(arguments: [ref, state.text.text, Data(state.text.serialized())])
+        } else if !isNew {
+            try db.cachedStatement(sql: "DELETE FROM note_text WHERE entity = ?").execute(arguments: [ref])
+        }
+        try SearchIndex.update(ref: ref, state: state, isNew: isNew, db)
+    }
+}
+
+/// How a `FieldValue` sits in the `fields` table: a type code and a value of the matching SQLite type.
+enum FieldColumns {
+    static func columns(_ value: FieldValue) -> (Int64, (any DatabaseValueConvertible)?) {
+        switch value {
+        case .null: (0, nil)
+        case .bool(let flag): (1, flag ? Int64(1) : Int64(0))
+        case .int(let number): (2, number)
+        case .double(let number): (3, number)
+        case .string(let text): (4, text)
+        }
+    }
+
+    static func value(type: Int64, value: DatabaseValue) throws -> FieldValue {
+        switch (type, value.storage) {
+        case (0, _): return .null
+        case (1, .int64(let number)): return .bool(number != 0)
+        case (2, .int64(let number)): return .int(number)
+        case (3, .double(let number)): return .double(number)
+        case (3, .int64(let number)): return .double(Double(number))
+        case (4, .string(let text)): return .string(text)
+        default: throw StoreError(.corrupt, "a stored field value does not match its type \(type)")
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import GRDB
+import SyncCore
+
+/// The working set of one write transaction: entity states, version vectors, the clock, and the
+/// ops to log, all written out together by `flush()` just before commit.
+///
+/// Entity states are loaded once from the materialised rows and cached, so a batch of a thousand
+/// ops on one note loads and writes that note once. Merge rules live only in SyncCore: this type
+/// never decides what an op does, it asks `EntityState.apply` (remote ops) or the local-edit
+/// methods (local ops) and stores the result.
+///
+/// Not Sendable: it lives and dies inside one `DatabasePool.write` closure, on the writer's queue.
+final class WriteSession {
+    let db: Database
+    let replica: ReplicaID
+    let wallMillis: UInt64
+    var clock: HybridLogicalClock
+    private let clockAtStart: Timestamp
+
+    /// One cached entity and what flushing it needs to know.
+    final class Entry {
+        var state: EntityState
+        /// `entities.ref`, nil until the row exists.
+        var ref: Int64?
+        /// The state's purge flag as loaded; a change to true triggers erasure of the log.
+        let wasPurged: Bool
+        /// Whether its rows must be written at flush.
+        var dirty = false
+
+        init(state: EntityState, ref: Int64?) {
+            self.state = state
+            self.ref = ref
+            self.wasPurged = state.isPurged
+        }
+    }
+
+    private var entries: [EntityID: Entry] = [:]
+    /// Entities in the order first touched, so flushing is deterministic.
+    private var touched: [EntityID] = []
+    private var vectors: [SpaceID: VersionVector] = [:]
+    private var changedVectorEntries: [SpaceID: Set<ReplicaID>] = [:]
+    private var logged: [Op] = []
+    /// Entities purged by this transaction; the store truncates the WAL after commit.
+    private(set) var erasedEntities: [EntityID] = []
+
+    init(db: Database, replica: ReplicaID, wallMillis: UInt64) throws {
+        self.db = db
+        self.replica = replica
+        self.wallMillis = wallMillis
+        self.clock = try Settings.loadClock(db)
+        self.clockAtStart = clock.last
+    }
+
+    // MARK: Version vectors
+
+    func vector(_ space: SpaceID) throws -> VersionVector {
+        if let vector = vectors[space] { return vector }
+        let vector = try OpLogRows.loadVector(space, db)
+        vectors[space] = vector
+        return vector
+    }
+
+    private func advance(_ space: SpaceID, _ replica: ReplicaID, to seq: UInt64) throws {
+        var vector = try vector(space)
+        guard seq > vector[replica] else { return }
+        vector.advance(replica, to: seq)
+        vectors[space] = vector
+        changedVectorEntries[space, default: []].insert(replica)
+    }
+
+    // MARK: Entity states
+
+    /// The stored or cached state of `id`, nil when the store has never seen it.
+    func existingState(_ id: EntityID) throws -> EntityState? {
+        try entry(id, createIfMissing: false)?.state
+    }
+
+    /// The state of `id`, empty when the store has never seen it (a remote op may arrive before its create).
+    func state(_ id: EntityID) throws -> EntityState {
+        try entry(id, createIfMissing: true)!.state
+    }
+
+    /// Replaces the cached state of `id`; its rows are rewritten at flush.
+    func put(_ state: EntityState) {
+        if let entry = entries[state.id] {
+            entry.state = state
+            entry.dirty = true
+        } else {
+            let entry = Entry(state: state, ref: nil)
+            entry.dirty = true
+            entries[state.id] = entry
+            touched.append(state.id)
+        }
+    }
+
+    /// Whether `id` is already in the working set.
+    func isCached(_ id: EntityID) -> Bool { entries[id] != nil }
+
+    private func entry(_ id: EntityID, createIfMissing: Bool) throws -> Entry? {
+        if let entry = entries[id] { return entry }
+        let entry: Entry
+        if let (ref, state) = try EntityRows.load(id, db) {
+            entry = Entry(state: state, ref: ref)
+        } else if createIfMissing {
+            entry = Entry(state: EntityState(id: id), ref: nil)
+        } else {
+            return nil
+        }
+        entries[id] = entry
+        touched.append(id)
+        return entry
+    }
+
+    // MARK: Ops
+
+    /// Appends an applied op to the log (at flush) and advances the vector past it.
+    func log(_ op: Op) throws {
+        logged.append(op)
+        try advance(op.id.space, op.id.replica, to: op.lastSeq)
+    }
+
+    /// A factory that numbers this replica's next ops after everything it has logged.
+    func makeFactory() throws -> OpFactory {
+        var own = try OpLogRows.loadOwnVectors(replica, db)
+        for (space, vector) in vectors { own[space] = VersionVector([replica: vector[replica]]) }
+        return OpFactory(replica: replica, clock: clock, wallMillis: wallMillis, versions: own)
+    }
+
+    /// Takes back the factory's clock after local edits.
+    func absorb(_ factory: OpFactory) {
+        clock = factory.clock
+    }
+
+    // MARK: Flush
+
+    /// Writes every change of the transaction: materialised rows, the op log (erased for purged
+    /// entities), erasure of older log rows of newly purged entities, vectors and the clock.
+    func flush() throws {
+        let rows = EntityRows(db)
+        for id in touched {
+            guard let entry = entries[id], entry.dirty else { continue }
+            try rows.save(entry)
+            entry.dirty = false
+        }
+        for op in logged {
+            guard let entry = entries[op.entity], let ref = entry.ref else {
+                throw StoreError(.database, "internal: op \(op.id) logged without its entity")
+            }
+            try OpLogRows.insert(op, entity: ref, purged: entry.state.isPurged, db)
+        }
+        logged.removeAll()
+        var newlyPurged: [Entry] = []
+        for id in touched {
+            guard let entry = entries[id], entry.state.isPurged, !entry.wasPurged,
+                  !erasedEntities.contains(id) else { continue }
+            newlyPurged.append(entry)
+        }
+        for entry in newlyPurged {
+            try OpLogRows.erasePayloads(of: entry.state.id, ref: entry.ref!, db)
+            erasedEntities.append(entry.state.id)
+        }
+        if !newlyPurged.isEmpty { try SearchIndex.optimize(db) }
+        for (space, replicas) in changedVectorEntries {
+            let vector = vectors[space]!
+            for replica in replicas { try OpLogRows.saveVectorEntry(space, replica, vector[replica], db) }
+        }
+        changedVectorEntries.removeAll()
+        if clock.last != clockAtStart { try Settings.saveClock(clock, db) }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// Rows of the op log (`ops`), of parked ops (`pending`) and of the version vectors (`versions`).
+enum OpLogRows {
+    /// Appends one op. Ops of a purged entity are logged erased (a `create` keeps its kind, which
+    /// names no content), so content that arrives after a purge never reaches the disk.
+    static func insert(_ op: Op, entity ref: Int64, purged: Bool, _ db: Database) throws {
+        let payload = purged ? erasedForm(op.payload) : op.payload
+        try db.cachedStatement(sql: """
+            INSERT INTO ops (space, replica, seq, last_seq, hlc_ms, hlc_counter, entity, kind, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                op.id.space.name, Data(op.id.replica.bytes), Int64(op.id.seq), Int64(op.lastSeq),
+                Int64(op.timestamp.millis), Int64(op.timestamp.counter), ref,
+                Int64(PayloadCoding.tag(of: payload)), Data(PayloadCoding.encode(payload)),
+            ])
+    }
+
+    /// What a purge leaves of a payload: `OpPayload.erasedForm`, except that `create` stays as it is.
+    static func erasedForm(_ payload: OpPayload) -> OpPayload {
+        if case .create = payload { return payload }
+        return payload.erasedForm
+    }
+
+    /// Rewrites every logged and parked op of a purged entity to its erased form.
+    static func erasePayloads(of entity: EntityID, ref: Int64, _ db: Database) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT rowid, payload FROM ops WHERE entity = ? AND kind NOT IN (1, 8, 9)", arguments: [ref])
+        let update = try db.cachedStatement(sql: "UPDATE ops SET kind = ?, payload = ? WHERE rowid = ?")
+        for row in rows {
+            let erased = erasedForm(try PayloadCoding.decode([UInt8](row[1] as Data)))
+            try update.execute(arguments: [Int64(PayloadCoding.tag(of: erased)), Data(PayloadCoding.encode(erased)), row[0] as Int64])
+        }
+        let parked = try Row.fetchAll(db, sql: "SELECT space, replica, seq, payload FROM pending WHERE entity = ?", arguments: [Data(entity.bytes)])
+        for row in parked {
+            let erased = erasedForm(try PayloadCoding.decode([UInt8](row[3] as Data)))
+            try db.execute(sql: "UPDATE pending SET payload = ? WHERE space = ? AND replica = ? AND seq = ?",
+                           arguments: [Data(PayloadCoding.encode(erased)), row[0] as String, row[1] as Data, row[2] as Int64])
+        }
+    }
+
+    /// Decodes an `ops` or `pending` row selected as (space, replica, seq, hlc_ms, hlc_counter, payload).
+    static func op(from row: Row) throws -> Op {
+        Op(
+            id: OpID(space: try SpaceID(row[0] as String), replica: try EntityRows.replicaID(row[1]), seq: UInt64(row[2] as Int64)),
+            timestamp: EntityRows.timestamp(row[3], row[4]),
+            payload: try PayloadCoding.decode([UInt8](row[5] as Data)))
+    }
+
+    // MARK: Version vectors
+
+    static func loadVector(_ space: SpaceID, _ db: Database) throws -> VersionVector {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT replica, seq FROM versions WHERE space = ?"), arguments: [space.name])
+        var entries: [ReplicaID: UInt64] = [:]
+        for row in rows { entries[try EntityRows.replicaID(row[0])] = UInt64(row[1] as Int64) }
+        return VersionVector(entries)
+    }
+
+    static func loadAllVectors(_ db: Database) throws -> [SpaceID: VersionVector] {
+        var vectors: [SpaceID: VersionVector] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT space, replica, seq FROM versions") {
+            vectors[try SpaceID(row[0] as String), default: VersionVector()].advance(try EntityRows.replicaID(row[1]), to: UInt64(row[2] as Int64))
+        }
+        return vectors
+    }
+
+    /// This replica's own entry in every space, which is all an `OpFactory` needs.
+    static func loadOwnVectors(_ replica: ReplicaID, _ db: Database) throws -> [SpaceID: VersionVector] {
+        var vectors: [SpaceID: VersionVector] = [:]
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT space, seq FROM versions WHERE replica = ?"), arguments: [Data(replica.bytes)])
+        for row in rows { vectors[try SpaceID(row[0] as String)] = VersionVector([replica: UInt64(row[1] as Int64)]) }
+        return vectors
+    }
+
+    static func saveVectorEntry(_ space: SpaceID, _ replica: ReplicaID, _ seq: UInt64, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO versions (space, replica, seq) VALUES (?, ?, ?)")
+            .execute(arguments: [space.name, Data(replica.bytes), Int64(seq)])
+    }
+}

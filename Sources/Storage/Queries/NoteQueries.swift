@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import SyncCore
+
+extension Store {
+    /// Live notes (not deleted or purged), newest first, optionally filtered.
+    /// - Parameters:
+    ///   - since: only notes created at or after this date.
+    ///   - limit: at most this many; nil for all.
+    public func notes(
+        space: SpaceID? = nil, caseToken: String? = nil, tag: String? = nil, since: Date? = nil, limit: Int? = 50
+    ) throws(StoreError) -> [NoteRecord] {
+        var sql = """
+            SELECT ref, space, kind, created_ms, created_counter, updated_ms, updated_counter,
+                   deleted, deleted_ms, deleted_counter, deleted_replica, purged, id
+            FROM entities e WHERE kind = ? AND deleted = 0 AND purged = 0
+            """
+        var arguments: [(any DatabaseValueConvertible)?] = [Int64(EntityKind.note.rawValue)]
+        if let space { sql += " AND space = ?"; arguments.append(space.name) }
+        if let since {
+            sql += " AND created_ms >= ?"
+            arguments.append(Int64(max(0, since.timeIntervalSince1970 * 1000)))
+        }
+        if let caseToken {
+            sql += " AND ref IN (SELECT entity FROM fields WHERE key = 'case' AND value = ?)"
+            arguments.append(CaseToken.normalised(caseToken) ?? caseToken)
+        }
+        if let tag {
+            sql += " AND ref IN (SELECT entity FROM set_elements WHERE set_name = 'tags' AND element = ?)"
+            arguments.append(tag)
+        }
+        // ref breaks ties: it is the last column of entities_by_created, so the index gives the order.
+        sql += " ORDER BY created_ms DESC, created_counter DESC, ref DESC"
+        if let limit { sql += " LIMIT ?"; arguments.append(limit) }
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                let id = EntityID(bytes: row[12] as Data)!
+                return NoteRecord(try EntityRows.load(ref: row[0], id: id, entityRow: row, db))
+            }
+        }
+    }
+
+    /// The note with this id, purged and deleted ones included; `unknownID` when there is none.
+    public func note(_ id: EntityID) throws(StoreError) -> NoteRecord {
+        let state = try read { db in try EntityRows.load(id, db)?.state }
+        guard let state, state.kind == .note else {
+            if state != nil { throw StoreError(.notANote, "\(id.short) is not a note") }
+            throw StoreError(.unknownID, "no note with id \(id.short)")
+        }
+        return NoteRecord(state)
+    }
+
+    /// The one note whose id starts with `prefix` (hex, any case, at least 1 character).
+    /// Throws `unknownID` when none does and `ambiguousID`, listing the candidates, when several do.
+    public func resolve(prefix: String, kind: EntityKind? = .note) throws(StoreError) -> EntityID {
+        let hex = prefix.lowercased()
+        guard !hex.isEmpty, hex.count <= 32, hex.allSatisfy(\.isHexDigit) else {
+            throw StoreError(.invalidArgument, "\"\(prefix)\" is not a note id (ids are hexadecimal, like 0193ab12)")
+        }
+        let low = EntityID(hex: hex.padding(toLength: 32, withPad: "0", startingAt: 0))!
+        let high = EntityID(hex: hex.padding(toLength: 32, withPad: "f", startingAt: 0))!
+        var sql = "SELECT id FROM entities WHERE id BETWEEN ? AND ?"
+        var arguments: [(any DatabaseValueConvertible)?] = [Data(low.bytes), Data(high.bytes)]
+        if let kind { sql += " AND kind = ?"; arguments.append(Int64(kind.rawValue)) }
+        sql += " ORDER BY id LIMIT 11"
+        let ids = try read { db in
+            try Data.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { EntityID(bytes: $0) }
+        }
+        switch ids.count {
+        case 0: throw StoreError(.unknownID, "no note with id \(prefix)")
+        case 1: return ids[0]
+        default:
+            let shown = ids.prefix(10).map { String($0.hex.prefix(max(12, hex.count + 4))) }
+            let more = ids.count > 10 ? ", …" : ""
+            throw StoreError(.ambiguousID, "id \(prefix) is ambiguous: \(shown.joined(separator: ", "))\(more)")
+        }
+    }
+
+    /// Ranked full-text search over live notes' text, tags and field values.
+    /// - Parameter highlight: the marks put around each match in the snippet.
+    public func search(
+        _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("[", "]")
+    ) throws(StoreError) -> [SearchHit] {
+        guard let match = SearchIndex.matchExpression(query) else { return [] }
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.id, bm25(fts), snippet(fts, -1, ?, ?, '…', 12), e.created_ms, e.created_counter
+                FROM fts JOIN entities e ON e.ref = fts.rowid
+                WHERE fts MATCH ?
+                ORDER BY bm25(fts) LIMIT ?
+                """, arguments: [highlight.open, highlight.close, match, limit]).map { row in
+                SearchHit(id: EntityID(bytes: row[0] as Data)!, rank: row[1], snippet: row[2],
+                          created: EntityRows.timestamp(row[3], row[4]))
+            }
+        }
+    }
+
+    /// Every op on a note, oldest first: who made it, when, and what it did.
+    public func history(_ note: EntityID) throws(StoreError) -> [HistoryEntry] {
+        let localReplica = replica
+        return try read { db in
+            guard let ref = try Int64.fetchOne(db, sql: "SELECT ref FROM entities WHERE id = ?", arguments: [Data(note.bytes)]) else {
+                throw StoreError(.unknownID, "no note with id \(note.short)")
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE entity = ?
+                ORDER BY hlc_ms, hlc_counter, replica, seq
+                """, arguments: [ref]).map { row in
+                let op = try OpLogRows.op(from: row)
+                return HistoryEntry(op: op.id, replica: op.id.replica, isLocal: op.id.replica == localReplica,
+                                    timestamp: op.timestamp, summary: HistorySummary.describe(op.payload))
+            }
+        }
+    }
+}
+
+/// Words for what an op did, for people reading `history`.
+enum HistorySummary {
+    static func describe(_ payload: OpPayload) -> String {
+        switch payload {
+        case .create(_, let kind): "created \(kind)"
+        case .setField(_, "case", .null): "detached from its case"
+        case .setField(_, "case", let value): "attached to case \(value)"
+        case .setField(_, let key, .null): "cleared \(key)"
+        case .setField(_, let key, let value): "set \(key) = \(value)"
+        case .addElement(_, FieldKey.tags, let element): "added tag \(element)"
+        case .addElement(_, FieldKey.links, let element): "linked finding \(element)"
+        case .addElement(_, let set, let element): "added \(element) to \(set)"
+        case .removeElement(_, FieldKey.tags, let element, _): "removed tag \(element)"
+        case .removeElement(_, FieldKey.links, let element, _): "unlinked finding \(element)"
+        case .removeElement(_, let set, let element, _): "removed \(element) from \(set)"
+        case .insertText(_, _, _, let text):
+            "inserted \(text.unicodeScalars.count) character\(text.unicodeScalars.count == 1 ? "" : "s")"
+        case .deleteText(_, let ranges):
+            "deleted \(ranges.reduce(0) { $0 + $1.count }) character\(ranges.reduce(0) { $0 + $1.count } == 1 ? "" : "s")"
+        case .setDeleted(_, true): "moved to the bin"
+        case .setDeleted(_, false): "restored from the bin"
+        case .purge: "purged (content erased)"
+        case .erased: "(erased)"
+        }
+    }
+}

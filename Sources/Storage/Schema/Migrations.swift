@@ -1,0 +1,130 @@
+import GRDB
+
+/// The store's schema, as a list of migrations applied in order.
+///
+/// Never edit a migration once it has been committed: stores in the field have already run it.
+/// Add a new one instead. Tables fall in three groups:
+/// - the op log (`ops`, `pending`, `versions`), which sync serves from and which is the truth;
+/// - materialised tables (`entities`, `fields`, `set_elements`, `note_text`, `fts`), which are the
+///   op log folded through `EntityState.apply` and serve queries; they change in the same
+///   transaction as the log;
+/// - local-only tables (`settings`, `case_aliases`) that sync never reads and never sends.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 op log, materialised state, local tables", migrate: v1)
+        return migrator
+    }
+
+    private static func v1(_ db: Database) throws {
+        // Local-only key/value settings: this replica's id, the clock's last reading.
+        try db.execute(sql: """
+            CREATE TABLE settings (
+                key TEXT PRIMARY KEY NOT NULL,
+                value ANY
+            ) STRICT;
+
+            -- The op log. One row per op; an insertion run occupies seq…last_seq.
+            -- entity refers to entities.ref: small keys keep the log's indexes small.
+            CREATE TABLE ops (
+                space TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                last_seq INTEGER NOT NULL,
+                hlc_ms INTEGER NOT NULL,
+                hlc_counter INTEGER NOT NULL,
+                entity INTEGER NOT NULL REFERENCES entities(ref),
+                kind INTEGER NOT NULL,
+                payload BLOB NOT NULL,
+                UNIQUE (space, replica, seq)
+            ) STRICT;
+            -- Serving sync: ops of a space in (timestamp, replica, seq) order, from a cursor.
+            CREATE INDEX ops_by_hlc ON ops (space, hlc_ms, hlc_counter, replica, seq);
+            -- History and purge: every op of one entity.
+            CREATE INDEX ops_by_entity ON ops (entity);
+
+            -- Remote ops that arrived before something they depend on; retried after each batch.
+            CREATE TABLE pending (
+                space TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                hlc_ms INTEGER NOT NULL,
+                hlc_counter INTEGER NOT NULL,
+                entity BLOB NOT NULL,
+                payload BLOB NOT NULL,
+                PRIMARY KEY (space, replica, seq)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX pending_by_entity ON pending (entity);
+
+            -- Per space: replica → highest contiguous seq held.
+            CREATE TABLE versions (
+                space TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (space, replica)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Materialised entities. kind is NULL while only ops other than create are known.
+            -- deleted_* is the last-writer-wins deleted register (NULL: never written).
+            CREATE TABLE entities (
+                ref INTEGER PRIMARY KEY,
+                id BLOB NOT NULL UNIQUE,
+                space TEXT NOT NULL,
+                kind INTEGER,
+                created_ms INTEGER,
+                created_counter INTEGER,
+                updated_ms INTEGER,
+                updated_counter INTEGER,
+                deleted INTEGER NOT NULL DEFAULT 0,
+                deleted_ms INTEGER,
+                deleted_counter INTEGER,
+                deleted_replica BLOB,
+                purged INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE INDEX entities_by_created ON entities (kind, created_ms, created_counter);
+
+            -- Last-writer-wins fields. type: 0 null, 1 bool, 2 int, 3 double, 4 string.
+            CREATE TABLE fields (
+                entity INTEGER NOT NULL REFERENCES entities(ref),
+                key TEXT NOT NULL,
+                type INTEGER NOT NULL,
+                value ANY,
+                stamp_ms INTEGER NOT NULL,
+                stamp_counter INTEGER NOT NULL,
+                stamp_replica BLOB NOT NULL,
+                PRIMARY KEY (entity, key)
+            ) STRICT, WITHOUT ROWID;
+            -- A case's notes, and a token's case entity, without scanning every field.
+            CREATE INDEX fields_case ON fields (value) WHERE key = 'case';
+            CREATE INDEX fields_token ON fields (value) WHERE key = 'token';
+
+            -- Observed-remove sets (tags, links): one row per live addition (dot).
+            CREATE TABLE set_elements (
+                entity INTEGER NOT NULL REFERENCES entities(ref),
+                set_name TEXT NOT NULL,
+                element TEXT NOT NULL,
+                dot_replica BLOB NOT NULL,
+                dot_seq INTEGER NOT NULL,
+                PRIMARY KEY (entity, set_name, element, dot_replica, dot_seq)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX set_elements_tags ON set_elements (element) WHERE set_name = 'tags';
+
+            -- A note body: the visible text, and the sequence CRDT state the next op applies to.
+            CREATE TABLE note_text (
+                entity INTEGER PRIMARY KEY REFERENCES entities(ref),
+                text TEXT NOT NULL,
+                state BLOB NOT NULL
+            ) STRICT;
+
+            -- Full-text search over live notes; rowid = entities.ref. Deleted and purged notes
+            -- have no row. The table keeps its own copy of the text for snippet().
+            CREATE VIRTUAL TABLE fts USING fts5 (text, tags, fields, tokenize = 'unicode61 remove_diacritics 2');
+
+            -- Local-only: a worker's private names for case tokens. Never synced.
+            CREATE TABLE case_aliases (
+                token TEXT PRIMARY KEY NOT NULL,
+                alias TEXT NOT NULL
+            ) STRICT;
+            """)
+    }
+}

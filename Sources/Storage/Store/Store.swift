@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// One replica's store on disk: a directory holding one SQLite database.
+///
+/// Every public method is one SQLite transaction: a command either happens wholly, and is on disk
+/// (`synchronous=FULL`) when the method returns, or not at all. A `Store` may be shared between
+/// threads; writes are serialised by GRDB's `DatabasePool`, reads run concurrently beside them.
+///
+/// ```swift
+/// let store = try Store(location: .resolve(explicit: nil))
+/// if store.wasCreated { print("created store at \(store.location.directory.path)") }
+/// let id = try store.addNote(text: "Caseload 31 today", tags: ["caseload"], fields: ["caseload": .int(31)])
+/// ```
+public final class Store: Sendable {
+    public let location: StoreLocation
+    /// This store's replica id: generated on first open, then read from the `settings` table.
+    public let replica: ReplicaID
+    /// Whether this open created the store (the client then says "created store at …").
+    public let wasCreated: Bool
+
+    let pool: DatabasePool
+    /// Wall time in Unix milliseconds. Injectable so tests can run a clock that is ahead or behind.
+    let wallClock: @Sendable () -> UInt64
+
+    /// Opens the store at `location`, creating the directory (0700) and database (0600) if needed.
+    public init(
+        location: StoreLocation,
+        wallClock: @escaping @Sendable () -> UInt64 = Store.systemMillis
+    ) throws(StoreError) {
+        self.location = location
+        self.wallClock = wallClock
+        try StoreFiles.prepareDirectory(location.directory)
+        try StoreFiles.prepareDatabaseFile(location.databaseURL)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "fieldnote.store"
+        configuration.prepareDatabase { db in
+            // FULL: a note is on disk when the command returns, even across power loss.
+            // secure_delete: freed cells and pages are zeroed, which purge relies on.
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: location.databaseURL.path, configuration: configuration)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open the store database at \(location.databaseURL.path): \(StoreError.wrapping(error).message)")
+        }
+        self.pool = pool
+        let (replica, created) = try storeErrors {
+            // GRDB sets synchronous=NORMAL on the writer when it turns WAL on, after
+            // prepareDatabase has run; the writer is the connection that commits, so set FULL here.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try Migrations.migrator.migrate(pool)
+            return try pool.write { db in try Settings.loadOrCreateIdentity(db) }
+        }
+        self.replica = replica
+        self.wasCreated = created
+        StoreFiles.restrictFiles(of: location.databaseURL)
+    }
+
+    /// Opens the store in `directory`.
+    public convenience init(directory: URL) throws(StoreError) {
+        try self.init(location: StoreLocation(directory: directory))
+    }
+
+    /// Closes the database connections. Using the store afterwards throws.
+    public func close() throws(StoreError) {
+        try storeErrors { try pool.close() }
+    }
+
+    /// The system clock in Unix milliseconds.
+    public static let systemMillis: @Sendable () -> UInt64 = {
+        UInt64(max(0, (Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one write transaction, with a session that caches entity states and
+    /// flushes everything (op log, materialised rows, vectors, clock) before commit.
+    /// A purge inside the transaction is followed, after commit, by a WAL truncation so
+    /// the erased bytes leave the -wal file too.
+    func write<T>(_ body: (WriteSession) throws -> T) throws(StoreError) -> T {
+        let (result, erased) = try storeErrors {
+            try pool.write { db in
+                let session = try WriteSession(db: db, replica: replica, wallMillis: wallClock())
+                let result = try body(session)
+                try session.flush()
+                return (result, session.erasedEntities)
+            }
+        }
+        if !erased.isEmpty { try checkpointTruncate() }
+        return result
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try storeErrors { try pool.read(body) }
+    }
+
+    /// Copies the WAL into the database and truncates the -wal file to zero bytes.
+    func checkpointTruncate() throws(StoreError) {
+        try storeErrors {
+            try pool.writeWithoutTransaction { db in
+                _ = try db.checkpoint(.truncate)
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// What applying a batch of remote ops did.
+public struct ApplyResult: Sendable, Hashable {
+    /// Ops (or the unseen parts of insertion runs) appended to the log and applied.
+    public var applied = 0
+    /// Ops already held in full: ignored.
+    public var duplicates = 0
+    /// Ops held back because something they depend on has not arrived; kept in `pending`.
+    public var parked = 0
+    /// Ops parked by an earlier batch that this batch made ready. (Ops of this batch that had
+    /// to wait for a later op of the same batch count as `applied`.)
+    public var drained = 0
+    /// Entities whose materialised state was touched, in first-touched order.
+    public var entities: [EntityID] = []
+
+    public init() {}
+}
+
+extension Store {
+    /// Applies a batch of ops received from a peer, in one transaction.
+    ///
+    /// For each op, `Delivery.verdict` against the current version vector decides: an op held
+    /// already is skipped; one whose predecessors are missing is parked in `pending`; a ready one
+    /// (or its unseen suffix) is logged, applied to its entity through `EntityState.apply`, and
+    /// the vector advanced. Parked ops are retried until none can move. Every timestamp goes
+    /// through the hybrid logical clock; one too far ahead refuses the whole batch (`clockSkew`)
+    /// and nothing of it is kept. A batch that holds nothing new writes nothing at all.
+    @discardableResult
+    public func apply(_ ops: [Op]) throws(StoreError) -> ApplyResult {
+        try write { session in
+            var result = ApplyResult()
+            var seen = Set<EntityID>()
+            var progressed = false
+            var parkedNow = Set<OpID>()
+            for op in ops {
+                switch try session.receive(op) {
+                case .applied:
+                    result.applied += 1
+                    progressed = true
+                    if seen.insert(op.entity).inserted { result.entities.append(op.entity) }
+                case .duplicate: result.duplicates += 1
+                case .parked(let isNew):
+                    if isNew { parkedNow.insert(op.id); progressed = true } else { result.duplicates += 1 }
+                }
+            }
+            if progressed {
+                for (id, entity) in try session.drainPending() {
+                    if parkedNow.remove(id) == nil { result.drained += 1 } else { result.applied += 1 }
+                    if seen.insert(entity).inserted { result.entities.append(entity) }
+                }
+            }
+            result.parked = parkedNow.count
+            return result
+        }
+    }
+}
+
+extension WriteSession {
+    enum Reception { case applied, duplicate, parked(isNew: Bool) }
+
+    /// Takes one remote op into the transaction.
+    func receive(_ op: Op) throws -> Reception {
+        switch Delivery.verdict(for: op, given: try vector(op.id.space)) {
+        case .known:
+            return .duplicate
+        case .waiting:
+            try clock.receive(op.timestamp, wallMillis: wallMillis)
+            return .parked(isNew: try park(op))
+        case .ready(let fresh):
+            try clock.receive(fresh.timestamp, wallMillis: wallMillis)
+            try applyReady(fresh)
+            return .applied
+        }
+    }
+
+    private func applyReady(_ op: Op) throws {
+        var state = try state(op.entity)
+        state.apply(op)
+        put(state)
+        try log(op)
+    }
+
+    /// Stores an op that cannot be applied yet. Returns false when it was already parked.
+    private func park(_ op: Op) throws -> Bool {
+        let purged = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT purged FROM entities WHERE id = ?"), arguments: [Data(op.entity.bytes)]) ?? false
+        let cachedPurged = try existingStateIfCachedIsPurged(op.entity)
+        let payload = purged || cachedPurged ? OpLogRows.erasedForm(op.payload) : op.payload
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO pending (space, replica, seq, hlc_ms, hlc_counter, entity, payload) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                op.id.space.name, Data(op.id.replica.bytes), Int64(op.id.seq), Int64(op.timestamp.millis),
+                Int64(op.timestamp.counter), Data(op.entity.bytes), Data(PayloadCoding.encode(payload)),
+            ])
+        return db.changesCount > 0
+    }
+
+    private func existingStateIfCachedIsPurged(_ id: EntityID) throws -> Bool {
+        isCached(id) ? (try existingState(id)?.isPurged ?? false) : false
+    }
+
+    /// Applies parked ops that have become ready, pass after pass until a pass moves nothing.
+    /// Returns the id (as parked) and entity of each op applied.
+    func drainPending() throws -> [(OpID, EntityID)] {
+        var drained: [(OpID, EntityID)] = []
+        let select = try db.cachedStatement(sql: """
+            SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM pending ORDER BY space, replica, seq
+            """)
+        let delete = try db.cachedStatement(sql: "DELETE FROM pending WHERE space = ? AND replica = ? AND seq = ?")
+        while true {
+            var moved = false
+            for row in try Row.fetchAll(select) {
+                let op = try OpLogRows.op(from: row)
+                let verdict = Delivery.verdict(for: op, given: try vector(op.id.space))
+                if case .waiting = verdict { continue }
+                if case .ready(let fresh) = verdict {
+                    try applyReady(fresh)
+                    drained.append((op.id, op.entity))
+                }
+                try delete.execute(arguments: [row[0] as String, row[1] as Data, row[2] as Int64])
+                moved = true
+            }
+            if !moved { return drained }
+        }
+    }
+}
