@@ -6,9 +6,8 @@ import SyncCore
 /// local edits, the resulting history merged into an empty sequence, and the same keystrokes
 /// on a plain gap buffer for scale.
 struct TraceCommand: ParsableCommand {
-    /// What `local_ms` measures: the text sequence alone for now. Pointing this at an editor
-    /// that goes through the replica (op creation included) is the whole switch.
-    typealias LocalTarget = SequenceEditor
+    /// What `local_ms` measures: keystrokes into a note on a replica, each made into an op.
+    typealias LocalTarget = ReplicaEditor
 
     static let configuration = CommandConfiguration(
         commandName: "trace",
@@ -38,12 +37,13 @@ struct TraceCommand: ParsableCommand {
         let edits = trace.edits
         let timedRuns = max(5, runs)
 
-        // One untimed replay records the history the merge benchmark applies.
-        var recorder = SequenceEditor(recording: true)
+        // One untimed replay makes the history that the merge benchmark applies.
+        var recorder = ReplicaEditor()
         try TraceReplay.replay(trace, edits, into: &recorder)
         guard recorder.text == trace.endContent else { throw BenchError(description: "local replay did not reach the trace's final text") }
-        let final = recorder.sequence
-        let history = recorder.history ?? []
+        let encoded = recorder.encodedHistory()
+        let historyOps = recorder.replica.log(of: .team).count
+        let final = recorder.replica.state(of: recorder.note)!.text
 
         let localMilliseconds = try Measurement.medianMilliseconds(runs: timedRuns) {
             var editor = LocalTarget()
@@ -51,13 +51,19 @@ struct TraceCommand: ParsableCommand {
             guard editor.count == final.count else { throw BenchError(description: "local replay diverged") }
         }
 
-        var merged = TextSequence()
+        // Decoding the encoded history and applying it to an empty replica, as a peer would.
+        var merged = ""
         let mergeMilliseconds = try Measurement.medianMilliseconds(runs: timedRuns) {
-            let (sequence, refused) = TraceReplay.merge(history)
-            guard refused == 0 else { throw BenchError(description: "merge refused \(refused) insertions") }
-            merged = sequence
+            let receiver = try ReplicaEditor.merge(encoded)
+            merged = receiver.text(of: recorder.note) ?? ""
         }
-        guard merged.text == trace.endContent else { throw BenchError(description: "merge did not reach the trace's final text") }
+        guard merged == trace.endContent else { throw BenchError(description: "merge did not reach the trace's final text") }
+
+        // The text sequence alone, without ops, for seeing what the replica layer costs.
+        let sequenceMilliseconds = try Measurement.medianMilliseconds(runs: timedRuns) {
+            var editor = SequenceEditor()
+            try TraceReplay.replay(trace, edits, into: &editor)
+        }
 
         let byteEdits = edits.map { (position: $0.position, deleteCount: $0.deleteCount, bytes: Array($0.inserted.utf8)) }
         var baselineBytes: [UInt8] = []
@@ -66,8 +72,6 @@ struct TraceCommand: ParsableCommand {
         }
         guard baselineBytes == Array(trace.endContent.utf8) else { throw BenchError(description: "gap buffer diverged") }
 
-        // For now the size of the final CRDT state (`TextSequence.serialized()`), not of the
-        // ops: the op codec replaces this figure with the encoded history once it lands.
         let stored = final.serialized()
         let finalText = final.text
 
@@ -77,7 +81,10 @@ struct TraceCommand: ParsableCommand {
         line.add("final_sha256", SHA256.hex(Array(finalText.utf8)))
         line.add("local_ms", localMilliseconds)
         line.add("merge_ms", mergeMilliseconds)
-        line.add("encoded_bytes", stored.count)
+        line.add("encoded_bytes", encoded.count)
+        line.add("history_ops", historyOps)
+        line.add("sequence_only_ms", sequenceMilliseconds)
+        line.add("state_bytes", stored.count)
         line.add("baseline_ms", baselineMilliseconds)
         line.add("runs", TraceReplay.storedRunCount(stored) ?? -1)
         line.add("timed_runs", timedRuns)
@@ -91,9 +98,11 @@ struct TraceCommand: ParsableCommand {
                 ("edits", "\(edits.count)"),
                 ("final length", "\(final.count) characters"),
                 ("final SHA-256", SHA256.hex(Array(finalText.utf8))),
-                ("local replay", String(format: "%.2f ms", localMilliseconds)),
-                ("merge into empty", String(format: "%.2f ms", mergeMilliseconds)),
+                ("local replay (replica)", String(format: "%.2f ms", localMilliseconds)),
+                ("decode + merge into empty replica", String(format: "%.2f ms", mergeMilliseconds)),
                 ("gap buffer baseline", String(format: "%.2f ms", baselineMilliseconds)),
+                ("text sequence alone", String(format: "%.2f ms", sequenceMilliseconds)),
+                ("encoded history", "\(encoded.count) bytes in \(historyOps) ops"),
                 ("stored state", "\(stored.count) bytes"),
                 ("runs (stored form)", "\(TraceReplay.storedRunCount(stored) ?? -1)"),
                 ("timing", "median of \(timedRuns) runs after a warm-up"),

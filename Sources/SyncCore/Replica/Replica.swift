@@ -8,15 +8,23 @@
 /// happens (another edit, a remote op, or the log being read for sync).
 public final class Replica {
     public let id: ReplicaID
-    public internal(set) var entities: [EntityID: EntityState] = [:]
-    public internal(set) var versions: [SpaceID: VersionVector] = [:]
+    /// Each entity's state in a box, so that an edit mutates it where it lies instead of moving a
+    /// large struct out of the dictionary and back on every keystroke.
+    var boxes: [EntityID: EntityBox] = [:]
+
+    /// Every entity this replica knows, as values.
+    public var entities: [EntityID: EntityState] { boxes.mapValues(\.state) }
+
+    public func state(of entity: EntityID) -> EntityState? { boxes[entity]?.state }
+    /// Per space, what this replica holds. The open edit is counted when it is sealed.
+    var storedVersions: [SpaceID: VersionVector] = [:]
     var factory: OpFactory
     let wallClock: () -> UInt64
     private var logs: [SpaceID: [Op]] = [:]
     private var pending: [Op] = []
     /// A local insertion or deletion still open to extension, kept out of the log so extending
     /// it never copies the log's storage.
-    private var open: OpenEdit?
+    var open: OpenEdit?
 
     public init(id: ReplicaID, maximumDrift: UInt64 = HybridLogicalClock.defaultMaximumDrift, wallClock: @escaping () -> UInt64) {
         self.id = id
@@ -26,7 +34,15 @@ public final class Replica {
 
     public var clock: HybridLogicalClock { factory.clock }
 
-    public func versionVector(of space: SpaceID) -> VersionVector { versions[space] ?? VersionVector() }
+    public var versions: [SpaceID: VersionVector] {
+        seal()
+        return storedVersions
+    }
+
+    public func versionVector(of space: SpaceID) -> VersionVector {
+        seal()
+        return storedVersions[space] ?? VersionVector()
+    }
     public var spaces: [SpaceID] { logs.keys.sorted() }
     public var pendingCount: Int { pending.count }
     /// Ops held back until what they depend on arrives.
@@ -101,8 +117,8 @@ public final class Replica {
 
     /// Appends an op that is ready, applies it, and carries out a purge on the log itself.
     func applyLogged(_ op: Op) {
-        versions[op.id.space, default: VersionVector()].advance(op.id.replica, to: op.lastSeq)
-        entities[op.entity, default: EntityState(id: op.entity)].apply(op)
+        storedVersions[op.id.space, default: VersionVector()].advance(op.id.replica, to: op.lastSeq)
+        box(for: op.entity).state.apply(op)
         if case .purge = op.payload {
             logs[op.id.space, default: []].append(op)
             eraseLoggedContent(of: op.entity)
@@ -112,7 +128,14 @@ public final class Replica {
         }
     }
 
-    func isPurged(_ entity: EntityID) -> Bool { entities[entity]?.isPurged ?? false }
+    func isPurged(_ entity: EntityID) -> Bool { boxes[entity]?.state.isPurged ?? false }
+
+    func box(for entity: EntityID) -> EntityBox {
+        if let box = boxes[entity] { return box }
+        let box = EntityBox(EntityState(id: entity))
+        boxes[entity] = box
+        return box
+    }
 
     private func erased(_ op: Op) -> Op {
         var copy = op
@@ -142,11 +165,10 @@ public final class Replica {
         if case .deleteText = op.payload { foldable = factory.peekSeq(in: op.id.space) == op.lastSeq + 1 }
         if foldable, open?.absorb(op, replica: id) == true {
             if case .deleteText = op.payload { factory.retract(op) }
-            versions[op.id.space, default: VersionVector()].advance(id, to: open!.lastSeq)
             return true
         }
-        versions[op.id.space, default: VersionVector()].advance(id, to: op.lastSeq)
         seal()
+        storedVersions[op.id.space, default: VersionVector()].advance(id, to: op.lastSeq)
         if let edit = OpenEdit(op) {
             open = edit
         } else {
@@ -160,21 +182,25 @@ public final class Replica {
     func seal() {
         guard let edit = open else { return }
         open = nil
+        storedVersions[edit.id.space, default: VersionVector()].advance(id, to: edit.lastSeq)
         logs[edit.id.space, default: []].append(edit.op)
     }
 }
 
 /// A local insertion or deletion that later typing may still extend.
+///
+/// Plain stored properties rather than an enum with payloads, so that extending it mutates the
+/// text buffer in place instead of copying it out of an enum case on every keystroke.
 struct OpenEdit {
     let id: OpID
     let timestamp: Timestamp
     let entity: EntityID
-    private var kind: Kind
-
-    private enum Kind {
-        case insertion(origin: CharID?, rightOrigin: CharID?, text: String.UnicodeScalarView, count: UInt64)
-        case deletion(ranges: [CharRange])
-    }
+    let isInsertion: Bool
+    let origin: CharID?
+    let rightOrigin: CharID?
+    private var text: String
+    private var count: UInt64
+    private var ranges: [CharRange]
 
     init?(_ op: Op) {
         id = op.id
@@ -182,43 +208,49 @@ struct OpenEdit {
         entity = op.entity
         switch op.payload {
         case .insertText(_, let origin, let rightOrigin, let text):
-            kind = .insertion(origin: origin, rightOrigin: rightOrigin, text: text.unicodeScalars, count: op.span)
+            (isInsertion, self.origin, self.rightOrigin, self.text, count, ranges) = (true, origin, rightOrigin, text, op.span, [])
         case .deleteText(_, let ranges):
-            kind = .deletion(ranges: ranges)
+            (isInsertion, origin, rightOrigin, text, count, self.ranges) = (false, nil, nil, "", 1, ranges)
         default:
             return nil
         }
     }
 
-    var lastSeq: UInt64 {
-        if case .insertion(_, _, _, let count) = kind { return id.seq + count - 1 }
-        return id.seq
-    }
+    var lastSeq: UInt64 { id.seq + count - 1 }
 
     var op: Op {
-        switch kind {
-        case .insertion(let origin, let rightOrigin, let text, _):
-            Op(id: id, timestamp: timestamp, payload: .insertText(entity: entity, origin: origin, rightOrigin: rightOrigin, text: String(text)))
-        case .deletion(let ranges):
-            Op(id: id, timestamp: timestamp, payload: .deleteText(entity: entity, ranges: ranges))
-        }
+        let payload: OpPayload = isInsertion
+            ? .insertText(entity: entity, origin: origin, rightOrigin: rightOrigin, text: text)
+            : .deleteText(entity: entity, ranges: ranges)
+        return Op(id: id, timestamp: timestamp, payload: payload)
     }
 
-    /// Folds `op` in when it continues this edit: the next character typed after the last one,
-    /// before the same neighbour, or a deletion adjacent to the last one deleted.
+    /// Extends an open insertion with characters already placed right after its last one.
+    mutating func extendInsertion(with added: String, span: UInt64) {
+        text += added
+        count += span
+    }
+
+    /// Extends an open deletion with a range adjacent to the last one it deleted, if it is.
+    mutating func extendDeletion(with range: CharRange) -> Bool {
+        guard !isInsertion, let last = ranges.last, let joined = CharRange.joined(last, range) else { return false }
+        ranges[ranges.count - 1] = joined
+        return true
+    }
+
+    /// Folds `next` in when it continues this edit: the next characters typed after the last
+    /// one, before the same neighbour, or a deletion adjacent to the last one deleted.
     mutating func absorb(_ next: Op, replica: ReplicaID) -> Bool {
         guard next.entity == entity, next.id.space == id.space else { return false }
-        switch (kind, next.payload) {
-        case (.insertion(let origin, let rightOrigin, var text, let count), .insertText(_, let nextOrigin, let nextRight, let added))
-            where nextOrigin == Dot(replica: replica, seq: lastSeq) && nextRight == rightOrigin && next.id.seq == lastSeq + 1:
-            kind = .deletion(ranges: [])  // release `text` so the append below does not copy it
-            text.append(contentsOf: added.unicodeScalars)
-            kind = .insertion(origin: origin, rightOrigin: rightOrigin, text: text, count: count + next.span)
+        switch next.payload {
+        case .insertText(_, let nextOrigin, let nextRight, let added)
+            where isInsertion && next.id.seq == lastSeq + 1 && nextOrigin == Dot(replica: replica, seq: lastSeq) && nextRight == rightOrigin:
+            text += added
+            count += next.span
             return true
-        case (.deletion(var ranges), .deleteText(_, let added)) where added.count == 1:
+        case .deleteText(_, let added) where !isInsertion && added.count == 1:
             guard let last = ranges.last, let joined = CharRange.joined(last, added[0]) else { return false }
             ranges[ranges.count - 1] = joined
-            kind = .deletion(ranges: ranges)
             return true
         default:
             return false
@@ -234,4 +266,10 @@ extension CharRange {
         if b.lastSeq + 1 == a.start.seq { return CharRange(start: b.start, count: a.count + b.count) }
         return nil
     }
+}
+
+/// A mutable home for one entity's state inside a replica; never shared outside it.
+final class EntityBox {
+    var state: EntityState
+    init(_ state: EntityState) { self.state = state }
 }
