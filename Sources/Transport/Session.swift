@@ -112,8 +112,16 @@ final class SyncSession {
             try checkPeerHello(theirs)
             try writeFrame(.hello, try ownHello(version: (version, version)).encode())
         } else {
-            try writeFrame(.hello, try ownHello(version: (SyncProtocol.minVersion, SyncProtocol.maxVersion)).encode())
-            let theirs = try expectHello()
+            let theirs: Hello
+            do {
+                try writeFrame(.hello, try ownHello(version: (SyncProtocol.minVersion, SyncProtocol.maxVersion)).encode())
+                theirs = try expectHello()
+            } catch where error.code == .connectionLost && !cut {
+                // In TLS 1.3 the server checks the client's certificate after the client has
+                // finished its side of the handshake: a refusal shows up here, as an alert or a
+                // reset that may overtake it.
+                throw TransportError(.handshakeFailed, "the server ended the connection before answering HELLO; it may not trust this device (\(identity.id)): \(error.message)")
+            }
             guard theirs.minVersion == theirs.maxVersion,
                   (SyncProtocol.minVersion...SyncProtocol.maxVersion).contains(theirs.minVersion) else {
                 throw TransportError(.versionMismatch, "the server chose protocol version \(theirs.minVersion)–\(theirs.maxVersion); this device speaks \(SyncProtocol.minVersion)–\(SyncProtocol.maxVersion)")
