@@ -1,0 +1,165 @@
+import SyncCore
+
+/// Constants of the sync protocol (Protocol.md section 2).
+public enum SyncProtocol {
+    /// The protocol versions this implementation speaks.
+    public static let minVersion: UInt64 = 1
+    public static let maxVersion: UInt64 = 1
+    /// The largest frame any peer may send or must accept: 8 MiB of type and body.
+    public static let maxFrameBytes = 8 << 20
+    /// The smallest receive limit a peer may announce in HELLO.
+    public static let minFrameBytes = 64 << 10
+}
+
+/// Message types: the byte after a frame's length.
+enum MessageType: UInt8 {
+    case hello = 0x01
+    case batch = 0x02
+    case ack = 0x03
+    case done = 0x04
+    case error = 0x05
+}
+
+struct Frame {
+    var type: UInt8
+    var body: [UInt8]
+}
+
+struct HelloSpace: Equatable {
+    var space: SpaceID
+    /// Whether the sender of the HELLO applies the receiver's ops in this space (read-write grant).
+    var accepts: Bool
+    var vector: VersionVector
+}
+
+struct Hello: Equatable {
+    var minVersion: UInt64
+    var maxVersion: UInt64
+    var replica: ReplicaID
+    var maxFrameBytes: UInt64
+    var spaces: [HelloSpace]
+
+    func encode() -> [UInt8] {
+        var writer = ByteWriter()
+        writer.varint(minVersion)
+        writer.varint(maxVersion)
+        writer.raw(replica.bytes)
+        writer.varint(maxFrameBytes)
+        writer.varint(spaces.count)
+        for entry in spaces {
+            writer.string(entry.space.name)
+            writer.byte(entry.accepts ? 1 : 0)
+            let sorted = entry.vector.entries.sorted { $0.key < $1.key }
+            writer.varint(sorted.count)
+            for (replica, seq) in sorted {
+                writer.raw(replica.bytes)
+                writer.varint(seq)
+            }
+        }
+        return writer.bytes
+    }
+
+    static func decode(_ body: [UInt8]) throws(TransportError) -> Hello {
+        var reader = ByteReader(body)
+        do {
+            let minVersion = try reader.varint()
+            let maxVersion = try reader.varint()
+            guard let replica = ReplicaID(bytes: try reader.raw(16)) else { throw malformed("replica id") }
+            let maxFrame = try reader.varint()
+            let count = try reader.count(limit: 1024)
+            var spaces: [HelloSpace] = []
+            var seen = Set<SpaceID>()
+            for _ in 0..<count {
+                let name = try reader.string()
+                guard let space = try? SpaceID(name), seen.insert(space).inserted else { throw malformed("space name \"\(name)\"") }
+                let flag = try reader.byte()
+                guard flag <= 1 else { throw malformed("access flag \(flag)") }
+                let entries = try reader.count(limit: reader.remaining / 17)
+                var vector: [ReplicaID: UInt64] = [:]
+                for _ in 0..<entries {
+                    guard let replica = ReplicaID(bytes: try reader.raw(16)) else { throw malformed("replica id") }
+                    let seq = try reader.varint()
+                    guard vector.updateValue(seq, forKey: replica) == nil else { throw malformed("a replica twice in a vector") }
+                }
+                spaces.append(HelloSpace(space: space, accepts: flag == 1, vector: VersionVector(vector)))
+            }
+            guard reader.isAtEnd else { throw malformed("bytes after the last space") }
+            return Hello(minVersion: minVersion, maxVersion: maxVersion, replica: replica, maxFrameBytes: maxFrame, spaces: spaces)
+        } catch let error as CodecError {
+            throw TransportError(.malformed, "HELLO: \(error)")
+        } catch let error as TransportError {
+            throw error
+        } catch {
+            throw TransportError(.malformed, "HELLO: \(error)")
+        }
+    }
+
+    private static func malformed(_ what: String) -> TransportError {
+        TransportError(.malformed, "HELLO: invalid \(what)")
+    }
+}
+
+struct BatchHeader {
+    var number: UInt64
+    var space: SpaceID
+    /// Where the OpCodec batch starts in the body.
+    var payloadOffset: Int
+
+    static func encode(number: UInt64, space: SpaceID, payload: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter(capacity: payload.count + 48)
+        writer.varint(number)
+        writer.string(space.name)
+        writer.raw(payload)
+        return writer.bytes
+    }
+
+    static func decode(_ body: [UInt8]) throws(TransportError) -> BatchHeader {
+        var reader = ByteReader(body)
+        do {
+            let number = try reader.varint()
+            let name = try reader.string()
+            guard let space = try? SpaceID(name) else { throw CodecError(.invalidValue, at: 0, "invalid space name") }
+            return BatchHeader(number: number, space: space, payloadOffset: reader.offset)
+        } catch {
+            throw TransportError(.malformed, "BATCH header: \(error)")
+        }
+    }
+}
+
+/// A list of unsigned integers: the body of ACK and DONE.
+enum Counts {
+    static func encode(_ values: [UInt64]) -> [UInt8] {
+        var writer = ByteWriter()
+        for value in values { writer.varint(value) }
+        return writer.bytes
+    }
+
+    static func decode(_ body: [UInt8], count: Int, _ what: String) throws(TransportError) -> [UInt64] {
+        var reader = ByteReader(body)
+        var values: [UInt64] = []
+        do {
+            for _ in 0..<count { values.append(try reader.varint()) }
+        } catch {
+            throw TransportError(.malformed, "\(what): \(error)")
+        }
+        guard reader.isAtEnd else { throw TransportError(.malformed, "\(what): trailing bytes") }
+        return values
+    }
+}
+
+enum ErrorMessage {
+    static func encode(_ error: TransportError) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.string(error.code.rawValue)
+        writer.string(String(error.message.utf8.prefix(4096)) ?? error.code.rawValue)
+        return writer.bytes
+    }
+
+    static func decode(_ body: [UInt8]) -> TransportError {
+        var reader = ByteReader(body)
+        guard let code = try? reader.string(), let message = try? reader.string() else {
+            return TransportError(.malformed, "the peer sent an unreadable ERROR", fromPeer: true)
+        }
+        return TransportError(TransportError.Code(rawValue: code), message, fromPeer: true)
+    }
+}

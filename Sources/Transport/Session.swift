@@ -1,0 +1,323 @@
+import Foundation
+import Storage
+import SyncCore
+
+/// One sync session over an authenticated TLS stream, for either role (Protocol.md 2.4).
+///
+/// The client speaks first: HELLO, then its batches (each acknowledged), then DONE; the server
+/// answers HELLO, applies and acknowledges, then sends its own batches and DONE.
+final class SyncSession {
+    let stream: TLSStream
+    let store: Store
+    let identity: DeviceIdentity
+    let trust: TrustList
+    let limits: SyncLimits
+    let isServer: Bool
+    let requestedSpaces: Set<SpaceID>?
+    let faults: FaultInjection
+    let progress: (@Sendable (SyncProgress) -> Void)?
+    /// Polled between batches: true when the server is stopping.
+    let stopping: @Sendable () -> Bool
+
+    private var peer: Peer!
+    private var summary: SyncSummary!
+    private var exchanged: [SpaceID] = []
+    private var peerHello: Hello!
+    private var cut = false
+
+    init(stream: TLSStream, store: Store, identity: DeviceIdentity, trust: TrustList, limits: SyncLimits, isServer: Bool,
+         requestedSpaces: Set<SpaceID>? = nil, faults: FaultInjection = FaultInjection(),
+         progress: (@Sendable (SyncProgress) -> Void)? = nil, stopping: @escaping @Sendable () -> Bool = { false }) {
+        self.stream = stream
+        self.store = store
+        self.identity = identity
+        self.trust = trust
+        self.limits = limits
+        self.isServer = isServer
+        self.requestedSpaces = requestedSpaces
+        self.faults = faults
+        self.progress = progress
+        self.stopping = stopping
+    }
+
+    /// Runs the whole session and closes the stream. On a local protocol error, tells the peer
+    /// with ERROR before closing.
+    func run() throws(TransportError) -> SyncSummary {
+        let start = ContinuousClock.now
+        defer { stream.close() }
+        do {
+            stream.setTimeouts(limits.handshakeTimeout)
+            try stream.handshake()
+            stream.setTimeouts(limits.helloTimeout)
+            try exchangeHellos()
+            stream.setTimeouts(limits.idleTimeout)
+            if isServer {
+                try receivePhase()
+                try sendPhase()
+            } else {
+                try sendPhase()
+                try receivePhase()
+            }
+        } catch {
+            if !error.fromPeer && !cut && SyncSession.reportedCodes.contains(error.code) {
+                try? writeFrame(.error, ErrorMessage.encode(error))
+            }
+            throw error
+        }
+        summary.duration = ContinuousClock.now - start
+        summary.sent.bytes = stream.bytesWritten
+        summary.received.bytes = stream.bytesRead
+        return summary
+    }
+
+    /// Errors found here that the peer is told about in an ERROR message.
+    static let reportedCodes: Set<TransportError.Code> = [
+        .versionMismatch, .notTrusted, .spaceNotGranted, .readOnly, .frameTooLarge, .malformed,
+        .unexpectedMessage, .clockSkew, .selfConnection, .shuttingDown, .internal, .timedOut,
+    ]
+
+    // MARK: HELLO
+
+    private func ownHello(version: (UInt64, UInt64)) throws(TransportError) -> Hello {
+        var spaces: [HelloSpace] = []
+        var grants = peer.spaces
+        for extra in faults.extraSpaces { grants[extra] = .readWrite }
+        for (space, access) in grants.sorted(by: { $0.key < $1.key }) {
+            if let requestedSpaces, !requestedSpaces.contains(space) { continue }
+            let vector = try storeCall { () throws(StoreError) in try store.versionVector(space) }
+            spaces.append(HelloSpace(space: space, accepts: access == .readWrite, vector: vector))
+        }
+        return Hello(minVersion: version.0, maxVersion: version.1, replica: store.replica,
+                     maxFrameBytes: UInt64(max(SyncProtocol.minFrameBytes, min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))),
+                     spaces: spaces)
+    }
+
+    private func exchangeHellos() throws(TransportError) {
+        guard let device = stream.peerID, device != identity.id else {
+            throw TransportError(.selfConnection, "refusing a connection to this device itself")
+        }
+        guard let trusted = try trust.peer(device) else {
+            throw TransportError(.notTrusted, "\(device) is not in the trust list")
+        }
+        peer = trusted
+        let version: UInt64
+        if isServer {
+            let theirs = try expectHello()
+            let low = max(theirs.minVersion, SyncProtocol.minVersion)
+            let high = min(theirs.maxVersion, SyncProtocol.maxVersion)
+            guard low <= high else {
+                throw TransportError(.versionMismatch, "the peer speaks protocol versions \(theirs.minVersion)–\(theirs.maxVersion); this device speaks \(SyncProtocol.minVersion)–\(SyncProtocol.maxVersion)")
+            }
+            version = high
+            try checkPeerHello(theirs)
+            try writeFrame(.hello, try ownHello(version: (version, version)).encode())
+        } else {
+            let theirs: Hello
+            do {
+                try writeFrame(.hello, try ownHello(version: (SyncProtocol.minVersion, SyncProtocol.maxVersion)).encode())
+                theirs = try expectHello()
+            } catch where error.code == .connectionLost && !cut {
+                // In TLS 1.3 the server checks the client's certificate after the client has
+                // finished its side of the handshake: a refusal shows up here, as an alert or a
+                // reset that may overtake it.
+                throw TransportError(.handshakeFailed, "the server ended the connection before answering HELLO; it may not trust this device (\(identity.id)): \(error.message)")
+            }
+            guard theirs.minVersion == theirs.maxVersion,
+                  (SyncProtocol.minVersion...SyncProtocol.maxVersion).contains(theirs.minVersion) else {
+                throw TransportError(.versionMismatch, "the server chose protocol version \(theirs.minVersion)–\(theirs.maxVersion); this device speaks \(SyncProtocol.minVersion)–\(SyncProtocol.maxVersion)")
+            }
+            version = theirs.minVersion
+            try checkPeerHello(theirs)
+        }
+        let mine = Set(peer.spaces.keys).union(faults.extraSpaces).filter { requestedSpaces?.contains($0) ?? true }
+        exchanged = peerHello.spaces.map(\.space).filter { mine.contains($0) }.sorted()
+        summary = SyncSummary(peer: device, peerName: peer.name, peerReplica: peerHello.replica, version: version, spaces: exchanged)
+    }
+
+    private func expectHello() throws(TransportError) -> Hello {
+        let frame = try readFrame()
+        guard frame.type == MessageType.hello.rawValue else { throw unexpected(frame, expecting: "HELLO") }
+        return try Hello.decode(frame.body)
+    }
+
+    private func checkPeerHello(_ hello: Hello) throws(TransportError) {
+        guard hello.replica != store.replica else {
+            throw TransportError(.selfConnection, "the peer has this store's own replica id \(hello.replica)")
+        }
+        guard hello.maxFrameBytes >= UInt64(SyncProtocol.minFrameBytes) else {
+            throw TransportError(.malformed, "HELLO: a frame limit of \(hello.maxFrameBytes) bytes is below the \(SyncProtocol.minFrameBytes) allowed")
+        }
+        peerHello = hello
+    }
+
+    // MARK: Sending
+
+    private func sendPhase() throws(TransportError) {
+        var number: UInt64 = 0
+        let frameLimit = min(Int(clamping: peerHello.maxFrameBytes), SyncProtocol.maxFrameBytes)
+        let byteTarget = max(1024, min(limits.batchBytes, frameLimit - 64))
+        for space in exchanged {
+            guard let theirs = peerHello.spaces.first(where: { $0.space == space }) else { continue }
+            if !theirs.accepts && !faults.ignorePeerReadOnly { continue }
+            // Revocation: the grant is checked again at the start of every space.
+            guard let current = try trust.peer(summary.peer) else {
+                throw TransportError(.notTrusted, "\(summary.peer) was removed from the trust list during the session")
+            }
+            if current.spaces[space] == nil && !faults.extraSpaces.contains(space) { continue }
+            var cursor: OpCursor? = nil
+            repeat {
+                if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
+                let page = try storeCall { () throws(StoreError) in
+                    try store.ops(in: space, above: theirs.vector, after: cursor, limit: max(1, limits.batchOps))
+                }
+                cursor = page.next
+                for chunk in encodeBatches(page.ops, byteTarget: byteTarget) {
+                    guard chunk.bytes.count + 64 <= frameLimit else {
+                        throw TransportError(.internal, "an op of \(chunk.bytes.count) bytes cannot fit in the peer's \(frameLimit)-byte frames")
+                    }
+                    number += 1
+                    try writeFrame(.batch, BatchHeader.encode(number: number, space: space, payload: chunk.bytes))
+                    let ack = try expectAck(number)
+                    summary.sent.ops += chunk.count
+                    summary.sent.batches += 1
+                    summary.sent.applied += Int(clamping: ack)
+                    progress?(SyncProgress(direction: .sending, space: space, ops: summary.sent.ops, bytes: stream.bytesWritten))
+                }
+            } while cursor != nil
+        }
+        try writeFrame(.done, Counts.encode([number, UInt64(summary.sent.ops)]))
+    }
+
+    /// Encodes `ops` in batches of at most `byteTarget` bytes where possible, halving a batch
+    /// that comes out larger.
+    private func encodeBatches(_ ops: [Op], byteTarget: Int) -> [(bytes: [UInt8], count: Int)] {
+        guard !ops.isEmpty else { return [] }
+        let bytes = OpCodec.encode(OpBatch(ops: ops))
+        if bytes.count <= byteTarget || ops.count == 1 { return [(bytes, ops.count)] }
+        let half = ops.count / 2
+        return encodeBatches(Array(ops[..<half]), byteTarget: byteTarget) + encodeBatches(Array(ops[half...]), byteTarget: byteTarget)
+    }
+
+    /// Waits for the ACK of batch `number`; returns the count the peer applied.
+    private func expectAck(_ number: UInt64) throws(TransportError) -> UInt64 {
+        let frame = try readFrame()
+        guard frame.type == MessageType.ack.rawValue else { throw unexpected(frame, expecting: "ACK") }
+        let values = try Counts.decode(frame.body, count: 3, "ACK")
+        guard values[0] == number else {
+            throw TransportError(.malformed, "ACK for batch \(values[0]) where batch \(number) was awaited")
+        }
+        return values[1]
+    }
+
+    // MARK: Receiving
+
+    private func receivePhase() throws(TransportError) {
+        var expected: UInt64 = 1
+        var received = 0
+        while true {
+            let frame = try readFrame()
+            switch MessageType(rawValue: frame.type) {
+            case .batch:
+                let header = try BatchHeader.decode(frame.body)
+                guard header.number == expected else {
+                    throw TransportError(.malformed, "BATCH \(header.number) where \(expected) was expected")
+                }
+                let ops = try checkedOps(header, frame.body)
+                let result = try storeCall { () throws(StoreError) in try store.apply(ops) }
+                received += ops.count
+                summary.received.ops += ops.count
+                summary.received.batches += 1
+                summary.received.applied += result.applied + result.drained
+                try writeFrame(.ack, Counts.encode([header.number, UInt64(result.applied + result.drained), UInt64(result.duplicates)]))
+                progress?(SyncProgress(direction: .receiving, space: header.space, ops: summary.received.ops, bytes: stream.bytesRead))
+                expected += 1
+                if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
+            case .done:
+                let values = try Counts.decode(frame.body, count: 2, "DONE")
+                guard values[0] == expected - 1, values[1] == UInt64(received) else {
+                    throw TransportError(.malformed, "DONE counts \(values[0]) batches and \(values[1]) ops; \(expected - 1) and \(received) arrived")
+                }
+                return
+            default:
+                throw unexpected(frame, expecting: "BATCH or DONE")
+            }
+        }
+    }
+
+    /// Decodes a batch after checking, against the trust list of this moment, that the peer may
+    /// write to its space; every op must belong to that space.
+    private func checkedOps(_ header: BatchHeader, _ body: [UInt8]) throws(TransportError) -> [Op] {
+        guard exchanged.contains(header.space) else {
+            throw TransportError(.spaceNotGranted, "the space \(header.space) is not exchanged in this session")
+        }
+        guard let current = try trust.peer(summary.peer) else {
+            throw TransportError(.notTrusted, "\(summary.peer) is no longer in the trust list")
+        }
+        switch current.spaces[header.space] {
+        case nil: throw TransportError(.spaceNotGranted, "the space \(header.space) is not granted to \(peer.name)")
+        case .readOnly: throw TransportError(.readOnly, "\(peer.name) is granted \(header.space) read-only; its ops are refused")
+        case .readWrite: break
+        }
+        let batch: OpBatch
+        do { batch = try OpCodec.decode(Array(body[header.payloadOffset...])) } catch {
+            throw TransportError(.malformed, "BATCH \(header.number): \(error)")
+        }
+        if let stray = batch.ops.first(where: { $0.id.space != header.space }) {
+            throw TransportError(.malformed, "BATCH \(header.number) for \(header.space) holds an op of \(stray.id.space)")
+        }
+        return batch.ops
+    }
+
+    // MARK: Frames
+
+    /// Reads one frame, checking its length against this side's limit before allocating.
+    func readFrame() throws(TransportError) -> Frame {
+        var header = [UInt8](repeating: 0, count: 4)
+        try guardedRead(into: &header, count: 4)
+        let length = header.reduce(0) { $0 << 8 | Int($1) }
+        let limit = min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes)
+        guard length <= limit else {
+            throw TransportError(.frameTooLarge, "a frame of \(length) bytes exceeds the limit of \(limit)")
+        }
+        guard length >= 1 else { throw TransportError(.malformed, "an empty frame") }
+        var body = [UInt8](repeating: 0, count: length)
+        try guardedRead(into: &body, count: length)
+        let type = body.removeFirst()
+        if type == MessageType.error.rawValue { throw ErrorMessage.decode(body) }
+        return Frame(type: type, body: body)
+    }
+
+    private func guardedRead(into buffer: inout [UInt8], count: Int) throws(TransportError) {
+        if let limit = faults.cutAfterBytesRead, stream.bytesRead + count > limit {
+            cut = true
+            stream.cut()
+            throw TransportError(.connectionLost, "connection cut on purpose after \(stream.bytesRead) bytes read")
+        }
+        try stream.read(into: &buffer, at: 0, count: count)
+    }
+
+    func writeFrame(_ type: MessageType, _ body: [UInt8]) throws(TransportError) {
+        let length = body.count + 1
+        var frame: [UInt8] = [UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), type.rawValue]
+        frame += body
+        if let limit = faults.cutAfterBytesWritten, stream.bytesWritten + frame.count > limit {
+            try stream.write(Array(frame.prefix(max(0, limit - stream.bytesWritten))))
+            cut = true
+            stream.cut()
+            throw TransportError(.connectionLost, "connection cut on purpose after \(stream.bytesWritten) bytes written")
+        }
+        try stream.write(frame)
+    }
+
+    private func unexpected(_ frame: Frame, expecting: String) -> TransportError {
+        let name = MessageType(rawValue: frame.type).map { "\($0)".uppercased() } ?? String(format: "type 0x%02x", frame.type)
+        return TransportError(MessageType(rawValue: frame.type) == nil ? .malformed : .unexpectedMessage,
+                              "received \(name) where \(expecting) was expected")
+    }
+
+    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(TransportError) -> T {
+        do { return try body() } catch {
+            throw TransportError(error.code == .clockSkew ? .clockSkew : .internal, "the store refused: \(error.message)")
+        }
+    }
+}

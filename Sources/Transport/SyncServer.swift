@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import Storage
+
+/// Serves sync sessions to trusted peers over TLS 1.3.
+///
+/// One dedicated thread accepts; every session runs on its own dedicated `Thread` (blocking
+/// sockets driven by OpenSSL), at most `limits.maxSessions` at once — a connection beyond that is
+/// closed unanswered. No Swift concurrency thread ever blocks here.
+///
+/// ```swift
+/// let server = SyncServer(store: store, identity: identity, trust: trust, bind: "127.0.0.1", port: 0)
+/// let port = try server.start()      // listening once this returns
+/// …
+/// server.stop()                       // on SIGINT/SIGTERM
+/// ```
+public final class SyncServer: @unchecked Sendable {
+    public let store: Store
+    public let identity: DeviceIdentity
+    public let trust: TrustList
+    public let bind: String
+    public let limits: SyncLimits
+    private let requestedPort: UInt16
+    private let onSession: (@Sendable (SessionReport) -> Void)?
+    private let logger: Logger
+    var faults = FaultInjection()
+
+    private let state = NSCondition()
+    private var listener: Int32 = -1
+    private var boundPort: UInt16? = nil
+    private var stopping = false
+    private var acceptRunning = false
+    private var sessions: [Int: TLSStream] = [:]
+    private var nextSession = 0
+    private var context: TLSContext? = nil
+
+    /// - Parameters:
+    ///   - bind: the address to listen on (default loopback only).
+    ///   - port: 0 to let the system pick a free port (`start()` returns it).
+    ///   - onSession: called on the session's thread when each connection ends, with its summary or error.
+    public init(store: Store, identity: DeviceIdentity, trust: TrustList, bind: String = "127.0.0.1", port: UInt16 = 7420,
+                limits: SyncLimits = .default, logger: Logger = Logger(label: "fieldnote.sync.server"),
+                onSession: (@Sendable (SessionReport) -> Void)? = nil) {
+        self.store = store
+        self.identity = identity
+        self.trust = trust
+        self.bind = bind
+        self.requestedPort = port
+        self.limits = limits
+        self.logger = logger
+        self.onSession = onSession
+    }
+
+    /// The port listened on, once started.
+    public var port: UInt16? { state.lock(); defer { state.unlock() }; return boundPort }
+
+    /// Sessions running now.
+    public var activeSessions: Int { state.lock(); defer { state.unlock() }; return sessions.count }
+
+    /// Binds, listens and starts accepting. Returns the bound port (the system's pick for port 0).
+    @discardableResult
+    public func start() throws(TransportError) -> UInt16 {
+        state.lock()
+        defer { state.unlock() }
+        if let boundPort { return boundPort }
+        let context = try TLSContext(identity: identity, isServer: true)
+        let (descriptor, port) = try Sockets.listen(host: bind, port: requestedPort)
+        self.context = context
+        listener = descriptor
+        boundPort = port
+        stopping = false
+        acceptRunning = true
+        let thread = Thread { [self] in acceptLoop(descriptor, context) }
+        thread.name = "fieldnote.sync.accept"
+        thread.start()
+        logger.info("listening on \(bind):\(port) as \(identity.id.short)")
+        return port
+    }
+
+    /// Stops accepting, lets sessions in flight finish for up to `limits.shutdownGrace` — each ends
+    /// at its next batch boundary with ERROR shutting_down — then cuts the rest (a batch being
+    /// received is never applied in part: it was one transaction or nothing), and returns once
+    /// every session thread has ended.
+    public func stop() {
+        state.lock()
+        guard boundPort != nil, !stopping else { state.unlock(); return }
+        stopping = true
+        while acceptRunning { state.wait() }
+        close(listener)
+        listener = -1
+        let deadline = Date().addingTimeInterval(Double(limits.shutdownGrace.milliseconds) / 1000)
+        while !sessions.isEmpty && state.wait(until: deadline) {}
+        for stream in sessions.values { stream.cut() }
+        while !sessions.isEmpty { state.wait() }
+        boundPort = nil
+        context = nil
+        state.unlock()
+        logger.info("stopped")
+    }
+
+    deinit { stop() }
+
+    private var isStopping: Bool { state.lock(); defer { state.unlock() }; return stopping }
+
+    private func acceptLoop(_ listener: Int32, _ context: TLSContext) {
+        while !isStopping {
+            guard let descriptor = Sockets.accept(listener, waitingAtMost: 100) else { continue }
+            state.lock()
+            guard sessions.count < limits.maxSessions, !stopping else {
+                state.unlock()
+                logger.warning("refusing a connection: \(limits.maxSessions) sessions already running")
+                close(descriptor)
+                continue
+            }
+            let stream: TLSStream
+            do {
+                stream = try TLSStream(context: context, descriptor: descriptor, check: peerCheck())
+            } catch {
+                state.unlock()
+                logger.error("\(error)")
+                continue
+            }
+            nextSession += 1
+            let number = nextSession
+            sessions[number] = stream
+            state.unlock()
+            let thread = Thread { [self] in runSession(number, stream) }
+            thread.name = "fieldnote.sync.session.\(number)"
+            thread.start()
+        }
+        state.lock()
+        acceptRunning = false
+        state.broadcast()
+        state.unlock()
+    }
+
+    private func peerCheck() -> PeerCheck {
+        let own = identity.id
+        let trust = trust
+        return { device in
+            if device == own { return "the peer presents this device's own certificate (a connection to itself)" }
+            do {
+                return try trust.peer(device) == nil ? "device \(device) is not in the trust list" : nil
+            } catch {
+                return "the trust list cannot be read: \((error as? TransportError)?.message ?? "\(error)")"
+            }
+        }
+    }
+
+    private func runSession(_ number: Int, _ stream: TLSStream) {
+        let session = SyncSession(stream: stream, store: store, identity: identity, trust: trust, limits: limits,
+                                  isServer: true, faults: faults, stopping: { [weak self] in self?.isStopping ?? true })
+        let result: Result<SyncSummary, TransportError>
+        do {
+            let summary = try session.run()
+            result = .success(summary)
+            logger.info("synced with \(summary.peerName) (\(summary.peer.short)): received \(summary.received.ops) ops, sent \(summary.sent.ops)")
+        } catch {
+            result = .failure(error)
+            logger.notice("session with \(stream.peerAddress) ended: \(error)")
+        }
+        let report = SessionReport(address: stream.peerAddress, peer: stream.peerID, result: result)
+        state.lock()
+        sessions[number] = nil
+        state.broadcast()
+        state.unlock()
+        onSession?(report)
+    }
+}

@@ -1,0 +1,87 @@
+import SyncCore
+
+/// Bounds on a server or client: timeouts, sizes, concurrency.
+public struct SyncLimits: Sendable, Hashable {
+    /// Sessions a server runs at once; a connection beyond them is closed at once, unanswered.
+    public var maxSessions: Int = 8
+    /// Connecting (client only).
+    public var connectTimeout: Duration = .seconds(10)
+    /// The TLS handshake, bounding each read and write of it.
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// From the end of the handshake to the peer's HELLO.
+    public var helloTimeout: Duration = .seconds(10)
+    /// Any later wait for the peer: a frame, an acknowledgement.
+    public var idleTimeout: Duration = .seconds(60)
+    /// The largest frame this side accepts (announced in HELLO; 64 KiB … 8 MiB).
+    public var maxFrameBytes: Int = SyncProtocol.maxFrameBytes
+    /// Ops in one BATCH this side sends (fewer when the encoded batch would pass `batchBytes`).
+    public var batchOps: Int = 2_000
+    /// Target size of one encoded BATCH this side sends.
+    public var batchBytes: Int = 1 << 20
+    /// How long `SyncServer.stop()` lets sessions finish before cutting their connections.
+    public var shutdownGrace: Duration = .seconds(5)
+
+    public init() {}
+
+    public static let `default` = SyncLimits()
+}
+
+/// Traffic in one direction of a session.
+public struct Traffic: Sendable, Hashable, Codable {
+    /// Ops carried in BATCH messages.
+    public var ops = 0
+    /// BATCH messages.
+    public var batches = 0
+    /// Ops the receiving side found new and applied (the rest it held already or parked).
+    public var applied = 0
+    /// Application bytes (frames: HELLO, BATCH, ACK, DONE, ERROR), TLS overhead not counted.
+    public var bytes = 0
+
+    public init() {}
+}
+
+/// What one sync session did, from this side's point of view.
+public struct SyncSummary: Sendable, Hashable {
+    public var peer: DeviceID
+    /// The peer's name in this device's trust list.
+    public var peerName: String
+    public var peerReplica: ReplicaID
+    /// The protocol version spoken.
+    public var version: UInt64
+    /// The spaces exchanged: granted by both sides to each other.
+    public var spaces: [SpaceID]
+    public var sent = Traffic()
+    public var received = Traffic()
+    public var duration: Duration = .zero
+}
+
+/// Reported after every batch sent or received.
+public struct SyncProgress: Sendable, Hashable {
+    public enum Direction: String, Sendable, Hashable { case sending, receiving }
+    public var direction: Direction
+    public var space: SpaceID
+    /// Totals so far in this direction.
+    public var ops: Int
+    public var bytes: Int
+}
+
+/// The outcome of one connection to a server, reported to `SyncServer`'s `onSession`.
+public struct SessionReport: Sendable {
+    /// `host:port` of the peer's socket.
+    public var address: String
+    /// The peer's device id, when its certificate was seen.
+    public var peer: DeviceID?
+    public var result: Result<SyncSummary, TransportError>
+}
+
+/// Test hooks: break a session on purpose.
+struct FaultInjection: Sendable, Hashable {
+    /// Cut the connection once this many application bytes have been written, mid-frame.
+    var cutAfterBytesWritten: Int? = nil
+    /// Cut the connection once this many application bytes have been read.
+    var cutAfterBytesRead: Int? = nil
+    /// Send ops for spaces the peer said it will not accept (to test the peer's refusal).
+    var ignorePeerReadOnly = false
+    /// Offer these extra spaces in HELLO whatever the trust list says (to test the peer's refusal).
+    var extraSpaces: [SpaceID] = []
+}

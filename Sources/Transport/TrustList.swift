@@ -1,0 +1,205 @@
+import Foundation
+import SyncCore
+
+/// What a peer may do with one space: receive it and send to it, or only receive it.
+public enum Access: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The peer receives the space's ops and its ops for the space are applied here.
+    case readWrite = "read-write"
+    /// The peer receives the space's ops; its ops for the space are refused (`read_only`).
+    case readOnly = "read-only"
+}
+
+/// One trusted device: who it is, what it is called here, and which spaces it is granted.
+public struct Peer: Sendable, Hashable {
+    public var device: DeviceID
+    public var name: String
+    public var spaces: [SpaceID: Access]
+    /// When it was added (or last changed), Unix milliseconds.
+    public var addedMillis: UInt64
+
+    public init(device: DeviceID, name: String, spaces: [SpaceID: Access], addedMillis: UInt64) {
+        self.device = device
+        self.name = name
+        self.spaces = spaces
+        self.addedMillis = addedMillis
+    }
+
+    /// The granted spaces in name order.
+    public var sortedSpaces: [(space: SpaceID, access: Access)] {
+        spaces.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+/// The devices this store trusts, kept in `trust.json` (mode 0600) in the store directory.
+///
+/// Local-only: never synced, never sent. A peer not in the list cannot complete a TLS handshake
+/// with this device; a peer in it exchanges only the spaces it is granted. The file is re-read
+/// whenever it changes on disk, so a `peers rm` in another process revokes a peer for a server
+/// that is already running, from its next handshake or its next batch.
+///
+/// File format (version 1), written with sorted keys:
+/// ```json
+/// {"peers":[{"added_ms":1767261600000,"device":"MFZWI3D-…","name":"Sam",
+///            "spaces":{"evidence":"read-only","team":"read-write"}}],"version":1}
+/// ```
+public final class TrustList: @unchecked Sendable {
+    public static let fileName = "trust.json"
+    public static let maximumNameLength = 64
+
+    public let url: URL
+    private let lock = NSLock()
+    private var cached: [DeviceID: Peer] = [:]
+    private var stamp: FileStamp? = nil
+
+    /// Opens the trust list of the store in `directory` (an absent file is an empty list).
+    public init(directory: URL) throws(TransportError) {
+        url = directory.appendingPathComponent(TrustList.fileName)
+        lock.lock()
+        defer { lock.unlock() }
+        try refreshLocked()
+    }
+
+    /// Every trusted peer, by name.
+    public func peers() throws(TransportError) -> [Peer] {
+        try snapshot().values.sorted { ($0.name, $0.device) < ($1.name, $1.device) }
+    }
+
+    /// The peer with this device id, if trusted.
+    public func peer(_ device: DeviceID) throws(TransportError) -> Peer? {
+        try snapshot()[device]
+    }
+
+    /// A peer named by its device id (any accepted form) or by its name (exact, case-insensitive).
+    public func resolve(_ text: String) throws(TransportError) -> Peer {
+        let peers = try snapshot()
+        if let device = try? DeviceID(text), let peer = peers[device] { return peer }
+        let matches = peers.values.filter { $0.name.lowercased() == text.lowercased() }
+        if matches.count == 1 { return matches[0] }
+        throw TransportError(.unknownPeer, "no trusted peer has the device id or name \"\(text)\"")
+    }
+
+    /// Trusts `device` under `name` with `spaces`, replacing what was granted before.
+    /// Names are 1–64 printable characters, unique in the list (case-insensitive).
+    @discardableResult
+    public func add(_ device: DeviceID, name: String, spaces: [SpaceID: Access], now: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) throws(TransportError) -> Peer {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= TrustList.maximumNameLength,
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw TransportError(.trustList, "a peer name is 1–\(TrustList.maximumNameLength) printable characters")
+        }
+        let peer = Peer(device: device, name: name, spaces: spaces, addedMillis: now)
+        try modify { peers throws(TransportError) in
+            if let other = peers.values.first(where: { $0.device != device && $0.name.lowercased() == name.lowercased() }) {
+                throw TransportError(.trustList, "the name \"\(name)\" is already used by \(other.device.short)")
+            }
+            peers[device] = peer
+        }
+        return peer
+    }
+
+    /// Stops trusting `device`. Returns the peer removed.
+    @discardableResult
+    public func remove(_ device: DeviceID) throws(TransportError) -> Peer {
+        var removed: Peer? = nil
+        try modify { peers throws(TransportError) in
+            removed = peers.removeValue(forKey: device)
+            if removed == nil { throw TransportError(.unknownPeer, "\(device) is not in the trust list") }
+        }
+        return removed!
+    }
+
+    /// What `device` is granted for `space` now (nil: not trusted, or the space not granted).
+    func access(_ device: DeviceID, _ space: SpaceID) throws(TransportError) -> Access? {
+        try peer(device)?.spaces[space]
+    }
+
+    // MARK: File
+
+    private struct FileStamp: Equatable {
+        var device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+    }
+
+    private struct FileForm: Codable {
+        struct Entry: Codable {
+            var device: DeviceID
+            var name: String
+            var spaces: [String: Access]
+            var added_ms: UInt64
+        }
+        var version: Int
+        var peers: [Entry]
+    }
+
+    private func snapshot() throws(TransportError) -> [DeviceID: Peer] {
+        lock.lock()
+        defer { lock.unlock() }
+        try refreshLocked()
+        return cached
+    }
+
+    private func currentStamp() -> FileStamp? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        return FileStamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                         seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec))
+    }
+
+    /// Re-reads the file if it changed since the last read. Caller holds `lock`.
+    private func refreshLocked() throws(TransportError) {
+        let now = currentStamp()
+        if now == stamp && (now != nil || cached.isEmpty) { return }
+        guard now != nil else { cached = [:]; stamp = nil; return }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw TransportError(.trustList, "cannot read the trust list \(url.path): \(error.localizedDescription)")
+        }
+        let form: FileForm
+        do { form = try JSONDecoder().decode(FileForm.self, from: data) } catch {
+            throw TransportError(.trustList, "the trust list \(url.path) is not valid: \(error)")
+        }
+        guard form.version == 1 else {
+            throw TransportError(.trustList, "the trust list \(url.path) has version \(form.version); this fieldnote reads version 1")
+        }
+        var peers: [DeviceID: Peer] = [:]
+        for entry in form.peers {
+            var spaces: [SpaceID: Access] = [:]
+            for (name, access) in entry.spaces {
+                guard let space = try? SpaceID(name) else {
+                    throw TransportError(.trustList, "the trust list \(url.path) grants an invalid space \"\(name)\"")
+                }
+                spaces[space] = access
+            }
+            peers[entry.device] = Peer(device: entry.device, name: entry.name, spaces: spaces, addedMillis: entry.added_ms)
+        }
+        cached = peers
+        stamp = now
+    }
+
+    /// Read, change and write the list under an exclusive lock on `trust.json.lock`, so two
+    /// processes changing it at once do not lose either change.
+    private func modify(_ change: (inout [DeviceID: Peer]) throws(TransportError) -> Void) throws(TransportError) {
+        lock.lock()
+        defer { lock.unlock() }
+        let lockPath = url.path + ".lock"
+        let lockFile = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lockFile >= 0 else { throw TransportError(.trustList, "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(lockFile) }
+        _ = flock(lockFile, LOCK_EX)
+        stamp = nil
+        try refreshLocked()
+        var peers = cached
+        try change(&peers)
+        let form = FileForm(version: 1, peers: peers.values.sorted { $0.device < $1.device }.map {
+            FileForm.Entry(device: $0.device, name: $0.name,
+                           spaces: Dictionary(uniqueKeysWithValues: $0.spaces.map { ($0.key.name, $0.value) }),
+                           added_ms: $0.addedMillis)
+        })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data: Data
+        do { data = try encoder.encode(form) } catch { throw TransportError(.trustList, "cannot encode the trust list: \(error)") }
+        try writeFileAtomically([UInt8](data) + [0x0A], to: url, mode: 0o600, code: .trustList)
+        stamp = nil
+        try refreshLocked()
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import Storage
+import SyncCore
+@testable import Transport
+
+/// Connections cut in the middle of a sync, and a server stopping with sessions in flight.
+@Suite("Interrupted sync")
+struct InterruptionTests {
+    static var smallBatches: SyncLimits {
+        var limits = SyncLimits()
+        limits.batchOps = 150
+        return limits
+    }
+
+    /// What both stores hold is whole: every op once, the vectors account for exactly the ops held.
+    private func expectIntact(_ device: Device) throws {
+        for space in [SpaceID.team, .evidence] {
+            let ops = try device.ops(space)
+            #expect(Set(ops.map(\.id)).count == ops.count, "duplicate ops in \(device.name)")
+            #expect(ops.map(\.span).reduce(0, +) == (try device.store.versionVector(space).total))
+        }
+        _ = try device.store.notes(limit: nil)
+    }
+
+    @Test(arguments: [
+        (read: 5_000, written: nil), (read: 40_000, written: nil), (read: 60_000, written: nil),
+        (read: nil, written: 3_000), (read: nil, written: 30_000), (read: nil, written: 50_000),
+    ] as [(read: Int?, written: Int?)])
+    func cutMidSyncLosesAndDuplicatesNothing(cut: (read: Int?, written: Int?)) throws {
+        let temporary = TemporaryDirectory()
+        let (a, b) = try pair(temporary)
+        try a.store.addNotes((0..<1000).map { NoteDraft(text: "A's note \($0) about caseload and supervision") })
+        try b.store.addNotes((0..<1000).map { NoteDraft(text: "B's note \($0) about referrals", space: $0 % 2 == 0 ? .team : .evidence) })
+        let aBefore = try a.ops().count
+        try a.serving(limits: Self.smallBatches) { port in
+            do {
+                try b.sync(port: port, limits: Self.smallBatches,
+                           faults: FaultInjection(cutAfterBytesWritten: cut.written, cutAfterBytesRead: cut.read))
+                Issue.record("the cut did not happen")
+            } catch let error as TransportError {
+                #expect(error.code == .connectionLost, "\(error)")
+            }
+        }
+        try expectIntact(a)
+        try expectIntact(b)
+        // Part of the ops went one way; nothing is half-applied. The next sync completes.
+        try a.serving(limits: Self.smallBatches) { port in try b.sync(port: port, limits: Self.smallBatches) }
+        try expectIntact(a)
+        try expectIntact(b)
+        for space in [SpaceID.team, .evidence] {
+            #expect(try sortedIDs(a.ops(space)) == sortedIDs(b.ops(space)))
+            #expect(try a.texts(space) == b.texts(space))
+        }
+        #expect(try a.texts().count == 1500)
+        #expect(try a.ops().count > aBefore)
+        // And a third sync has nothing to send.
+        let again = try a.serving { port in try b.sync(port: port) }
+        #expect(again.sent.ops == 0 && again.received.ops == 0)
+    }
+
+    /// `stop()` while a session streams: the session ends at a batch boundary, the stores stay
+    /// whole, and a later sync completes.
+    @Test func serverStopsWithASessionInFlight() throws {
+        let temporary = TemporaryDirectory()
+        let (a, b) = try pair(temporary)
+        try b.store.addNotes((0..<1500).map { NoteDraft(text: "B's note \($0)") })
+        var limits = Self.smallBatches
+        limits.shutdownGrace = .seconds(5)
+        let server = SyncServer(store: a.store, identity: a.identity, trust: a.trust, port: 0, limits: limits)
+        let port = try server.start()
+        let stopped = NSCondition()
+        nonisolated(unsafe) var stopRequested = false
+        let outcome: Result<SyncSummary, TransportError> = Result { () throws(TransportError) in
+            try SyncClient.sync(store: b.store, identity: b.identity, trust: b.trust, host: "127.0.0.1", port: port,
+                                spaces: nil, limits: limits, faults: FaultInjection(), progress: { progress in
+                stopped.lock()
+                defer { stopped.unlock() }
+                if progress.ops >= 300 && !stopRequested {
+                    stopRequested = true
+                    Thread { server.stop() }.start()
+                    usleep(50_000)
+                }
+            })
+        }
+        server.stop()
+        if case .failure(let error) = outcome {
+            #expect(error.code == .shuttingDown || error.code == .connectionLost, "\(error)")
+        }
+        try expectIntact(a)
+        try expectIntact(b)
+        #expect(try a.texts().count < 1500)
+        try a.serving { port in try b.sync(port: port) }
+        #expect(try sortedIDs(a.ops()) == sortedIDs(b.ops()))
+        #expect(try a.texts().count == 1500)
+    }
+}
