@@ -19,7 +19,7 @@ extension Report {
         return rounded == rounded.rounded() ? String(Int64(rounded)) : String(format: "%.1f", rounded)
     }
 
-    private var period: String {
+    var period: String {
         switch (sinceWeek, untilWeek) {
         case (nil, nil): "all weeks"
         case (let since?, nil): "from \(since)"
@@ -28,7 +28,7 @@ extension Report {
         }
     }
 
-    private var suppressionNote: String {
+    var suppressionNote: String {
         "Cells drawn from fewer than \(minReporters) distinct reporter\(minReporters == 1 ? "" : "s") are suppressed and marked \(Report.suppressedMark)."
     }
 
