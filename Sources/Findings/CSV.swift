@@ -1,0 +1,108 @@
+/// RFC 4180 CSV: fields separated by commas, records by CRLF or LF; a field in double quotes may
+/// hold commas, line breaks and `""` for a quote. Used by `FindingsImport` and the CSV report.
+public enum CSV {
+    /// One record and the (1-based) physical line it starts on.
+    public struct Record: Sendable, Hashable {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    /// Parses `text` into records. A trailing line break does not make an empty record; blank
+    /// lines are skipped. Errors: a quote that is never closed, or text after a closing quote.
+    public static func parse(_ text: String) throws(ParseError) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var line = 1
+        var recordLine = 1
+        var inQuotes = false
+        var quotedField = false   // the current field was quoted and its closing quote seen
+        var quoteLine = 1
+        var scalars = Array(text.unicodeScalars)
+        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+        var index = 0
+
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].isEmpty && !quotedField) {
+                records.append(Record(line: recordLine, fields: fields))
+            }
+            fields = []
+            field = ""
+            quotedField = false
+        }
+
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if inQuotes {
+                if scalar == "\"" {
+                    if index + 1 < scalars.count, scalars[index + 1] == "\"" {
+                        field.unicodeScalars.append("\"")
+                        index += 1
+                    } else {
+                        inQuotes = false
+                        quotedField = true
+                    }
+                } else {
+                    if scalar == "\n" { line += 1 }
+                    if scalar == "\r" {
+                        // CRLF inside a quoted field is one line break.
+                        if index + 1 < scalars.count, scalars[index + 1] == "\n" {
+                            field.unicodeScalars.append("\r"); field.unicodeScalars.append("\n")
+                            index += 2; line += 1; continue
+                        }
+                        line += 1
+                    }
+                    field.unicodeScalars.append(scalar)
+                }
+                index += 1
+                continue
+            }
+            switch scalar {
+            case "\"":
+                guard field.isEmpty, !quotedField else {
+                    throw ParseError(line: line, message: "a double quote inside an unquoted field; quote the whole field and double the quote (\"\")")
+                }
+                inQuotes = true
+                quoteLine = line
+            case ",":
+                fields.append(field)
+                field = ""
+                quotedField = false
+            case "\r", "\n":
+                if scalar == "\r", index + 1 < scalars.count, scalars[index + 1] == "\n" { index += 1 }
+                endRecord()
+                line += 1
+                recordLine = line
+            default:
+                if quotedField {
+                    throw ParseError(line: line, message: "text after the closing quote of a field")
+                }
+                field.unicodeScalars.append(scalar)
+            }
+            index += 1
+        }
+        if inQuotes { throw ParseError(line: quoteLine, message: "a quoted field is never closed") }
+        if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
+        return records
+    }
+
+    /// One field, quoted when it holds a comma, quote, CR or LF (or leading/trailing spaces).
+    public static func escape(_ field: String) -> String {
+        let needsQuotes = field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+            || field.hasPrefix(" ") || field.hasSuffix(" ")
+        guard needsQuotes else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Records joined with CRLF, as RFC 4180 says, ending with a CRLF.
+    public static func write(_ rows: [[String]]) -> String {
+        rows.map { $0.map(escape).joined(separator: ",") + "\r\n" }.joined()
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import Storage
+import SyncCore
+
+/// Whether planned supervision took place (the `supervision` field).
+public enum SupervisionStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case held
+    case cancelled
+    case notScheduled = "not_scheduled"
+}
+
+/// The workload numbers an evidence record carries: the metric fields of `FieldCatalog`, and nothing else.
+public struct EvidenceMetrics: Sendable, Hashable, Codable {
+    public var caseload: Int?
+    public var hoursWorked: Double?
+    public var hoursPaid: Double?
+    public var hoursRecording: Double?
+    public var hoursDirect: Double?
+    public var supervision: SupervisionStatus?
+    public var supervisionMinutes: Int?
+    public var unallocatedCases: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case caseload
+        case hoursWorked = "hours_worked"
+        case hoursPaid = "hours_paid"
+        case hoursRecording = "hours_recording"
+        case hoursDirect = "hours_direct"
+        case supervision
+        case supervisionMinutes = "supervision_minutes"
+        case unallocatedCases = "unallocated_cases"
+    }
+
+    /// The field keys that are shared, in this order. Every other field (`incident`, `week`, `case`) is not.
+    public static let keys: [String] = CodingKeys.allCases.map(\.rawValue)
+
+    public init(
+        caseload: Int? = nil, hoursWorked: Double? = nil, hoursPaid: Double? = nil, hoursRecording: Double? = nil,
+        hoursDirect: Double? = nil, supervision: SupervisionStatus? = nil, supervisionMinutes: Int? = nil, unallocatedCases: Int? = nil
+    ) {
+        self.caseload = caseload
+        self.hoursWorked = hoursWorked
+        self.hoursPaid = hoursPaid
+        self.hoursRecording = hoursRecording
+        self.hoursDirect = hoursDirect
+        self.supervision = supervision
+        self.supervisionMinutes = supervisionMinutes
+        self.unallocatedCases = unallocatedCases
+    }
+
+    /// Picks the metric fields out of a note's fields; everything else is left behind.
+    public init(fields: [String: FieldValue]) {
+        func number(_ key: String) -> Double? {
+            switch fields[key] {
+            case .int(let value): Double(value)
+            case .double(let value): value
+            default: nil
+            }
+        }
+        func integer(_ key: String) -> Int? {
+            switch fields[key] {
+            case .int(let value): Int(value)
+            case .double(let value) where value == value.rounded(): Int(value)
+            default: nil
+            }
+        }
+        caseload = integer("caseload")
+        hoursWorked = number("hours_worked")
+        hoursPaid = number("hours_paid")
+        hoursRecording = number("hours_recording")
+        hoursDirect = number("hours_direct")
+        if case .string(let word) = fields["supervision"] { supervision = SupervisionStatus(rawValue: word) }
+        supervisionMinutes = integer("supervision_minutes")
+        unallocatedCases = integer("unallocated_cases")
+    }
+
+    /// As note fields (for writing through the store).
+    public var fields: [String: FieldValue] {
+        var fields: [String: FieldValue] = [:]
+        if let caseload { fields["caseload"] = .int(Int64(caseload)) }
+        if let hoursWorked { fields["hours_worked"] = .double(hoursWorked) }
+        if let hoursPaid { fields["hours_paid"] = .double(hoursPaid) }
+        if let hoursRecording { fields["hours_recording"] = .double(hoursRecording) }
+        if let hoursDirect { fields["hours_direct"] = .double(hoursDirect) }
+        if let supervision { fields["supervision"] = .string(supervision.rawValue) }
+        if let supervisionMinutes { fields["supervision_minutes"] = .int(Int64(supervisionMinutes)) }
+        if let unallocatedCases { fields["unallocated_cases"] = .int(Int64(unallocatedCases)) }
+        return fields
+    }
+
+    public var isEmpty: Bool { fields.isEmpty }
+
+    /// Hours worked beyond hours paid (never negative); nil unless both are known.
+    public var unpaidHours: Double? {
+        guard let hoursWorked, let hoursPaid else { return nil }
+        return max(0, hoursWorked - hoursPaid)
+    }
+}
+
+/// An anonymised workload record for the `evidence` space: what `share` sends a union rep.
+///
+/// It holds the ISO week (never a date), the metric fields, the categories and ids of the findings
+/// the note is linked to, and an excerpt only when the worker writes one. It never holds the note's
+/// id, text, tags, case token or alias. `reporter` is filled in when records are read back from a
+/// store: it is the id of the device (replica) that wrote the record, which every op carries anyway,
+/// and lets a report count distinct reporters.
+public struct EvidenceRecord: Sendable, Hashable, Codable {
+    public var week: ISOWeek
+    public var metrics: EvidenceMetrics
+    public var categories: [FindingCategory]
+    public var findings: [String]
+    public var excerpt: String?
+    public var reporter: String?
+
+    public init(
+        week: ISOWeek, metrics: EvidenceMetrics = EvidenceMetrics(), categories: [FindingCategory] = [],
+        findings: [String] = [], excerpt: String? = nil, reporter: String? = nil
+    ) {
+        self.week = week
+        self.metrics = metrics
+        self.categories = Array(Set(categories)).sorted { $0.rawValue < $1.rawValue }
+        self.findings = Array(Set(findings)).sorted()
+        self.excerpt = excerpt
+        self.reporter = reporter
+    }
+
+    /// The exact bytes shared: compact JSON with sorted keys, no reporter.
+    public var sharedJSON: Data {
+        var copy = self
+        copy.reporter = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(copy)) ?? Data()
+    }
+}
+
+/// Turning notes into evidence records, and showing what would leave the device.
+public enum Evidence {
+    public static let maximumExcerptLength = 280
+
+    /// Builds the evidence record for a note.
+    ///
+    /// - The week is the note's `week` field if set, else the ISO week (UTC) the note was created in.
+    /// - Metrics: the fields in `EvidenceMetrics.keys`, nothing else.
+    /// - Categories: those of the linked findings (which must all be in `catalog`), plus `extraCategories`.
+    /// - `excerpt`: optional, at most 280 characters, written by the worker for sharing. Refused if it
+    ///   contains the note's case token, any case-token-shaped text (`C-XXXX-XXXX`), or `alias`.
+    ///
+    /// Throws `invalidEvidence` for a deleted or purged note, a note with neither metrics nor links,
+    /// a bad excerpt, and `unknownFinding` for a link the catalog does not know.
+    public static func record(
+        from note: NoteRecord, catalog: FindingsCatalog, excerpt: String? = nil, alias: String? = nil,
+        extraCategories: [FindingCategory] = []
+    ) throws(FindingsError) -> EvidenceRecord {
+        guard !note.purged else { throw FindingsError(.invalidEvidence, "note \(note.id.short) is purged; there is nothing to share") }
+        guard !note.deleted else { throw FindingsError(.invalidEvidence, "note \(note.id.short) is in the bin; restore it before sharing") }
+        let week: ISOWeek
+        if case .string(let text) = note.fields["week"], let parsed = ISOWeek(text) {
+            week = parsed
+        } else {
+            week = ISOWeek(date: note.createdDate)
+        }
+        let linked = try catalog.resolve(note.links.sorted())
+        let metrics = EvidenceMetrics(fields: note.fields)
+        guard !metrics.isEmpty || !linked.isEmpty else {
+            throw FindingsError(.invalidEvidence, "note \(note.id.short) has no metric fields (\(EvidenceMetrics.keys.joined(separator: ", "))) and no linked findings; there is nothing to share")
+        }
+        let checkedExcerpt = try checkExcerpt(excerpt, caseToken: note.caseToken, alias: alias)
+        return EvidenceRecord(week: week, metrics: metrics, categories: linked.map(\.category) + extraCategories,
+                              findings: linked.map(\.id), excerpt: checkedExcerpt)
+    }
+
+    static func checkExcerpt(_ excerpt: String?, caseToken: String?, alias: String?) throws(FindingsError) -> String? {
+        guard let excerpt else { return nil }
+        let trimmed = excerpt.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw FindingsError(.invalidEvidence, "the excerpt is empty; leave it out to share no text") }
+        guard trimmed.count <= maximumExcerptLength else {
+            throw FindingsError(.invalidEvidence, "the excerpt is \(trimmed.count) characters; keep it to \(maximumExcerptLength)")
+        }
+        let upper = trimmed.uppercased()
+        if let caseToken, upper.contains(caseToken.uppercased()) || upper.contains(caseToken.uppercased().replacingOccurrences(of: "-", with: "")) {
+            throw FindingsError(.invalidEvidence, "the excerpt contains the note's case token; remove it")
+        }
+        if containsCaseTokenShape(upper) {
+            throw FindingsError(.invalidEvidence, "the excerpt contains something shaped like a case token (C-XXXX-XXXX); remove it")
+        }
+        if let alias, !alias.trimmingCharacters(in: .whitespaces).isEmpty,
+           trimmed.range(of: alias.trimmingCharacters(in: .whitespaces), options: [.caseInsensitive, .diacriticInsensitive]) != nil {
+            throw FindingsError(.invalidEvidence, "the excerpt contains the case's alias; remove it")
+        }
+        return trimmed
+    }
+
+    /// `C-` followed by 4 + 4 characters of the case-token alphabet, with or without the middle dash.
+    static func containsCaseTokenShape(_ upper: String) -> Bool {
+        let alphabet = Set(CaseToken.alphabet)
+        let characters = Array(upper)
+        for index in characters.indices where characters[index] == "C" && index + 1 < characters.count && characters[index + 1] == "-"
+            && (index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber)) {
+            var position = index + 2
+            var count = 0
+            var dashSeen = false
+            while position < characters.count, count < 8 {
+                if characters[position] == "-", count == 4, !dashSeen { dashSeen = true; position += 1; continue }
+                guard alphabet.contains(characters[position]) else { break }
+                count += 1
+                position += 1
+            }
+            if count == 8 { return true }
+        }
+        return false
+    }
+
+    /// Exactly what sharing `record` sends, for the worker to read before saying yes.
+    public static func preview(_ record: EvidenceRecord, replica: String? = nil, catalog: FindingsCatalog? = nil) -> EvidencePreview {
+        var lines = ["This record will be written to the evidence space and sent to every device granted it:"]
+        func row(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 20, withPad: " ", startingAt: 0) + value) }
+        row("week", record.week.description)
+        for (key, value) in record.metrics.fields.sorted(by: { $0.key < $1.key }) { row(key, formatField(value)) }
+        if record.metrics.isEmpty { row("metrics", "(none)") }
+        row("categories", record.categories.isEmpty ? "(none)" : record.categories.map(\.rawValue).joined(separator: ", "))
+        if record.findings.isEmpty { row("findings", "(none)") }
+        for id in record.findings {
+            let title = catalog?.finding(id).map { " — \($0.title)" } ?? ""
+            row("finding", id + title)
+        }
+        row("excerpt", record.excerpt.map { "\"\($0)\"" } ?? "(none)")
+        if let replica {
+            lines.append("Every record also carries this device's replica id (\(replica)), so a report can count distinct reporters.")
+        }
+        lines.append("Not shared: the note's text, date, tags, other fields, its case token and any alias.")
+        let json = String(decoding: record.sharedJSON, as: UTF8.self)
+        lines.append("As data: \(json)")
+        return EvidencePreview(record: record, json: json, lines: lines)
+    }
+
+    static func formatField(_ value: FieldValue) -> String {
+        if case .double(let number) = value, number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+        return value.description
+    }
+}
+
+/// What `share` shows before asking.
+public struct EvidencePreview: Sendable, Hashable {
+    public var record: EvidenceRecord
+    /// The record's shared JSON, byte for byte.
+    public var json: String
+    public var lines: [String]
+    public var text: String { lines.joined(separator: "\n") }
+}

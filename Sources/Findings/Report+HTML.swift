@@ -1,0 +1,176 @@
+import Foundation
+
+extension Report {
+    /// One self-contained HTML file: inline CSS and SVG charts, no scripts, no fonts, images or
+    /// style sheets fetched from anywhere. Charts: records per category (bars; suppressed
+    /// categories marked, no bar) and caseload median and 90th percentile by week (suppressed
+    /// weeks left as gaps and marked).
+    func html() -> String {
+        let e = Report.htmlEscape
+        var out = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Workload evidence report</title>
+        <style>
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.45}
+        h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}
+        table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.3rem .5rem;border-bottom:1px solid #e2e2e2;text-align:right}
+        th:first-child,td:first-child{text-align:left}.suppressed{color:#8a4b00;font-style:italic}
+        figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}svg text{font-family:inherit}
+        blockquote{margin:.3rem 0 .3rem 1rem;color:#333}li{margin-bottom:.8rem}
+        </style>
+        </head>
+        <body>
+        <h1>Workload evidence report</h1>
+
+        """
+        out += "<p>Period: \(e(period)). \(e(suppressionNote))</p>\n"
+        out += "<h2>Records per category</h2>\n" + categoryChart()
+        out += "<h2>Caseload by week</h2>\n" + caseloadChart()
+        func table(_ title: String, _ cells: [ReportCell]) {
+            out += "<h2>\(e(title))</h2>\n"
+            guard !cells.isEmpty else { out += "<p>No records.</p>\n"; return }
+            out += "<table>\n<thead><tr><th></th><th>Records</th><th>Reporters</th><th>Caseload median</th><th>Caseload p90</th><th>Caseload max</th><th>Unpaid hours total</th><th>Unpaid hours mean</th><th>Supervision held</th><th>Supervision cancelled</th></tr></thead>\n<tbody>\n"
+            for cell in cells {
+                let label = cell.label == cell.key ? e(cell.key) : "\(e(cell.label)) <code>\(e(cell.key))</code>"
+                guard let s = cell.statistics else {
+                    out += "<tr><td>\(label)</td><td class=\"suppressed\" colspan=\"9\">\(e(Report.suppressedMark)) fewer than \(minReporters) reporters</td></tr>\n"
+                    continue
+                }
+                let cells = [
+                    String(s.records), String(s.reporters),
+                    s.caseload.map { Report.number($0.median) } ?? "–", s.caseload.map { Report.number($0.p90) } ?? "–",
+                    s.caseload.map { String($0.maximum) } ?? "–",
+                    s.unpaidHours.map { Report.number($0.total) } ?? "–", s.unpaidHours.map { Report.number($0.mean) } ?? "–",
+                    String(s.supervision.held), String(s.supervision.cancelled),
+                ]
+                out += "<tr><td>\(label)</td>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        table("All evidence", [total])
+        table("By category", categories)
+        table("By finding", findings)
+        table("Week by week", weeks)
+        out += "<h2>Findings cited</h2>\n"
+        if citations.isEmpty { out += "<p>None.</p>\n" } else {
+            out += "<ol>\n"
+            for citation in citations {
+                out += "<li id=\"\(e(citation.id))\"><strong>\(e(citation.title))</strong> <code>\(e(citation.id))</code><br>"
+                out += "\(e(citation.publisher)), \(e(citation.authority)), \(e(citation.published))."
+                if !citation.quote.isEmpty { out += "<blockquote>“\(e(citation.quote))”</blockquote>" }
+                out += "Source: \(Report.linkify(citation.source))"
+                if let quotedIn = citation.quotedIn { out += " (quoted in \(Report.linkify(quotedIn)))" }
+                out += "</li>\n"
+            }
+            out += "</ol>\n"
+        }
+        out += "</body>\n</html>\n"
+        return out
+    }
+
+    /// Horizontal bars, one per category with records; suppressed categories get a marked row, no bar.
+    func categoryChart() -> String {
+        let e = Report.htmlEscape
+        guard !categories.isEmpty else { return "<p>No records.</p>\n" }
+        let rowHeight = 26, labelWidth = 200, barArea = 420, top = 10
+        let height = top + rowHeight * categories.count + 10
+        let maximum = max(1, categories.compactMap { $0.statistics?.records }.max() ?? 1)
+        var svg = "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + barArea + 60)\" height=\"\(height)\" role=\"img\" aria-label=\"Records per category\">\n"
+        for (index, cell) in categories.enumerated() {
+            let y = top + index * rowHeight
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" font-size=\"13\">\(e(cell.key))</text>\n"
+            if let records = cell.statistics?.records {
+                let width = max(2, barArea * records / maximum)
+                svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(width)\" height=\"\(rowHeight - 8)\" fill=\"#2f6db5\"><title>\(e(cell.key)): \(records) records</title></rect>\n"
+                svg += "<text x=\"\(labelWidth + width + 6)\" y=\"\(y + 17)\" font-size=\"13\">\(records)</text>\n"
+            } else {
+                svg += "<text x=\"\(labelWidth)\" y=\"\(y + 17)\" font-size=\"13\" fill=\"#8a4b00\" font-style=\"italic\">\(e(Report.suppressedMark))</text>\n"
+            }
+        }
+        svg += "</svg><figcaption>Evidence records per category. A record linked to findings in several categories counts in each.</figcaption></figure>\n"
+        return svg
+    }
+
+    /// Median (line with points) and 90th percentile (dashed) caseload per week; gaps where a week is
+    /// suppressed or has no caseload figures.
+    func caseloadChart() -> String {
+        let e = Report.htmlEscape
+        guard !weeks.isEmpty else { return "<p>No records.</p>\n" }
+        let left = 50, right = 20, top = 15, bottom = 60, plotHeight = 220
+        let step = max(18, min(60, 640 / max(1, weeks.count)))
+        let width = left + right + step * max(1, weeks.count - 1) + 20
+        let height = top + plotHeight + bottom
+        let values = weeks.compactMap { $0.statistics?.caseload }
+        let maximum = max(1.0, Double(values.map(\.maximum).max() ?? 1))
+        let scaleTop = (maximum / 10).rounded(.up) * 10
+        func x(_ index: Int) -> Int { left + 10 + index * step }
+        func y(_ value: Double) -> Double { Double(top) + Double(plotHeight) * (1 - value / scaleTop) }
+        var svg = "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"Caseload by week\">\n"
+        for tick in stride(from: 0.0, through: scaleTop, by: scaleTop / 5) {
+            svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(y(tick))\" y2=\"\(y(tick))\" stroke=\"#e2e2e2\"/>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(y(tick) + 4)\" text-anchor=\"end\" font-size=\"11\">\(Report.number(tick))</text>\n"
+        }
+        func path(_ value: (CaseloadSummary) -> Double) -> String {
+            var d = ""
+            var drawing = false
+            for (index, cell) in weeks.enumerated() {
+                guard let caseload = cell.statistics?.caseload else { drawing = false; continue }
+                d += "\(drawing ? "L" : "M")\(x(index)),\(y(value(caseload))) "
+                drawing = true
+            }
+            return d
+        }
+        svg += "<path d=\"\(path { $0.p90 })\" fill=\"none\" stroke=\"#c2553a\" stroke-width=\"2\" stroke-dasharray=\"5 4\"/>\n"
+        svg += "<path d=\"\(path { $0.median })\" fill=\"none\" stroke=\"#2f6db5\" stroke-width=\"2.5\"/>\n"
+        for (index, cell) in weeks.enumerated() {
+            if let caseload = cell.statistics?.caseload {
+                svg += "<circle cx=\"\(x(index))\" cy=\"\(y(caseload.median))\" r=\"4\" fill=\"#2f6db5\"><title>\(e(cell.key)): median \(Report.number(caseload.median)), p90 \(Report.number(caseload.p90))</title></circle>\n"
+            } else if cell.suppressed {
+                svg += "<text x=\"\(x(index))\" y=\"\(top + plotHeight - 4)\" text-anchor=\"middle\" font-size=\"14\" fill=\"#8a4b00\"><title>\(e(cell.key)): suppressed</title>×</text>\n"
+            }
+            if weeks.count <= 26 || index % max(1, weeks.count / 13) == 0 {
+                svg += "<text x=\"\(x(index))\" y=\"\(top + plotHeight + 14)\" font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-45 \(x(index)) \(top + plotHeight + 14))\">\(e(cell.key))</text>\n"
+            }
+        }
+        svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(top + plotHeight)\" y2=\"\(top + plotHeight)\" stroke=\"#555\"/>\n"
+        svg += "</svg><figcaption>Caseload by ISO week: median (solid) and 90th percentile (dashed). × marks a suppressed week.</figcaption></figure>\n"
+        return svg
+    }
+
+    static func htmlEscape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Escapes `text`, turning http(s) URLs in it into links (which the page never loads by itself).
+    static func linkify(_ text: String) -> String {
+        var out = ""
+        for (index, word) in text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { out += " " }
+            let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: ",;)("))
+            if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://"), let range = word.range(of: trimmed) {
+                out += htmlEscape(String(word[..<range.lowerBound]))
+                out += "<a href=\"\(htmlEscape(trimmed))\">\(htmlEscape(trimmed))</a>"
+                out += htmlEscape(String(word[range.upperBound...]))
+            } else {
+                out += htmlEscape(String(word))
+            }
+        }
+        return out
+    }
+}
