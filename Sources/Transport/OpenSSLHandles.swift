@@ -5,6 +5,8 @@ import Foundation
 // public signature.
 
 /// An EVP_PKEY: the device's Ed25519 key pair.
+// Sendable: the pointer never changes after init and the key is only read (signing and
+// SSL_CTX_use_PrivateKey take their own references), which OpenSSL allows from any thread.
 final class PrivateKey: @unchecked Sendable {
     let pointer: OpaquePointer
 
@@ -42,6 +44,8 @@ final class PrivateKey: @unchecked Sendable {
 }
 
 /// An X509 certificate: this device's own, or one a peer presented.
+// Sendable: the pointer never changes after init and the certificate is only read once
+// built (encoding, fingerprinting), which OpenSSL allows from any thread.
 final class Certificate: @unchecked Sendable {
     let pointer: OpaquePointer
 

@@ -14,6 +14,10 @@ import Storage
 /// …
 /// server.stop()                       // on SIGINT/SIGTERM
 /// ```
+///
+/// Sendable: the mutable state (`listener`, `boundPort`, sessions, stopping) is only touched
+/// with the `state` condition's lock held; everything else is immutable after init, except
+/// `faults`, which tests set before `start()` and never after.
 public final class SyncServer: @unchecked Sendable {
     public let store: Store
     public let identity: DeviceIdentity

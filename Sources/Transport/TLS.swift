@@ -3,6 +3,9 @@ import Foundation
 
 /// An SSL_CTX for one role, holding this device's certificate and key, TLS 1.3 only, and
 /// requiring the peer's certificate. Shared by every connection of a server or a client.
+///
+/// Sendable: configured completely in init and never changed after; OpenSSL allows one SSL_CTX
+/// to create SSL objects on many threads at once.
 final class TLSContext: @unchecked Sendable {
     let pointer: OpaquePointer
     let isServer: Bool
@@ -62,6 +65,10 @@ private let verifyPeerCertificate: @convention(c) (OpaquePointer?, UnsafeMutable
 
 /// One TLS connection over a blocking socket it owns (SSL_set_fd). Used by one thread at a time;
 /// only `cut()` may be called from another thread.
+///
+/// Sendable: its owning session thread is the only one that reads, writes or sets `peerID`;
+/// `cut()`, the one cross-thread call, touches only `closed` under `closeLock` and shuts the
+/// socket down, which is safe while another thread is blocked on it.
 final class TLSStream: @unchecked Sendable {
     let ssl: OpaquePointer
     private let descriptor: Int32

@@ -42,6 +42,8 @@ public struct Peer: Sendable, Hashable {
 /// {"peers":[{"added_ms":1767261600000,"device":"MFZWI3D-…","name":"Sam",
 ///            "spaces":{"evidence":"read-only","team":"read-write"}}],"version":1}
 /// ```
+///
+/// Sendable: every access to `cached` and `stamp` happens with `lock` held.
 public final class TrustList: @unchecked Sendable {
     public static let fileName = "trust.json"
     public static let maximumNameLength = 64
