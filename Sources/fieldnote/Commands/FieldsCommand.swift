@@ -20,11 +20,13 @@ struct FieldsCommand: ParsableCommand {
             try JSONOutput.print(FieldCatalog.all.map(JSONOutput.fieldSpec))
             return
         }
+        // Key and type on one line, the meaning indented below: meanings are too long to share a line.
         let style = Style.stdout
-        var table = Table("KEY", "TYPE", "MEANING")
-        table.styles = [0: style.bold]
-        for spec in FieldCatalog.all { table.add(spec.key, spec.type.description, spec.meaning) }
-        print(table.render(style: style))
+        let width = FieldCatalog.all.map(\.key.count).max() ?? 0
+        for spec in FieldCatalog.all {
+            print(style.bold(spec.key.padding(width)) + "  " + spec.type.description)
+            print("    " + style.dim(spec.meaning))
+        }
     }
 }
 
