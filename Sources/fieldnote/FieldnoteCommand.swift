@@ -7,24 +7,27 @@ struct FieldnoteCommand: ParsableCommand {
         commandName: "fieldnote",
         abstract: "Field notes for social work, kept on your device and synced directly with trusted colleagues.",
         discussion: """
-            Notes live in a store on this device: --store DIR, else $FIELDNOTE_HOME, else ~/.fieldnote. \
-            The first command that needs the store creates it. Notes are shown by a short id (8 hex \
-            digits); any unique prefix of an id is accepted.
+            Notes live in a store on this device: --store DIR, else $FIELDNOTE_HOME, else \
+            ~/.fieldnote. The first command that needs the store creates it. Notes are shown by \
+            a short id: 8 hex digits, more when notes written close together share them. Any \
+            unique prefix of an id is accepted.
 
             Start with:
               fieldnote case add --alias "the Smiths"
-              fieldnote add "Caseload 31 today, supervision cancelled" --case "the Smiths" --field caseload=31 --tag supervision
+              fieldnote add "Supervision cancelled again" --case "the Smiths" \\
+                  --field caseload=31 --tag supervision
               fieldnote list
               fieldnote search supervision
 
             Exit status:
               0  success
-              1  general failure (the store cannot be opened, the editor failed, a refused purge)
+              1  general failure: store cannot be opened, editor failed, purge refused
               2  usage: the command line could not be parsed
-              3  not found: no note or case by that id, token or alias, or an ambiguous id prefix
-              4  invalid value: a field key or value, tag, space name or empty text was refused
+              3  not found: no such note or case, or an ambiguous id prefix
+              4  invalid value: a field, tag, space name or empty text was refused
 
-            Errors are one line on stderr starting with "error:"; a refused command leaves the store unchanged.
+            Errors are one line on stderr starting with "error:"; a refused command \
+            leaves the store unchanged.
             """,
         version: "0.1.0",
         subcommands: [

@@ -12,7 +12,8 @@ struct AddCommand: ParsableCommand {
             (see `fieldnote case add`) and may be named by its token or its alias.
 
             Examples:
-              fieldnote add "Caseload 31 today, supervision cancelled" --field caseload=31 --field supervision=cancelled --tag supervision
+              fieldnote add "Caseload 31 today, supervision cancelled" \\
+                  --field caseload=31 --field supervision=cancelled --tag supervision
               fieldnote add --case C-7K2Q-9XDM            # opens $EDITOR
               pbpaste | fieldnote add - --tag visit
             """)
