@@ -1,59 +1,45 @@
 import Foundation
 import Testing
 
-/// End-to-end tests run the built `fieldnote` binary, as a person at a terminal would.
-@Suite("fieldnote binary")
+/// The tool explains itself: every command has an abstract, an example and option help.
+@Suite("fieldnote help")
 struct CommandLineTests {
     @Test func helpDescribesTheTool() throws {
         let result = try FieldnoteProcess.run(["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: fieldnote"))
+        #expect(result.stdout.contains("Exit status"))
+        for code in ["0  success", "1  general", "2  usage", "3  not found", "4  invalid value"] {
+            #expect(result.stdout.contains(code), "exit code line \(code)")
+        }
     }
 
     @Test func anUnknownSubcommandFailsWithAClearError() throws {
         let result = try FieldnoteProcess.run(["frobnicate"])
-        #expect(result.status != 0)
+        #expect(result.status == 2)
         #expect(result.stderr.contains("frobnicate"))
     }
-}
 
-/// Runs the `fieldnote` executable built beside the test bundle.
-enum FieldnoteProcess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static var executable: URL {
-        // The test bundle sits in the build products directory, next to the executable.
-        let products = Bundle.main.bundleURL.deletingLastPathComponent()
-        let candidates = [products, Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-        for directory in candidates {
-            let url = directory.appendingPathComponent("fieldnote")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    @Test(arguments: [
+        ["init"], ["add"], ["list"], ["show"], ["edit"], ["search"], ["tag"], ["rm"], ["purge"],
+        ["case"], ["case", "add"], ["case", "list"], ["case", "show"], ["fields"], ["history"], ["status"],
+    ])
+    func everyCommandTeachesWithAnExample(_ command: [String]) throws {
+        let result = try FieldnoteProcess.run(command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("OVERVIEW:"))
+        #expect(result.stdout.contains("fieldnote " + command.joined(separator: " ")))
+        #expect(result.stdout.contains("Example"))
+        if command != ["case"] && command != ["fields"] {
+            #expect(result.stdout.contains("--store <dir>"))
         }
-        return products.appendingPathComponent("fieldnote")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    @Test func usageErrorsExitWithTwo() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.run("list", "--limit", "0").status == 2)
+        #expect(try sandbox.run("show").status == 2)
+        #expect(try sandbox.run("tag", "0123").status == 2)
+        #expect(try sandbox.run("list", "--since", "last tuesday").status == 2)
     }
 }

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Storage
+
+struct RemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Move a note to the bin.",
+        discussion: """
+            The note leaves listings and search, but its content is kept and the removal syncs to \
+            colleagues. To erase a note's content everywhere, use `fieldnote purge`.
+
+            Example:
+              fieldnote rm 0193ab12
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
+    var id: String
+
+    func run() throws {
+        try storeOptions.withStore { store in
+            let note = try store.note(prefix: id)
+            let short = try store.shortID(note.id)
+            if note.purged { throw CommandFailure("note \(short) was purged already") }
+            if note.deleted {
+                print("\(short) is already in the bin")
+                return
+            }
+            try store.delete(note: note.id)
+            print("moved \(short) to the bin")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the store: notes per space, version vectors and an integrity check.",
+        discussion: """
+            Version vectors say, per space, how many changes from each device store this store \
+            holds; two stores with equal vectors hold the same notes. Exits 1 if SQLite's \
+            integrity check finds a fault.
+
+            Example:
+              fieldnote status --json
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let status = try storeOptions.withStore { store in (try store.status(), try store.name()) }
+        let (report, name) = status
+        if output.json {
+            try JSONOutput.print([
+                "store": report.directory.path,
+                "name": name.map { $0 as Any } ?? NSNull(),
+                "replica": report.replica.hex,
+                "pending_ops": report.pendingOps,
+                "integrity": report.integrity,
+                "intact": report.isIntact,
+                "spaces": report.spaces.map { space in
+                    [
+                        "space": space.space.name,
+                        "notes": space.notes,
+                        "deleted_notes": space.deletedNotes,
+                        "purged_notes": space.purgedNotes,
+                        "cases": space.cases,
+                        "ops": space.ops,
+                        "vector": Dictionary(uniqueKeysWithValues: space.vector.entries.map { ($0.key.hex, $0.value) }),
+                    ] as [String: Any]
+                },
+            ] as [String: Any])
+        } else {
+            let style = Style.stdout
+            print(style.dim("store    ") + report.directory.path + (name.map { " (\($0))" } ?? ""))
+            print(style.dim("replica  ") + report.replica.hex)
+            print(style.dim("integrity ") + (report.isIntact ? "ok" : style.red(report.integrity.joined(separator: "; "))))
+            if report.pendingOps > 0 { print(style.dim("waiting  ") + "\(report.pendingOps) ops wait for earlier ones to arrive") }
+            print("")
+            var table = Table("SPACE", "NOTES", "IN BIN", "PURGED", "CASES", "OPS", "VERSION VECTOR")
+            table.styles = [0: style.bold]
+            for space in report.spaces {
+                table.add(space.space.name, String(space.notes), String(space.deletedNotes), String(space.purgedNotes),
+                          String(space.cases), String(space.ops), space.vector.description)
+            }
+            if report.spaces.isEmpty { print("no notes yet") } else { print(table.render(style: style)) }
+        }
+        if !report.isIntact {
+            throw CommandFailure("the integrity check failed: \(report.integrity.prefix(3).joined(separator: "; "))")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+/// Where the store is: shared by every command that reads or writes notes.
+struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .customLong("store"),
+        help: ArgumentHelp(
+            "The store directory (default: $FIELDNOTE_HOME, else ~/.fieldnote).",
+            discussion: "Created, private to you (mode 0700), by the first command that needs it.",
+            valueName: "dir"))
+    var directory: String?
+
+    var location: StoreLocation { StoreLocation.resolve(explicit: directory) }
+
+    /// Opens the store, creating it if needed (and saying so on stderr), runs `body`, and closes it
+    /// so that the next command finds the store's files as this one left them.
+    func withStore<T>(_ body: (Store) throws -> T) throws -> T {
+        let location = self.location
+        let logBefore = StoreFilesState.log(of: location)
+        let store = try Store(location: location)
+        if store.wasCreated { Terminal.note("created store at \(store.location.directory.path)") }
+        defer { StoreFilesState.close(store, logBefore: logBefore) }
+        return try body(store)
+    }
+}
+
+/// Closing the store so that a command that changes nothing leaves every file byte for byte as it was.
+///
+/// Two things stand in the way, both below the store's API:
+/// - GRDB's pool, opening a store whose -wal file is missing or empty, writes a throwaway table
+///   into the log (GRDB issue 102), which changes the database file. So the log must survive
+///   between commands. SQLite deletes it when the last connection to close is a writer; the pool
+///   closes its writer before its read-only readers, so reading once before closing keeps it.
+///   After a purge the store truncates the log to zero bytes, and opening once more refills it.
+/// - SQLite rebuilds the -shm index when the first connection of a process opens it, and the
+///   rebuilt bytes differ from those written along the way. So after a command that wrote, the
+///   store is opened and read once more, which leaves the index as the next command will rebuild it.
+///
+/// Setting SQLITE_FCNTL_PERSIST_WAL on the store's connections would make the first point moot.
+enum StoreFilesState {
+    struct Log: Equatable {
+        var size: Int
+        var modified: Date?
+    }
+
+    static func log(of location: StoreLocation) -> Log {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: location.databaseURL.path + "-wal")
+        return Log(size: (attributes?[.size] as? Int) ?? 0, modified: attributes?[.modificationDate] as? Date)
+    }
+
+    static func close(_ store: Store, logBefore: Log) {
+        closeKeepingLog(store)
+        var changed = log(of: store.location) != logBefore
+        if log(of: store.location).size == 0 {
+            reopen(store.location)
+            changed = true
+        }
+        if changed { reopen(store.location) }
+    }
+
+    private static func closeKeepingLog(_ store: Store) {
+        _ = try? store.name()
+        try? store.close()
+    }
+
+    private static func reopen(_ location: StoreLocation) {
+        if let store = try? Store(location: location) { closeKeepingLog(store) }
+    }
+}
+
+/// `--json` for commands whose output scripts may read.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON (sorted keys, ISO 8601 dates in UTC, full ids) instead of text.")
+    var json = false
+}

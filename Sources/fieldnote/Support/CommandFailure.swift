@@ -1,0 +1,60 @@
+import ArgumentParser
+import Storage
+import SyncCore
+
+/// Exit statuses, documented in `fieldnote --help`.
+enum ExitStatus: Int32 {
+    /// Anything else went wrong: the store could not be opened, the editor failed, a refusal.
+    case general = 1
+    /// The command line could not be parsed (reported by ArgumentParser, with usage).
+    case usage = 2
+    /// No note or case has that id, token or alias, or an id prefix matches several notes.
+    case notFound = 3
+    /// A well-formed value was refused: a field key or value, a tag, a space name, empty text.
+    case invalidValue = 4
+}
+
+/// A failure reported as one line on stderr (`error: …`) with its exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var status: ExitStatus
+
+    init(_ message: String, status: ExitStatus = .general) {
+        self.message = message
+        self.status = status
+    }
+
+    var description: String { message }
+
+    /// Maps a library error to the one line and status the client reports.
+    static func from(_ error: any Error) -> CommandFailure? {
+        switch error {
+        case let error as CommandFailure:
+            return error
+        case let error as StoreError:
+            return CommandFailure(oneLine(error.message), status: status(for: error.code))
+        case let error as SyncCoreError:
+            let status: ExitStatus = switch error.code {
+            case .invalidSpaceName, .invalidFieldKey, .invalidValue: .invalidValue
+            case .unknownEntity: .notFound
+            default: .general
+            }
+            return CommandFailure(oneLine(error.message), status: status)
+        default:
+            return nil
+        }
+    }
+
+    static func status(for code: StoreError.Code) -> ExitStatus {
+        switch code {
+        case .unknownID, .ambiguousID, .unknownCase, .notANote: .notFound
+        case .unknownField, .invalidFieldValue, .invalidArgument: .invalidValue
+        default: .general
+        }
+    }
+
+    /// Error messages are one line: newlines inside (SQLite's, say) become spaces.
+    static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}
