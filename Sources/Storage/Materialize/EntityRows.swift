@@ -86,7 +86,7 @@ struct EntityRows {
     // MARK: Saving
 
     /// Writes the entry's state: inserts the entity row when new, otherwise updates it and
-    /// replaces its fields, set elements, text and search row.
+    /// replaces its fields, set elements and text. The search row is the session's to write (last).
     func save(_ entry: WriteSession.Entry) throws {
         let state = entry.state
         let isNew = entry.ref == nil
@@ -150,7 +150,6 @@ struct EntityRows {
         } else if !isNew {
             try db.cachedStatement(sql: "DELETE FROM note_text WHERE entity = ?").execute(arguments: [ref])
         }
-        try SearchIndex.update(ref: ref, state: state, isNew: isNew, db)
     }
 }
 
