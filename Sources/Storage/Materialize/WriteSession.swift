@@ -147,19 +147,25 @@ final class WriteSession {
     func flush() throws {
         let rows = EntityRows(db)
         var saved: [(entry: Entry, isNew: Bool)] = []
+        var fieldRows = FieldColumns.buffer()
+        var elementRows = FieldColumns.elementBuffer()
         for id in touched {
             guard let entry = entries[id], entry.dirty else { continue }
             let isNew = entry.ref == nil
-            try rows.save(entry)
+            try rows.save(entry, fields: &fieldRows, elements: &elementRows)
             saved.append((entry, isNew))
             entry.dirty = false
         }
+        try fieldRows.write(db)
+        try elementRows.write(db)
+        var opRows = OpLogRows.buffer()
         for op in logged {
             guard let entry = entries[op.entity], let ref = entry.ref else {
                 throw StoreError(.database, "internal: op \(op.id) logged without its entity")
             }
-            try OpLogRows.insert(op, entity: ref, purged: entry.state.isPurged, db)
+            OpLogRows.append(op, entity: ref, purged: entry.state.isPurged, to: &opRows)
         }
+        try opRows.write(db)
         logged.removeAll()
         var newlyPurged: [Entry] = []
         for id in touched {

@@ -4,18 +4,19 @@ import SyncCore
 
 /// Rows of the op log (`ops`), of parked ops (`pending`) and of the version vectors (`versions`).
 enum OpLogRows {
-    /// Appends one op. Ops of a purged entity are logged erased (a `create` keeps its kind, which
-    /// names no content), so content that arrives after a purge never reaches the disk.
-    static func insert(_ op: Op, entity ref: Int64, purged: Bool, _ db: Database) throws {
+    static func buffer() -> RowBuffer {
+        RowBuffer(table: "ops", columns: ["space", "replica", "seq", "last_seq", "hlc_ms", "hlc_counter", "entity", "kind", "payload"])
+    }
+
+    /// Adds one op to the rows to append. Ops of a purged entity are logged erased (a `create`
+    /// keeps its kind, which names no content), so content that arrives after a purge never
+    /// reaches the disk.
+    static func append(_ op: Op, entity ref: Int64, purged: Bool, to rows: inout RowBuffer) {
         let payload = purged ? erasedForm(op.payload) : op.payload
-        try db.cachedStatement(sql: """
-            INSERT INTO ops (space, replica, seq, last_seq, hlc_ms, hlc_counter, entity, kind, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                op.id.space.name, Data(op.id.replica.bytes), Int64(op.id.seq), Int64(op.lastSeq),
-                Int64(op.timestamp.millis), Int64(op.timestamp.counter), ref,
-                Int64(kind(of: payload)), Data(OpCodec.encodePayload(payload)),
-            ])
+        rows.append(
+            op.id.space.name.databaseValue, Data(op.id.replica.bytes).databaseValue, Int64(op.id.seq).databaseValue,
+            Int64(op.lastSeq).databaseValue, Int64(op.timestamp.millis).databaseValue, Int64(op.timestamp.counter).databaseValue,
+            ref.databaseValue, Int64(kind(of: payload)).databaseValue, Data(OpCodec.encodePayload(payload)).databaseValue)
     }
 
     /// The op kind stored beside the payload (`ops.kind`), so history and status can count kinds
