@@ -8,12 +8,16 @@ let package = Package(
     dependencies: [
         .package(name: "fieldnote", path: ".."),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The store benchmark's plain-SQLite baseline goes through GRDB, like the store itself.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .executableTarget(
             name: "fieldnote-bench",
             dependencies: [
                 .product(name: "SyncCore", package: "fieldnote"),
+                .product(name: "Storage", package: "fieldnote"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

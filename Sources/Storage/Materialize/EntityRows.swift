@@ -86,8 +86,9 @@ struct EntityRows {
     // MARK: Saving
 
     /// Writes the entry's state: inserts the entity row when new, otherwise updates it and
-    /// replaces its fields, set elements, text and search row.
-    func save(_ entry: WriteSession.Entry) throws {
+    /// deletes its old fields and set elements. The new field and set rows go to the buffers,
+    /// written together after every entity is saved; the search row is the session's to write (last).
+    func save(_ entry: WriteSession.Entry, fields: inout RowBuffer, elements: inout RowBuffer) throws {
         let state = entry.state
         let isNew = entry.ref == nil
         let deletion = state.deletion
@@ -123,23 +124,18 @@ struct EntityRows {
             entry.ref = ref
         }
 
-        let insertField = try db.cachedStatement(sql: """
-            INSERT INTO fields (entity, key, type, value, stamp_ms, stamp_counter, stamp_replica) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
         for (key, register) in state.fields {
             let (type, value) = FieldColumns.columns(register.value)
-            try insertField.execute(arguments: [
-                ref, key, type, value, Int64(register.stamp.timestamp.millis),
-                Int64(register.stamp.timestamp.counter), Data(register.stamp.replica.bytes),
-            ])
+            fields.append(
+                ref.databaseValue, key.databaseValue, type.databaseValue, value?.databaseValue ?? .null,
+                Int64(register.stamp.timestamp.millis).databaseValue, Int64(register.stamp.timestamp.counter).databaseValue,
+                Data(register.stamp.replica.bytes).databaseValue)
         }
-        let insertElement = try db.cachedStatement(sql: """
-            INSERT INTO set_elements (entity, set_name, element, dot_replica, dot_seq) VALUES (?, ?, ?, ?, ?)
-            """)
         for (name, set) in state.sets {
             for (element, dots) in set.additions {
                 for dot in dots {
-                    try insertElement.execute(arguments: [ref, name, element, Data(dot.replica.bytes), Int64(dot.seq)])
+                    elements.append(ref.databaseValue, name.databaseValue, element.databaseValue,
+                                    Data(dot.replica.bytes).databaseValue, Int64(dot.seq).databaseValue)
                 }
             }
         }
@@ -150,12 +146,19 @@ struct EntityRows {
         } else if !isNew {
             try db.cachedStatement(sql: "DELETE FROM note_text WHERE entity = ?").execute(arguments: [ref])
         }
-        try SearchIndex.update(ref: ref, state: state, isNew: isNew, db)
     }
 }
 
 /// How a `FieldValue` sits in the `fields` table: a type code and a value of the matching SQLite type.
 enum FieldColumns {
+    static func buffer() -> RowBuffer {
+        RowBuffer(table: "fields", columns: ["entity", "key", "type", "value", "stamp_ms", "stamp_counter", "stamp_replica"])
+    }
+
+    static func elementBuffer() -> RowBuffer {
+        RowBuffer(table: "set_elements", columns: ["entity", "set_name", "element", "dot_replica", "dot_seq"])
+    }
+
     static func columns(_ value: FieldValue) -> (Int64, (any DatabaseValueConvertible)?) {
         switch value {
         case .null: (0, nil)

@@ -61,11 +61,13 @@ final class WriteSession {
     }
 
     private func advance(_ space: SpaceID, _ replica: ReplicaID, to seq: UInt64) throws {
-        var vector = try vector(space)
-        guard seq > vector[replica] else { return }
-        vector.advance(replica, to: seq)
-        vectors[space] = vector
-        changedVectorEntries[space, default: []].insert(replica)
+        if vectors[space] == nil { _ = try vector(space) }
+        guard seq > vectors[space]![replica] else { return }
+        // In place: a copy taken out of the dictionary would be copied again on write, per op.
+        vectors[space]!.advance(replica, to: seq)
+        if changedVectorEntries[space]?.contains(replica) != true {
+            changedVectorEntries[space, default: []].insert(replica)
+        }
     }
 
     // MARK: Entity states
@@ -134,20 +136,36 @@ final class WriteSession {
     // MARK: Flush
 
     /// Writes every change of the transaction: materialised rows, the op log (erased for purged
-    /// entities), erasure of older log rows of newly purged entities, vectors and the clock.
+    /// entities), erasure of older log rows of newly purged entities, vectors, the clock, and
+    /// last the search index.
+    ///
+    /// The search index goes last on purpose. FTS5 flushes the terms it holds in memory to a new
+    /// on-disk segment at every statement savepoint, and most statements here open one (an
+    /// insert into a table with a unique index or foreign keys). Written in between, each note's
+    /// terms became a segment of their own, to be merged again later; written after everything
+    /// else, a whole transaction's terms reach the index as one segment at commit.
     func flush() throws {
         let rows = EntityRows(db)
+        var saved: [(entry: Entry, isNew: Bool)] = []
+        var fieldRows = FieldColumns.buffer()
+        var elementRows = FieldColumns.elementBuffer()
         for id in touched {
             guard let entry = entries[id], entry.dirty else { continue }
-            try rows.save(entry)
+            let isNew = entry.ref == nil
+            try rows.save(entry, fields: &fieldRows, elements: &elementRows)
+            saved.append((entry, isNew))
             entry.dirty = false
         }
+        try fieldRows.write(db)
+        try elementRows.write(db)
+        var opRows = OpLogRows.buffer()
         for op in logged {
             guard let entry = entries[op.entity], let ref = entry.ref else {
                 throw StoreError(.database, "internal: op \(op.id) logged without its entity")
             }
-            try OpLogRows.insert(op, entity: ref, purged: entry.state.isPurged, db)
+            OpLogRows.append(op, entity: ref, purged: entry.state.isPurged, to: &opRows)
         }
+        try opRows.write(db)
         logged.removeAll()
         var newlyPurged: [Entry] = []
         for id in touched {
@@ -159,12 +177,15 @@ final class WriteSession {
             try OpLogRows.erasePayloads(of: entry.state.id, ref: entry.ref!, db)
             erasedEntities.append(entry.state.id)
         }
-        if !newlyPurged.isEmpty { try SearchIndex.optimize(db) }
         for (space, replicas) in changedVectorEntries {
             let vector = vectors[space]!
             for replica in replicas { try OpLogRows.saveVectorEntry(space, replica, vector[replica], db) }
         }
         changedVectorEntries.removeAll()
         if clock.last != clockAtStart { try Settings.saveClock(clock, db) }
+        for (entry, isNew) in saved {
+            try SearchIndex.update(ref: entry.ref!, state: entry.state, isNew: isNew, db)
+        }
+        if !newlyPurged.isEmpty { try SearchIndex.optimize(db) }
     }
 }

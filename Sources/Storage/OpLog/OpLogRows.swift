@@ -4,18 +4,36 @@ import SyncCore
 
 /// Rows of the op log (`ops`), of parked ops (`pending`) and of the version vectors (`versions`).
 enum OpLogRows {
-    /// Appends one op. Ops of a purged entity are logged erased (a `create` keeps its kind, which
-    /// names no content), so content that arrives after a purge never reaches the disk.
-    static func insert(_ op: Op, entity ref: Int64, purged: Bool, _ db: Database) throws {
+    static func buffer() -> RowBuffer {
+        RowBuffer(table: "ops", columns: ["space", "replica", "seq", "last_seq", "hlc_ms", "hlc_counter", "entity", "kind", "payload"])
+    }
+
+    /// Adds one op to the rows to append. Ops of a purged entity are logged erased (a `create`
+    /// keeps its kind, which names no content), so content that arrives after a purge never
+    /// reaches the disk.
+    static func append(_ op: Op, entity ref: Int64, purged: Bool, to rows: inout RowBuffer) {
         let payload = purged ? erasedForm(op.payload) : op.payload
-        try db.cachedStatement(sql: """
-            INSERT INTO ops (space, replica, seq, last_seq, hlc_ms, hlc_counter, entity, kind, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                op.id.space.name, Data(op.id.replica.bytes), Int64(op.id.seq), Int64(op.lastSeq),
-                Int64(op.timestamp.millis), Int64(op.timestamp.counter), ref,
-                Int64(PayloadCoding.tag(of: payload)), Data(PayloadCoding.encode(payload)),
-            ])
+        rows.append(
+            op.id.space.name.databaseValue, Data(op.id.replica.bytes).databaseValue, Int64(op.id.seq).databaseValue,
+            Int64(op.lastSeq).databaseValue, Int64(op.timestamp.millis).databaseValue, Int64(op.timestamp.counter).databaseValue,
+            ref.databaseValue, Int64(kind(of: payload)).databaseValue, Data(OpCodec.encodePayload(payload)).databaseValue)
+    }
+
+    /// The op kind stored beside the payload (`ops.kind`), so history and status can count kinds
+    /// without decoding: the payload's tag in `OpCodec`'s standalone form (Protocol.md 1.6),
+    /// 1 create … 8 purge, 9 erased.
+    static func kind(of payload: OpPayload) -> UInt8 {
+        switch payload {
+        case .create: 1
+        case .setField: 2
+        case .addElement: 3
+        case .removeElement: 4
+        case .insertText: 5
+        case .deleteText: 6
+        case .setDeleted: 7
+        case .purge: 8
+        case .erased: 9
+        }
     }
 
     /// What a purge leaves of a payload: `OpPayload.erasedForm`, except that `create` stays as it is.
@@ -29,14 +47,14 @@ enum OpLogRows {
         let rows = try Row.fetchAll(db, sql: "SELECT rowid, payload FROM ops WHERE entity = ? AND kind NOT IN (1, 8, 9)", arguments: [ref])
         let update = try db.cachedStatement(sql: "UPDATE ops SET kind = ?, payload = ? WHERE rowid = ?")
         for row in rows {
-            let erased = erasedForm(try PayloadCoding.decode([UInt8](row[1] as Data)))
-            try update.execute(arguments: [Int64(PayloadCoding.tag(of: erased)), Data(PayloadCoding.encode(erased)), row[0] as Int64])
+            let erased = erasedForm(try OpCodec.decodePayload([UInt8](row[1] as Data)))
+            try update.execute(arguments: [Int64(kind(of: erased)), Data(OpCodec.encodePayload(erased)), row[0] as Int64])
         }
         let parked = try Row.fetchAll(db, sql: "SELECT space, replica, seq, payload FROM pending WHERE entity = ?", arguments: [Data(entity.bytes)])
         for row in parked {
-            let erased = erasedForm(try PayloadCoding.decode([UInt8](row[3] as Data)))
+            let erased = erasedForm(try OpCodec.decodePayload([UInt8](row[3] as Data)))
             try db.execute(sql: "UPDATE pending SET payload = ? WHERE space = ? AND replica = ? AND seq = ?",
-                           arguments: [Data(PayloadCoding.encode(erased)), row[0] as String, row[1] as Data, row[2] as Int64])
+                           arguments: [Data(OpCodec.encodePayload(erased)), row[0] as String, row[1] as Data, row[2] as Int64])
         }
     }
 
@@ -45,7 +63,7 @@ enum OpLogRows {
         Op(
             id: OpID(space: try SpaceID(row[0] as String), replica: try EntityRows.replicaID(row[1]), seq: UInt64(row[2] as Int64)),
             timestamp: EntityRows.timestamp(row[3], row[4]),
-            payload: try PayloadCoding.decode([UInt8](row[5] as Data)))
+            payload: try OpCodec.decodePayload([UInt8](row[5] as Data)))
     }
 
     // MARK: Version vectors

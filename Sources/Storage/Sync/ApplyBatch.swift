@@ -93,7 +93,7 @@ extension WriteSession {
             INSERT OR IGNORE INTO pending (space, replica, seq, hlc_ms, hlc_counter, entity, payload) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 op.id.space.name, Data(op.id.replica.bytes), Int64(op.id.seq), Int64(op.timestamp.millis),
-                Int64(op.timestamp.counter), Data(op.entity.bytes), Data(PayloadCoding.encode(payload)),
+                Int64(op.timestamp.counter), Data(op.entity.bytes), Data(OpCodec.encodePayload(payload)),
             ])
         return db.changesCount > 0
     }
