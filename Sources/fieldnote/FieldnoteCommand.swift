@@ -18,13 +18,22 @@ struct FieldnoteCommand: ParsableCommand {
                   --field caseload=31 --tag supervision
               fieldnote list
               fieldnote search supervision
+              fieldnote demo                  # three devices syncing over TLS
+
+            Syncing: `fieldnote id` on each device, `peers add` the other's id, then one runs \
+            `serve` and the other `sync HOST:PORT`.
 
             Exit status:
               0  success
               1  general failure: store cannot be opened, editor failed, purge refused
               2  usage: the command line could not be parsed
               3  not found: no such note or case, or an ambiguous id prefix
-              4  invalid value: a field, tag, space name or empty text was refused
+              4  invalid value: a field, tag, space name, empty text or device id was refused
+              5  sync: unreachable: nothing listens there, or the connection broke
+              6  sync: refused: a device is not trusted (on either side), a grant is missing
+              7  sync: timed out: the peer did not answer in time
+              8  sync: protocol: the peers speak different protocol versions, or a
+                 message was malformed
 
             Errors are one line on stderr starting with "error:"; a refused command \
             leaves the store unchanged.
@@ -44,6 +53,11 @@ struct FieldnoteCommand: ParsableCommand {
             FieldsCommand.self,
             HistoryCommand.self,
             StatusCommand.self,
+            IDCommand.self,
+            PeersCommand.self,
+            ServeCommand.self,
+            SyncCommand.self,
+            DemoCommand.self,
         ]
     )
 
