@@ -38,7 +38,7 @@ struct DemoCommandTests {
 
         // The kept stores are ordinary stores.
         let ben = URL(fileURLWithPath: directory).appendingPathComponent("ben").path
-        let listed = try FieldnoteProcess.run(["list", "--store", ben, "--json"])
+        let listed = try FieldnoteProcess.run(["list", "--store", ben, "--space", "team", "--json"])
         #expect(listed.status == 0)
         #expect((try listed.json() as? [Any])?.count == 3)
         let rosa = URL(fileURLWithPath: directory).appendingPathComponent("rosa").path

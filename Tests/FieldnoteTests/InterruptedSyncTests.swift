@@ -25,27 +25,31 @@ struct InterruptedSyncTests {
         try store.addNotes(drafts)
     }
 
-    @Test("a client killed with SIGKILL mid-sync leaves both stores intact; the next sync completes")
-    func killedMidSync() throws {
+    /// `pull`: the client is empty and receives the big store; `push`: the client holds it and sends.
+    @Test("a client killed with SIGKILL mid-sync leaves both stores intact; the next sync completes",
+          arguments: ["pull", "push"])
+    func killedMidSync(_ direction: String) throws {
         let (client, server) = try trustedPair()
-        try Self.fill(server, count: Self.noteCount)
-        #expect(try server.counts("team").notes == Self.noteCount)
-        _ = try client.add("A note from the client")
+        let (big, small) = direction == "pull" ? (server, client) : (client, server)
+        try Self.fill(big, count: Self.noteCount)
+        #expect(try big.counts("team").notes == Self.noteCount)
+        _ = try small.add("A note from the small side")
         let serving = try ServerProcess(server)
         defer { serving.terminate() }
 
-        // Pull the server's notes; kill the client once it has received its first batch.
+        // Kill the client once the first batch of the big store has crossed.
         let syncing = try RunningProcess(["sync", serving.address, "--store", client.store.path, "--progress"])
         defer { syncing.terminate() }
-        let progress = syncing.waitForLine(onStderr: true, seconds: 60) { $0.hasPrefix("receiving") }
+        let word = direction == "pull" ? "receiving" : "sending"
+        let progress = syncing.waitForLine(onStderr: true, seconds: 60) { $0.hasPrefix(word) }
         #expect(progress != nil, "no progress line: \(syncing.stderr)")
         syncing.signal(SIGKILL)
         syncing.waitForExit()
         #expect(syncing.process.terminationReason == .uncaughtSignal, "the sync ended before the kill: \(syncing.stderr)")
 
-        // Both stores intact; the client holds a part of the server's notes.
-        let partial = try client.counts("team").notes
-        #expect(partial < Self.noteCount + 1, "the client already had every note when killed")
+        // Both stores intact; the small side holds only a part of the big store's notes.
+        let partial = try small.counts("team").notes
+        #expect(partial < Self.noteCount + 1, "the small side already had every note when the client was killed")
         for sandbox in [client, server] {
             let status = try sandbox.status()
             #expect(status["intact"] as? Bool == true)
@@ -54,12 +58,14 @@ struct InterruptedSyncTests {
 
         // The server noticed the cut and keeps serving; the next sync completes.
         let finished = try client.syncOK(serving)
-        #expect((finished["received"] as? [String: Any])?["ops"] as? Int ?? 0 > 0)
+        let moved = (finished[direction == "pull" ? "received" : "sent"] as? [String: Any])?["ops"] as? Int ?? 0
+        #expect(moved > 0)
         let clientCounts = try client.counts("team"), serverCounts = try server.counts("team")
         #expect(clientCounts.notes == Self.noteCount + 1)
         #expect(clientCounts == serverCounts, "notes and ops per store: \(clientCounts) vs \(serverCounts)")
         #expect(try client.noteIDs() == server.noteIDs())
         #expect(try client.status()["pending_ops"] as? Int == 0)
+        #expect(try server.status()["pending_ops"] as? Int == 0)
         // Nothing more to exchange: no op was lost or duplicated.
         let again = try client.syncOK(serving)
         #expect((again["sent"] as? [String: Any])?["ops"] as? Int == 0)
