@@ -28,12 +28,11 @@ struct FieldnoteCommand: ParsableCommand {
               1  general failure: store cannot be opened, editor failed, purge refused
               2  usage: the command line could not be parsed
               3  not found: no such note or case, or an ambiguous id prefix
-              4  invalid value: a field, tag, space name, empty text or device id was refused
-              5  sync: unreachable: nothing listens there, or the connection broke
-              6  sync: refused: a device is not trusted (on either side), a grant is missing
-              7  sync: timed out: the peer did not answer in time
-              8  sync: protocol: the peers speak different protocol versions, or a
-                 message was malformed
+              4  invalid value: a field, tag, space name, device id or empty text
+              5  unreachable (sync): nothing listens there, or the connection broke
+              6  refused (sync): a device is not trusted, on either side
+              7  timed out (sync): the peer did not answer in time
+              8  protocol (sync): different protocol versions, or a malformed message
 
             Errors are one line on stderr starting with "error:"; a refused command \
             leaves the store unchanged.

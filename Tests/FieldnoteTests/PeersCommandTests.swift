@@ -57,6 +57,8 @@ struct PeersCommandTests {
         #expect(refused.stderrLines.count == 1, "\(refused.stderr)")
         #expect(refused.stderr.contains("invalid device id"), "\(refused.stderr)")
         #expect(refused.stderr.contains("group 2"), "\(refused.stderr)")
+        let typedGroups = typo.split(separator: "-")
+        #expect(refused.stderr.contains("check \"\(typedGroups[2])-\(typedGroups[3])\", groups 3 and 4 as written"), "\(refused.stderr)")
         #expect(try sandbox.snapshot() == before, "a refused id changes nothing")
         let short = try sandbox.peers("add", "ABCDEFG-HIJ", "--name", "Short")
         #expect(short.status == 4)

@@ -51,7 +51,7 @@ struct PeersAddCommand: ParsableCommand {
 
     func run() throws {
         // Checked before the store is opened, so a typo changes nothing.
-        let device = try DeviceID(device)
+        let device = try PeersAddCommand.parse(self.device)
         var granted = try SyncParse.spaces(spaces)
         if granted.isEmpty { granted = [.team] }
         let access: Access = readOnly ? .readOnly : .readWrite
@@ -64,6 +64,26 @@ struct PeersAddCommand: ParsableCommand {
             let peer = try trust.add(device, name: name, spaces: Dictionary(uniqueKeysWithValues: granted.map { ($0, access) }))
             let grants = peer.sortedSpaces.map { "\($0.space.name) (\($0.access.rawValue))" }.joined(separator: ", ")
             print("\(existed ? "updated" : "trusted") \(peer.name) (\(peer.device.short)): \(grants)")
+        }
+    }
+}
+
+extension PeersAddCommand {
+    /// The id, or a refusal that also shows which part of what was typed holds the mistake: the
+    /// transport counts four check groups of 14 characters, people see eight groups of 7.
+    static func parse(_ text: String) throws -> DeviceID {
+        do {
+            return try DeviceID(text)
+        } catch {
+            guard error.code == .invalidDeviceID,
+                  let range = error.message.range(of: #"group [1-4] "#, options: .regularExpression),
+                  let group = Int(error.message[range].dropFirst(6).dropLast()) else { throw error }
+            let characters = Array(text.replacingOccurrences(of: "-", with: "").uppercased())
+            guard characters.count == 56 else { throw error }
+            let part = String(characters[(group - 1) * 14..<group * 14])
+            let shown = part.prefix(7) + "-" + part.suffix(7)
+            throw CommandFailure(CommandFailure.oneLine("\(error.message): check \"\(shown)\", groups \(group * 2 - 1) and \(group * 2) as written [\(error.code)]"),
+                                 status: .invalidValue)
         }
     }
 }
