@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("demo")
 struct DemoCommandTests {
@@ -49,5 +52,25 @@ struct DemoCommandTests {
         let plain = try FieldnoteProcess.run(["demo", "--json"])
         let plainObject = try #require(try plain.json() as? [String: Any])
         #expect(plainObject["directory"] is NSNull)
+    }
+
+    @Test("demo interrupted by Ctrl-C removes its directory and exits 130")
+    func demoInterrupted() throws {
+        let sandbox = try Sandbox()
+        let temporary = sandbox.root.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        func demoDirectories() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []).filter { $0.hasPrefix("fieldnote-demo.") }
+        }
+        let demo = try RunningProcess(["demo"], environment: ["TMPDIR": temporary.path])
+        defer { demo.terminate() }
+        let deadline = Date().addingTimeInterval(30)
+        while demoDirectories().isEmpty && demo.process.isRunning && Date() < deadline { usleep(2_000) }
+        #expect(!demoDirectories().isEmpty, "the demo made no directory in TMPDIR")
+        demo.signal(SIGINT)
+        let status = demo.waitForExit(seconds: 30)
+        // Interrupted (130), unless the demo had already finished (0): either way nothing is left.
+        #expect(status == 130 || status == 0, "\(String(describing: status)): \(demo.stderr)")
+        #expect(demoDirectories().isEmpty)
     }
 }

@@ -12,12 +12,13 @@ final class RunningProcess: @unchecked Sendable {
     private var err = Data()
     private var openStreams = 2
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = FieldnoteProcess.executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["FIELDNOTE_HOME"] = nil
+        for (key, value) in environment { env[key] = value }
         process.environment = env
         let outPipe = Pipe(), errPipe = Pipe()
         process.standardOutput = outPipe

@@ -29,10 +29,21 @@ struct DemoCommand: ParsableCommand {
     var keep = false
 
     func run() throws {
+        // Ctrl-C or SIGTERM stops the story at its next step, which removes the directory as an
+        // error would. Blocked before the directory exists, so no moment is left uncovered.
+        let interruption = keep ? nil : DemoInterruption()
         let root = try DemoCommand.makeDirectory()
         defer { if !keep { try? FileManager.default.removeItem(at: root) } }
-        let story = DemoStory(root: root, narrate: !output.json)
-        let result = try story.run()
+        interruption?.watch(root)
+        let story = DemoStory(root: root, narrate: !output.json, interruption: interruption)
+        let result: [String: Any]
+        do {
+            result = try story.run()
+        } catch let stop as DemoInterruption.Stop {
+            try? FileManager.default.removeItem(at: root)
+            Terminal.note("interrupted: removed the demo directory")
+            throw ExitCode(128 + stop.signal)
+        }
         if output.json {
             var object = result
             if keep { object["directory"] = root.path } else { object["directory"] = NSNull() }
@@ -57,5 +68,52 @@ struct DemoCommand: ParsableCommand {
             throw CommandFailure("cannot make a temporary directory for the demo: \(String(cString: strerror(errno)))")
         }
         return URL(fileURLWithPath: String(cString: made), isDirectory: true)
+    }
+}
+
+/// SIGINT and SIGTERM during the demo: taken by a dedicated thread, which asks the story to stop
+/// at its next step (each takes well under a second). Should it not stop within five seconds,
+/// the thread removes the directory itself and exits.
+final class DemoInterruption: @unchecked Sendable {
+    struct Stop: Error { var signal: Int32 }
+
+    private let lock = NSLock()
+    private var received: Int32? = nil
+    private let signals: sigset_t
+
+    /// Blocks the two signals before the demo starts any thread, so that every thread inherits
+    /// the mask and only the waiting thread takes them.
+    init() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        self.signals = signals
+    }
+
+    func watch(_ root: URL) {
+        let path = root.path
+        let thread = Thread { [self] in
+            var set = signals
+            var number: Int32 = 0
+            while sigwait(&set, &number) != 0 {}
+            lock.lock()
+            received = number
+            lock.unlock()
+            sleep(5)
+            try? FileManager.default.removeItem(atPath: path)
+            Terminal.note("interrupted: removed the demo directory")
+            _exit(128 + number)
+        }
+        thread.name = "fieldnote.demo.signals"
+        thread.start()
+    }
+
+    /// Throws `Stop` once a signal has come.
+    func check() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if let received { throw Stop(signal: received) }
     }
 }

@@ -7,6 +7,7 @@ import Transport
 struct DemoStory {
     let root: URL
     let narrate: Bool
+    var interruption: DemoInterruption? = nil
 
     static let original = "Duty log, Monday. Four new referrals came in before noon."
     static let ashaSentence = " Two were screened by an agency worker in her first week."
@@ -23,7 +24,8 @@ struct DemoStory {
         let started = clock.now
         var timings: [String: Double] = [:]
         var syncs: [[String: Any]] = []
-        func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        func timed<T>(_ name: String, _ body: () throws -> T) throws -> T {
+            try interruption?.check()
             let start = clock.now
             defer { timings[name] = ((Units.milliseconds(clock.now - start)) * 10).rounded() / 10 }
             return try body()
@@ -129,6 +131,7 @@ struct DemoStory {
         say("   Rosa syncs with Ben too: \(fourth.line)")
         say("   " + style.dim("(Ben's evidence had already reached her through Asha.)"))
 
+        try interruption?.check()
         let rosaTeamNotes = try rosa.notes(.team).count
         let rosaTeamOps = try rosa.ops(.team)
         let rosaEvidence = try rosa.notes(.evidence)
