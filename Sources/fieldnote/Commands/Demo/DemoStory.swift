@@ -159,7 +159,7 @@ struct DemoStory {
         let total = Units.milliseconds(clock.now - started)
         timings["total"] = (total * 10).rounded() / 10
         say()
-        say("Timings: " + [("devices", "made devices"), ("sync_asha_ben", "first sync"), ("sync_merge", "merge sync"),
+        say("Timings (each sync step starts a server, syncs and stops it): " + [("devices", "made devices"), ("sync_asha_ben", "first sync"), ("sync_merge", "merge sync"),
                            ("sync_rosa_asha", "rep sync")]
             .map { "\($0.1) \(String(format: "%.0f", timings[$0.0] ?? 0)) ms" }.joined(separator: ", ")
             + String(format: "; all in %.0f ms.", total))
