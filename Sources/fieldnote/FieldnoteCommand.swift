@@ -18,13 +18,21 @@ struct FieldnoteCommand: ParsableCommand {
                   --field caseload=31 --tag supervision
               fieldnote list
               fieldnote search supervision
+              fieldnote demo                  # three devices syncing over TLS
+
+            Syncing: `fieldnote id` on each device, `peers add` the other's id, then one runs \
+            `serve` and the other `sync HOST:PORT`.
 
             Exit status:
               0  success
               1  general failure: store cannot be opened, editor failed, purge refused
               2  usage: the command line could not be parsed
               3  not found: no such note or case, or an ambiguous id prefix
-              4  invalid value: a field, tag, space name or empty text was refused
+              4  invalid value: a field, tag, space name, device id or empty text
+              5  unreachable (sync): nothing listens there, or the connection broke
+              6  refused (sync): a device is not trusted, on either side
+              7  timed out (sync): the peer did not answer in time
+              8  protocol (sync): different protocol versions, or a malformed message
 
             Errors are one line on stderr starting with "error:"; a refused command \
             leaves the store unchanged.
@@ -44,6 +52,11 @@ struct FieldnoteCommand: ParsableCommand {
             FieldsCommand.self,
             HistoryCommand.self,
             StatusCommand.self,
+            IDCommand.self,
+            PeersCommand.self,
+            ServeCommand.self,
+            SyncCommand.self,
+            DemoCommand.self,
         ]
     )
 

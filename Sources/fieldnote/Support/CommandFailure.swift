@@ -1,6 +1,7 @@
 import ArgumentParser
 import Storage
 import SyncCore
+import Transport
 
 /// Exit statuses, documented in `fieldnote --help`.
 enum ExitStatus: Int32 {
@@ -12,6 +13,14 @@ enum ExitStatus: Int32 {
     case notFound = 3
     /// A well-formed value was refused: a field key or value, a tag, a space name, empty text.
     case invalidValue = 4
+    /// Sync: the peer could not be reached (nothing listens, no route, the connection broke).
+    case unreachable = 5
+    /// Sync: the peer refused this device or was refused here (not trusted, a grant missing).
+    case refused = 6
+    /// Sync: the peer did not answer in time (connect, handshake, HELLO, idle).
+    case timedOut = 7
+    /// Sync: the peers could not agree (protocol version, malformed or unexpected messages).
+    case protocolError = 8
 }
 
 /// A failure reported as one line on stderr (`error: …`) with its exit status.
@@ -40,6 +49,9 @@ struct CommandFailure: Error, CustomStringConvertible {
             default: .general
             }
             return CommandFailure(oneLine(error.message), status: status)
+        case let error as TransportError:
+            let message = error.fromPeer ? "the peer said: \(error.message)" : error.message
+            return CommandFailure(oneLine("\(message) [\(error.code)]"), status: status(for: error.code))
         default:
             return nil
         }
@@ -49,6 +61,18 @@ struct CommandFailure: Error, CustomStringConvertible {
         switch code {
         case .unknownID, .ambiguousID, .unknownCase, .notANote: .notFound
         case .unknownField, .invalidFieldValue, .invalidArgument: .invalidValue
+        default: .general
+        }
+    }
+
+    static func status(for code: TransportError.Code) -> ExitStatus {
+        switch code {
+        case .invalidDeviceID: .invalidValue
+        case .unknownPeer: .notFound
+        case .unreachable, .connectionLost, .cannotListen: .unreachable
+        case .handshakeFailed, .notTrusted, .selfConnection, .spaceNotGranted, .readOnly: .refused
+        case .timedOut: .timedOut
+        case .versionMismatch, .malformed, .unexpectedMessage, .frameTooLarge, .clockSkew, .shuttingDown: .protocolError
         default: .general
         }
     }

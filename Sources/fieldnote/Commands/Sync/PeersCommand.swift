@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+import Transport
+
+struct PeersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peers",
+        abstract: "Trust colleagues' devices, and say which spaces each may sync.",
+        discussion: """
+            Only devices in this list can connect to `fieldnote serve` or be synced with; any \
+            other device is refused during the TLS handshake. The list stays on this device. \
+            Both sides must add each other; a space is synced only if both grant it.
+
+            Examples:
+              fieldnote peers add MFZWI3D-BONSGYC-… --name Ben --spaces team,evidence
+              fieldnote peers add NB2HI4D-… --name Rosa --spaces evidence
+              fieldnote peers list
+              fieldnote peers rm Ben
+            """,
+        subcommands: [PeersAddCommand.self, PeersListCommand.self, PeersRemoveCommand.self])
+}
+
+struct PeersAddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Trust a device, or change what a trusted device is granted.",
+        discussion: """
+            The id is what `fieldnote id` prints on the other device, with or without dashes, in \
+            any case of letters. A mistyped character is caught by the check characters.
+
+            Examples:
+              fieldnote peers add MFZWI3D-BONSGYC-… --name Ben
+              fieldnote peers add NB2HI4D-… --name Rosa --spaces evidence
+              fieldnote peers add OBQXG43-… --name Audit --spaces evidence --read-only
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("The other device's id, as `fieldnote id` prints it there.", valueName: "device-id"))
+    var device: String
+
+    @Option(help: ArgumentHelp("What to call the device here (unique, up to 64 characters).", valueName: "name"))
+    var name: String
+
+    @Option(help: ArgumentHelp("The spaces to share, comma-separated (default: team).", valueName: "spaces"))
+    var spaces: [String] = []
+
+    @Flag(help: "The device receives these spaces but its changes to them are refused.")
+    var readOnly = false
+
+    func run() throws {
+        // Checked before the store is opened, so a typo changes nothing.
+        let device = try PeersAddCommand.parse(self.device)
+        var granted = try SyncParse.spaces(spaces)
+        if granted.isEmpty { granted = [.team] }
+        let access: Access = readOnly ? .readOnly : .readWrite
+        try storeOptions.withDevice { _, identity, trust in
+            guard device != identity.id else {
+                throw CommandFailure("\(device.short)… is this device's own id; add the id `fieldnote id` prints on the other device",
+                                     status: .invalidValue)
+            }
+            let existed = try trust.peer(device) != nil
+            let peer = try trust.add(device, name: name, spaces: Dictionary(uniqueKeysWithValues: granted.map { ($0, access) }))
+            let grants = peer.sortedSpaces.map { "\($0.space.name) (\($0.access.rawValue))" }.joined(separator: ", ")
+            print("\(existed ? "updated" : "trusted") \(peer.name) (\(peer.device.short)): \(grants)")
+        }
+    }
+}
+
+extension PeersAddCommand {
+    /// The id, or a refusal that also shows which part of what was typed holds the mistake: the
+    /// transport counts four check groups of 14 characters, people see eight groups of 7.
+    static func parse(_ text: String) throws -> DeviceID {
+        do {
+            return try DeviceID(text)
+        } catch {
+            guard error.code == .invalidDeviceID,
+                  let range = error.message.range(of: #"group [1-4] "#, options: .regularExpression),
+                  let group = Int(error.message[range].dropFirst(6).dropLast()) else { throw error }
+            let characters = Array(text.replacingOccurrences(of: "-", with: "").uppercased())
+            guard characters.count == 56 else { throw error }
+            let part = String(characters[(group - 1) * 14..<group * 14])
+            let shown = part.prefix(7) + "-" + part.suffix(7)
+            throw CommandFailure(CommandFailure.oneLine("\(error.message): check \"\(shown)\", groups \(group * 2 - 1) and \(group * 2) as written [\(error.code)]"),
+                                 status: .invalidValue)
+        }
+    }
+}
+
+struct PeersListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the trusted devices and what each is granted.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try storeOptions.withDevice { _, _, trust in
+            let peers = try trust.peers()
+            if output.json {
+                try JSONOutput.print(peers.map { peer in
+                    [
+                        "name": peer.name,
+                        "device": peer.device.description,
+                        "spaces": Dictionary(uniqueKeysWithValues: peer.sortedSpaces.map { ($0.space.name, $0.access.rawValue) }),
+                        "added": Dates.iso8601(Date(timeIntervalSince1970: Double(peer.addedMillis) / 1000)),
+                    ] as [String: Any]
+                })
+                return
+            }
+            if peers.isEmpty {
+                print("no trusted devices yet: `fieldnote peers add DEVICE-ID --name NAME`")
+                return
+            }
+            let style = Style.stdout
+            var table = Table("NAME", "SPACES", "DEVICE")
+            table.styles = [0: style.bold]
+            for peer in peers {
+                let spaces = peer.sortedSpaces.map { $0.access == .readOnly ? "\($0.space.name) (read-only)" : $0.space.name }
+                table.add(peer.name, spaces.joined(separator: ", "), peer.device.description)
+            }
+            // Device ids are printed whole, however narrow the terminal: people compare them.
+            let nameWidth = ([table.headers[0]] + table.rows.map { $0[0] }).map(\.count).max()!
+            let spacesWidth = ([table.headers[1]] + table.rows.map { $0[1] }).map(\.count).max()!
+            let needed = nameWidth + 2 + spacesWidth + 2 + 63
+            print(table.render(width: max(Terminal.columns, needed), style: style))
+        }
+    }
+}
+
+struct PeersRemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Stop trusting a device.",
+        discussion: """
+            A running `fieldnote serve` refuses the device from its next connection or batch. \
+            Notes already synced stay on both devices.
+
+            Example:
+              fieldnote peers rm Ben
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("The device's id or its name here.", valueName: "id-or-name"))
+    var peer: String
+
+    func run() throws {
+        try storeOptions.withDevice { _, _, trust in
+            let found = try trust.resolve(peer)
+            try trust.remove(found.device)
+            print("removed \(found.name) (\(found.device.short))")
+        }
+    }
+}

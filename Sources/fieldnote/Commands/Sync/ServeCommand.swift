@@ -1,0 +1,80 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Logging
+import Transport
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Let trusted devices sync with this one, until stopped.",
+        discussion: """
+            Listens for TLS 1.3 connections from devices in `fieldnote peers list`; any other \
+            device is refused in the handshake. Prints "listening on ADDR:PORT" on stdout once \
+            ready, and one line per session on stderr. Ctrl-C (SIGINT) or SIGTERM stops it \
+            cleanly: sessions in flight end at a batch boundary, and nothing is half applied.
+
+            The default address is loopback only; to let colleagues on the office network \
+            reach you, bind to your address on it (or 0.0.0.0).
+
+            Examples:
+              fieldnote serve
+              fieldnote serve --bind 0.0.0.0 --port 7420
+              fieldnote serve --port 0          # any free port
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("The address to listen on.", valueName: "addr"))
+    var bind = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The TCP port; 0 picks a free one.", valueName: "port"))
+    var port: UInt16 = 7420
+
+    func run() throws {
+        // Blocked before any thread starts, so every thread inherits the mask and the two
+        // signals are only ever taken by `sigwait` below.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        try storeOptions.withDevice { store, identity, trust in
+            var logger = Logger(label: "fieldnote.serve") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .warning
+            let server = SyncServer(store: store, identity: identity, trust: trust, bind: bind, port: port,
+                                    logger: logger, onSession: ServeCommand.report)
+            let bound = try server.start()
+            if (try? trust.peers().isEmpty) == true {
+                Terminal.note("no device is trusted yet: every connection will be refused (see `fieldnote peers add`)")
+            }
+            Terminal.note("this device is \(identity.id)")
+            print("listening on \(bind):\(bound)")
+            fflush(nil)
+
+            var received: Int32 = 0
+            while sigwait(&signals, &received) != 0 {}
+            Terminal.note("\(received == SIGINT ? "interrupted" : "terminated"): stopping")
+            server.stop()
+            Terminal.note("stopped")
+        }
+    }
+
+    /// One line on stderr per session.
+    @Sendable static func report(_ report: SessionReport) {
+        let time = Dates.iso8601(Date())
+        switch report.result {
+        case .success(let summary):
+            let spaces = summary.spaces.map(\.name).joined(separator: ",")
+            Terminal.note("\(time) synced with \(summary.peerName) (\(summary.peer.short)) from \(report.address) [\(spaces)]: \(summary.line)")
+        case .failure(let error):
+            let who = report.peer.map { " (\($0.short))" } ?? ""
+            Terminal.note("\(time) session from \(report.address)\(who) failed: \(CommandFailure.oneLine(error.description))")
+        }
+    }
+}

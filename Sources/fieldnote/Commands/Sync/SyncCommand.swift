@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+import Transport
+
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Sync with a trusted device that runs `fieldnote serve`.",
+        discussion: """
+            Both directions in one session: each side gets the changes it lacks, in every space \
+            both devices grant each other (or only those given with --space). Notes edited on \
+            both sides are merged, nothing is lost. An interrupted sync leaves both stores \
+            consistent, and the next one carries on where it stopped.
+
+            Exit status 5 (unreachable), 6 (refused: not trusted on one side), 7 (timed out) or \
+            8 (protocol mismatch) says what went wrong; see `fieldnote --help`.
+
+            Examples:
+              fieldnote sync 10.0.0.7:7420
+              fieldnote sync 127.0.0.1:7420 --space evidence --json
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("Where the other device serves: HOST:PORT (port 7420 if left out).", valueName: "host:port"))
+    var address: String
+
+    @Option(name: .customLong("space"), help: ArgumentHelp("Sync only this space; repeat for more.", valueName: "space"))
+    var spaces: [String] = []
+
+    @Flag(help: "Report progress on stderr, one line per batch, even when stderr is not a terminal.")
+    var progress = false
+
+    func run() throws {
+        let (host, port) = try SyncParse.endpoint(address)
+        let only = try SyncParse.spaces(spaces)
+        let terminal = Terminal.isTerminal(STDERR_FILENO)
+        let reporter = ProgressReporter(mode: progress ? .lines : (terminal ? .overwrite : .off))
+        var onProgress: (@Sendable (SyncProgress) -> Void)? = nil
+        if reporter.isOn { onProgress = { @Sendable progress in reporter.report(progress) } }
+
+        try storeOptions.withDevice { store, identity, trust in
+            if try trust.peers().isEmpty {
+                throw CommandFailure("no device is trusted yet: add the other device with `fieldnote peers add DEVICE-ID --name NAME` (and it must add this one: \(identity.id))",
+                                     status: .refused)
+            }
+            let summary: SyncSummary
+            let requested: Set<SpaceID>? = only.isEmpty ? nil : Set(only)
+            do throws(TransportError) {
+                summary = try SyncClient.sync(store: store, identity: identity, trust: trust, host: host, port: port,
+                                              spaces: requested, progress: onProgress)
+            } catch {
+                reporter.finish()
+                throw SyncCommand.explain(error, address: "\(host):\(port)", identity: identity)
+            }
+            reporter.finish()
+            if output.json {
+                var object = summary.json
+                object["address"] = "\(host):\(port)"
+                try JSONOutput.print(object)
+            } else {
+                let style = Style.stdout
+                print("synced with " + style.bold(summary.peerName) + " (\(summary.peer.short)) at \(host):\(port) in \(Units.time(summary.duration))")
+                print(style.dim("  spaces    ") + (summary.spaces.isEmpty ? "none in common" : summary.spaces.map(\.name).joined(separator: ", ")))
+                print(style.dim("  sent      ") + "\(Units.plural(summary.sent.ops, "op")) (\(Units.bytes(summary.sent.bytes)))")
+                print(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(summary.received.applied) new")
+            }
+        }
+    }
+
+    /// The transport's error with what to do about it, and its exit status.
+    static func explain(_ error: TransportError, address: String, identity: DeviceIdentity) -> CommandFailure {
+        let failure = CommandFailure.from(error) ?? CommandFailure(error.message)
+        let hint: String = switch error.code {
+        case .handshakeFailed, .notTrusted:
+            " — check that both devices trust each other: this device is \(identity.id.short)… (`fieldnote id`), see `fieldnote peers list` on both"
+        case .unreachable: " — is `fieldnote serve` running there, on that address and port?"
+        case .timedOut: " — the network may be slow or blocked; try again"
+        case .versionMismatch: " — update fieldnote on the older device"
+        case .spaceNotGranted, .readOnly: " — see `fieldnote peers list` on both devices"
+        default: ""
+        }
+        return CommandFailure("cannot sync with \(address): \(failure.message)\(hint)", status: failure.status)
+    }
+}
+
+/// Progress on stderr: one line rewritten in place on a terminal, or one line per batch.
+final class ProgressReporter: @unchecked Sendable {
+    enum Mode { case off, overwrite, lines }
+    let mode: Mode
+    private let lock = NSLock()
+    private var sent = (ops: 0, bytes: 0)
+    private var received = (ops: 0, bytes: 0)
+    private var drawn = false
+
+    init(mode: Mode) { self.mode = mode }
+
+    var isOn: Bool { mode != .off }
+
+    /// Called on the syncing thread after every batch.
+    func report(_ progress: SyncProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch progress.direction {
+        case .sending: sent = (progress.ops, progress.bytes)
+        case .receiving: received = (progress.ops, progress.bytes)
+        }
+        let line = "\(progress.direction.rawValue) \(progress.space.name): sent \(sent.ops) ops (\(Units.bytes(sent.bytes))), received \(received.ops) ops (\(Units.bytes(received.bytes)))"
+        switch mode {
+        case .off: return
+        case .lines: FileHandle.standardError.write(Data((line + "\n").utf8))
+        case .overwrite:
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            drawn = true
+        }
+    }
+
+    /// Ends the line drawn in place, if any.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+}
