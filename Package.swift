@@ -47,12 +47,13 @@ let package = Package(
                 "Findings",
                 "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "FindingsTests", dependencies: ["Findings"]),
-        .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote"]),
+        .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote", "Storage"]),
     ]
 )
