@@ -1,4 +1,5 @@
 import SyncCore
+import Foundation
 
 /// Where the bytes of an encoded history go: each field of each op costed as the version 1
 /// full form writes it, for deciding what a denser batch format should target.
@@ -57,5 +58,13 @@ enum HistoryStats {
         for (key, value) in kinds.sorted(by: { $0.key < $1.key }) { Swift.print("  \(key): \(value)") }
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) { Swift.print("  \(key): \(value) bytes") }
         Swift.print("encoded \(OpCodec.encode(OpBatch(ops: ops)).count)")
+        var block: [UInt8] = []
+        for op in ops { if case .insertText(_, _, _, let text) = op.payload { block.append(contentsOf: text.utf8) } }
+        let clock = ContinuousClock()
+        var compressed: [UInt8] = []
+        let compressTime = clock.measure { compressed = TextBlock.compress(block) }
+        var restored: [UInt8] = []
+        let decompressTime = clock.measure { restored = (try? TextBlock.decompress(compressed[...], size: block.count, limit: block.count)) ?? [] }
+        Swift.print("text block \(block.count) bytes -> \(compressed.count) compressed (round trip \(restored == block ? "ok" : "FAILED"); compress \(compressTime), decompress \(decompressTime))")
     }
 }
