@@ -3,8 +3,8 @@ import SyncCore
 /// Constants of the sync protocol (Protocol.md section 2).
 public enum SyncProtocol {
     /// The protocol versions this implementation speaks.
-    public static let minVersion: UInt64 = 1
-    public static let maxVersion: UInt64 = 1
+    public static let minVersion: UInt64 = 2
+    public static let maxVersion: UInt64 = 2
     /// The largest frame any peer may send or must accept: 8 MiB of type and body.
     public static let maxFrameBytes = 8 << 20
     /// The smallest receive limit a peer may announce in HELLO.

@@ -47,6 +47,8 @@ struct OpCodecRefusalTests {
         writer.raw(T.replica.bytes)
         writer.varint(1)
         writer.raw(T.note.bytes)
+        writer.varint(0)  // empty text block: no bytes,
+        writer.varint(0)  // no stream
         writer.varint(opCount)
         ops(&writer)
         return writer.bytes
@@ -83,7 +85,9 @@ struct OpCodecRefusalTests {
 
     @Test func unknownVersion() {
         var bytes = OpCodec.encode(Self.valid)
-        bytes[0] = 2
+        bytes[0] = OpCodec.version + 1
+        #expect(Self.code(of: bytes) == .unsupportedVersion)
+        bytes[0] = 1  // the previous batch format
         #expect(Self.code(of: bytes) == .unsupportedVersion)
         #expect(Self.code(of: []) == .truncated)
         #expect(throws: CodecError.self) { try OpCodec.decodePayload([2, 8] + T.note.bytes) }
@@ -91,9 +95,10 @@ struct OpCodecRefusalTests {
 
     @Test func unknownTags() {
         var bytes = OpCodec.encode(Self.valid)
-        let firstOp = 1 + 1 + 5 + 1 + 16 + 1 + 16 + 1
+        let firstOp = 1 + 1 + 5 + 1 + 16 + 1 + 16 + 2 + 1
         #expect(bytes[firstOp] == OpCodec.Tag.create)
-        for tag: UInt8 in [0x00, 0x0A, 0x0F, 0x12, 0x7F] {
+        // 0x13–0x1F, and 0x10 (text in the block) on any kind but an insertion.
+        for tag: UInt8 in [0x00, 0x0A, 0x0F, 0x13, 0x16, 0x1F, 0x31, 0x6A, 0x7F] {
             bytes[firstOp] = tag
             #expect(Self.code(of: bytes) == .unknownTag, "tag \(tag)")
         }
@@ -104,13 +109,13 @@ struct OpCodecRefusalTests {
 
     @Test func runFormWithoutAnOpToContinue() {
         var bytes = OpCodec.encode(Self.valid)
-        let firstOp = 1 + 1 + 5 + 1 + 16 + 1 + 16 + 1
+        let firstOp = 1 + 1 + 5 + 1 + 16 + 1 + 16 + 2 + 1
         bytes[firstOp] = 0x80 | UInt8(ascii: "x")
         #expect(Self.code(of: bytes) == .invalidValue)
     }
 
     @Test func outOfRangeTableIndex() {
-        let firstOp = 1 + 1 + 5 + 1 + 16 + 1 + 16 + 1
+        let firstOp = 1 + 1 + 5 + 1 + 16 + 1 + 16 + 2 + 1
         for field in 1...2 {  // space index, replica index
             var bytes = OpCodec.encode(Self.valid)
             bytes[firstOp + field] = 1
@@ -164,7 +169,7 @@ struct OpCodecRefusalTests {
         }
         #expect(Self.code(of: run) == .overflow)
         // A varint past 64 bits, and a counter past 32.
-        #expect(Self.code(of: [1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02]) == .overflow)
+        #expect(Self.code(of: [OpCodec.version, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02]) == .overflow)
         let counter = Self.handmade(opCount: 1) { writer in
             writer.byte(OpCodec.Tag.purge)
             writer.varint(0)
@@ -209,9 +214,10 @@ struct OpCodecRefusalTests {
     }
 
     @Test func entityKindsOutsideTheEnum() {
-        // create's kind byte follows its entity index 0.
+        // create's kind byte follows its entity index 0; the setField after it has the "same" flag.
+        let next = OpCodec.Tag.setField | OpCodec.Tag.sameFlag
         for kind: UInt8 in [0, 5, 0xFF] {
-            #expect(Self.code(of: Self.edited([0x00, EntityKind.note.rawValue, OpCodec.Tag.setField], [0x00, kind, OpCodec.Tag.setField])) == .invalidValue)
+            #expect(Self.code(of: Self.edited([0x00, EntityKind.note.rawValue, next], [0x00, kind, next])) == .invalidValue)
         }
         var payload = OpCodec.encodePayload(.create(entity: T.note, kind: .finding))
         payload[payload.count - 1] = 9
@@ -221,7 +227,7 @@ struct OpCodecRefusalTests {
     @Test func nonCanonicalVarints() {
         // The op count 3 written as 0x83 0x00.
         let bytes = OpCodec.encode(Self.valid)
-        let countAt = 1 + 1 + 5 + 1 + 16 + 1 + 16
+        let countAt = 1 + 1 + 5 + 1 + 16 + 1 + 16 + 2
         #expect(bytes[countAt] == 3)
         let padded = Array(bytes[..<countAt]) + [0x83, 0x00] + Array(bytes[(countAt + 1)...])
         #expect(Self.code(of: padded) == .nonCanonical)

@@ -157,6 +157,8 @@ struct OpCodecRobustnessTests {
         writer.varint(UInt64(0))
         writer.varint(UInt64(0))
         writer.varint(UInt64(0))
+        writer.varint(UInt64(0))  // empty text block
+        writer.varint(UInt64(0))
         writer.varint(UInt64(50_000))  // ops claimed, under the limit but far beyond the input
         #expect(throws: CodecError.self) { try OpCodec.decode(writer.bytes) }
         do {

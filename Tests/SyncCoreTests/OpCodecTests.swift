@@ -31,7 +31,7 @@ struct OpCodecTests {
 
     @Test func emptyBatchRoundTrips() throws {
         let bytes = OpCodec.encode(OpBatch())
-        #expect(bytes == [OpCodec.version, 0, 0, 0, 0])
+        #expect(bytes == [OpCodec.version, 0, 0, 0, 0, 0, 0])
         #expect(try OpCodec.decode(bytes) == OpBatch())
     }
 
@@ -121,7 +121,7 @@ struct OpCodecTests {
         for index in 0..<5_000 {
             let payload = random.payload(entity: random.pick(random.entities))
             let bytes = OpCodec.encodePayload(payload)
-            #expect(bytes.first == OpCodec.version)
+            #expect(bytes.first == OpCodec.payloadVersion)
             let decoded = try OpCodec.decodePayload(bytes)
             #expect(decoded == payload, "payload \(index)")
             #expect(OpCodec.encodePayload(decoded) == bytes, "payload \(index)")

@@ -23,6 +23,9 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "Timed runs per figure (after one warm-up); the median is reported.")
     var runs = 7
 
+    @Option(help: "Run only one part, untimed, for a profiler: local, sequence, merge or encode.")
+    var only: String?
+
     struct BenchError: Error, CustomStringConvertible {
         var description: String
     }
@@ -35,6 +38,7 @@ struct TraceCommand: ParsableCommand {
         }
         let trace = try EditingTrace.load(from: url)
         let edits = trace.edits
+        if let only { return try profile(only, trace, edits) }
         let timedRuns = max(5, runs)
 
         // One untimed replay makes the history that the merge benchmark applies.
@@ -110,6 +114,39 @@ struct TraceCommand: ParsableCommand {
             ]
             let width = rows.map(\.0.count).max() ?? 0
             for (name, value) in rows { print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+        }
+    }
+
+    /// One part of the benchmark on its own, so that a profiler (callgrind, perf stat) counts
+    /// only that part's instructions beyond the trace loading they all share.
+    private func profile(_ part: String, _ trace: EditingTrace, _ edits: [EditingTrace.Edit]) throws {
+        switch part {
+        case "local":
+            var editor = LocalTarget()
+            try TraceReplay.replay(trace, edits, into: &editor)
+            print("local: \(editor.count) characters")
+        case "sequence":
+            var editor = SequenceEditor()
+            try TraceReplay.replay(trace, edits, into: &editor)
+            print("sequence: \(editor.count) characters")
+        case "encode", "merge":
+            var recorder = ReplicaEditor()
+            try TraceReplay.replay(trace, edits, into: &recorder)
+            let encoded = recorder.encodedHistory()
+            if part == "merge" {
+                let receiver = try ReplicaEditor.merge(encoded)
+                print("merge: \(receiver.text(of: recorder.note)?.unicodeScalars.count ?? -1) characters")
+            } else {
+                print("encode: \(encoded.count) bytes")
+            }
+        case "stats":
+            var recorder = ReplicaEditor()
+            try TraceReplay.replay(trace, edits, into: &recorder)
+            HistoryStats.print(recorder.replica.log(of: .team))
+        case "load":
+            print("load: \(edits.count) edits")
+        default:
+            throw BenchError(description: "--only takes local, sequence, merge, encode or load")
         }
     }
 }

@@ -8,6 +8,7 @@ extension OpCodec {
         private var spaces: [SpaceID] = []
         private var replicas: [ReplicaID] = []
         private var entities: [EntityID] = []
+        private var text = TextSource(bytes: [])
 
         init(_ bytes: [UInt8], limits: Limits) {
             self.reader = ByteReader(bytes)
@@ -20,6 +21,7 @@ extension OpCodec {
                 throw CodecError(.unsupportedVersion, at: 0, "batch version \(found) is not supported")
             }
             try readTables()
+            try readTextBlock()
             // The shortest op, an ASCII run, is two bytes.
             let opCount = try reader.count(limit: limits.maxOps, minimumBytes: 2)
             var ops: [Op] = []
@@ -35,7 +37,27 @@ extension OpCodec {
             guard reader.isAtEnd else {
                 throw CodecError(.trailingBytes, at: reader.offset, "\(reader.remaining) bytes after the last op")
             }
+            guard text.isAtEnd else {
+                throw CodecError(.invalidValue, at: reader.offset, "\(text.remaining) bytes of the text block are used by no op")
+            }
             return OpBatch(ops: ops)
+        }
+
+        /// The text block (Protocol.md 1.3): its decompressed size, checked against the limit
+        /// before anything is allocated, then the compressed stream.
+        private mutating func readTextBlock() throws(CodecError) {
+            let size = try reader.count(limit: limits.maxBatchTextBytes)
+            let streamLength = try reader.count(limit: Int.max, minimumBytes: 1)
+            let streamOffset = reader.offset
+            let stream = try reader.raw(streamLength)
+            guard size > 0 || streamLength == 0 else {
+                throw CodecError(.trailingBytes, at: streamOffset, "an empty text block has a stream")
+            }
+            do {
+                text = TextSource(bytes: try TextBlock.decompress(stream, size: size, limit: limits.maxBatchTextBytes))
+            } catch {
+                throw CodecError(error.code, at: streamOffset + error.offset, "text block: \(error.message)")
+            }
         }
 
         private mutating func readTables() throws(CodecError) {
@@ -86,32 +108,63 @@ extension OpCodec {
             let tagOffset = reader.offset
             let tag = try reader.byte()
             switch tag {
-            case Tag.create...Tag.erased:
-                return try readFullOp(tag: tag, previousMillis: previous?.op.timestamp.millis ?? 0, nextSeq: nextSeq)
-            case Tag.insertRun, Tag.backspaceRun, Tag.asciiRun...UInt8.max:
+            case Tag.insertRun, Tag.backspaceRun, Tag.blockInsertRun, Tag.asciiRun...UInt8.max:
                 guard let previous else {
                     throw CodecError(.invalidValue, at: tagOffset, "a run form needs an op before it to continue")
                 }
                 return (try readRunOp(tag: tag, at: tagOffset, after: previous.op), previous.key)
             default:
-                throw CodecError(.unknownTag, at: tagOffset, "unknown op tag \(tag)")
+                let kind = tag & 0x0F
+                let flags = tag & 0x70
+                guard (Tag.create...Tag.erased).contains(kind),
+                      flags & Tag.blockTextFlag == 0 || kind == Tag.insertText else {
+                    throw CodecError(.unknownTag, at: tagOffset, "unknown op tag \(tag)")
+                }
+                if flags & (Tag.sameFlag | Tag.sameMillisFlag) != 0 && previous == nil {
+                    throw CodecError(.invalidValue, at: tagOffset, "the first op of a batch cannot refer to the one before it")
+                }
+                return try readFullOp(tag: kind, flags: flags, previous: previous, nextSeq: nextSeq)
             }
         }
 
         private mutating func readFullOp(
-            tag: UInt8, previousMillis: UInt64, nextSeq: [SeqKey: UInt64]
+            tag: UInt8, flags: UInt8, previous: (op: Op, key: SeqKey)?, nextSeq: [SeqKey: UInt64]
         ) throws(CodecError) -> (Op, SeqKey) {
-            let key = SeqKey(space: try readIndex(count: spaces.count, "space"), replica: try readIndex(count: replicas.count, "replica"))
+            let key: SeqKey
+            let seq: UInt64
             let seqOffset = reader.offset
-            let seq = nextSeq[key, default: 1] &+ UInt64(bitPattern: try reader.signedVarint())
+            var sameEntity: EntityID? = nil
+            if flags & Tag.sameFlag != 0, let previous {
+                key = previous.key
+                seq = nextSeq[key, default: 1]
+                sameEntity = previous.op.entity
+            } else {
+                key = SeqKey(space: try readIndex(count: spaces.count, "space"), replica: try readIndex(count: replicas.count, "replica"))
+                seq = nextSeq[key, default: 1] &+ UInt64(bitPattern: try reader.signedVarint())
+            }
             guard seq != 0 else { throw CodecError(.invalidValue, at: seqOffset, "sequence number 0") }
-            let millis = previousMillis &+ UInt64(bitPattern: try reader.signedVarint())
+            let millis: UInt64
+            let counter: UInt32
             let counterOffset = reader.offset
-            guard let counter = UInt32(exactly: try reader.varint()) else {
-                throw CodecError(.overflow, at: counterOffset, "counter does not fit 32 bits")
+            if flags & Tag.sameMillisFlag != 0, let previous {
+                millis = previous.op.timestamp.millis
+                let (sum, overflow) = UInt64(previous.op.timestamp.counter).addingReportingOverflow(try reader.varint())
+                guard !overflow, let narrow = UInt32(exactly: sum) else {
+                    throw CodecError(.overflow, at: counterOffset, "counter does not fit 32 bits")
+                }
+                counter = narrow
+            } else {
+                millis = (previous?.op.timestamp.millis ?? 0) &+ UInt64(bitPattern: try reader.signedVarint())
+                let offset = reader.offset
+                guard let narrow = UInt32(exactly: try reader.varint()) else {
+                    throw CodecError(.overflow, at: offset, "counter does not fit 32 bits")
+                }
+                counter = narrow
             }
             let replica = replicas[key.replica]
-            let references = BatchReadReferences(replicas: replicas, entities: entities, replica: replica, seq: seq)
+            let references = BatchReadReferences(
+                replicas: replicas, entities: entities, replica: replica, seq: seq, sameEntity: sameEntity,
+                text: flags & Tag.blockTextFlag != 0 ? text : nil)
             let payloadOffset = reader.offset
             let payload = try readPayloadBody(tag: tag, references: references, limits: limits, from: &reader)
             guard lastSeq(seq: seq, span: span(of: payload)) != nil else {
@@ -138,6 +191,8 @@ extension OpCodec {
             let text: String
             if tag == Tag.insertRun {
                 text = try readText(from: &reader, limits: limits)
+            } else if tag == Tag.blockInsertRun {
+                text = try self.text.read(from: &reader, limits: limits)
             } else {
                 text = String(Character(Unicode.Scalar(tag & 0x7F)))
             }
@@ -169,12 +224,22 @@ extension OpCodec {
         var entities: [EntityID]
         var replica: ReplicaID
         var seq: UInt64
+        /// The previous op's entity, when the op has the "same" flag and names no entity itself.
+        var sameEntity: EntityID? = nil
+        /// The batch's text block, when the op's text is taken from it.
+        var text: TextSource? = nil
 
         /// A selector byte and a one-byte sequence number or delta.
         var minimumCharIDBytes: Int { 2 }
 
         func readEntity(from reader: inout ByteReader) throws(CodecError) -> EntityID {
-            entities[try reader.index(count: entities.count, "entity")]
+            if let sameEntity { return sameEntity }
+            return entities[try reader.index(count: entities.count, "entity")]
+        }
+
+        func readText(from reader: inout ByteReader, limits: Limits) throws(CodecError) -> String {
+            if let text { return try text.read(from: &reader, limits: limits) }
+            return try OpCodec.readText(from: &reader, limits: limits)
         }
 
         func readCharID(from reader: inout ByteReader) throws(CodecError) -> CharID {
@@ -219,5 +284,38 @@ extension ByteReader {
             throw CodecError(.indexOutOfRange, at: offset, "\(table) index \(value) past the table of \(count)")
         }
         return Int(value)
+    }
+}
+
+/// The decompressed text block of a batch, consumed in op order.
+final class TextSource {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    var remaining: Int { bytes.count - offset }
+    var isAtEnd: Bool { offset == bytes.count }
+
+    /// Reads an insertion's byte length from `reader` and takes that many bytes of the block.
+    func read(from reader: inout ByteReader, limits: OpCodec.Limits) throws(CodecError) -> String {
+        let start = reader.offset
+        let length = try reader.varint()
+        guard length >= 1 else { throw CodecError(.invalidValue, at: start, "an insertion inserts at least one character") }
+        guard length <= UInt64(max(limits.maxStringBytes, 0)) else {
+            throw CodecError(.lengthOutOfRange, at: start, "text of \(length) bytes exceeds the limit of \(limits.maxStringBytes)")
+        }
+        guard length <= UInt64(remaining) else {
+            throw CodecError(.invalidValue, at: start, "text of \(length) bytes, \(remaining) left in the text block")
+        }
+        let end = offset + Int(length)
+        guard let text = String(validating: bytes[offset..<end], as: UTF8.self) else {
+            throw CodecError(.invalidUTF8, at: start, "text is not valid UTF-8")
+        }
+        guard text.unicodeScalars.count <= limits.maxTextScalars else {
+            throw CodecError(.lengthOutOfRange, at: start, "insertion of more than \(limits.maxTextScalars) characters")
+        }
+        offset = end
+        return text
     }
 }

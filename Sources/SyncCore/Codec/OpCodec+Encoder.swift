@@ -17,41 +17,94 @@ extension OpCodec {
 
         mutating func encode(_ batch: OpBatch) -> [UInt8] {
             for op in batch.ops { collect(op) }
-            var writer = ByteWriter(capacity: 8 + spaces.count * 9 + (replicas.count + entities.count) * 16 + batch.ops.count * 8)
-            writer.byte(OpCodec.version)
-            writer.varint(spaces.count)
-            for space in spaces { writer.string(space.name) }
-            writer.varint(replicas.count)
-            for replica in replicas { writer.bytes16(high: replica.high, low: replica.low) }
-            writer.varint(entities.count)
-            for entity in entities { writer.bytes16(high: entity.high, low: entity.low) }
-            writer.varint(batch.ops.count)
+            var header = ByteWriter(capacity: 8 + spaces.count * 9 + (replicas.count + entities.count) * 16)
+            header.byte(OpCodec.version)
+            header.varint(spaces.count)
+            for space in spaces { header.string(space.name) }
+            header.varint(replicas.count)
+            for replica in replicas { header.bytes16(high: replica.high, low: replica.low) }
+            header.varint(entities.count)
+            for entity in entities { header.bytes16(high: entity.high, low: entity.low) }
 
+            // Text goes to the compressed block only when that makes the batch smaller (Protocol.md 1.3).
+            let inline = writeOps(batch, useBlock: false)
+            var choice = (ops: inline.ops, stream: [UInt8](), textSize: 0)
+            if !inline.blockText.isEmpty || inline.hasText {
+                let blocked = writeOps(batch, useBlock: true)
+                let stream = TextBlock.compress(blocked.blockText)
+                let blockedSize = blocked.ops.count + stream.count + varintSize(blocked.blockText.count) + varintSize(stream.count)
+                if blockedSize < inline.ops.count + 2 {
+                    choice = (blocked.ops, stream, blocked.blockText.count)
+                }
+            }
+            var writer = header
+            writer.varint(choice.textSize)
+            writer.varint(choice.stream.count)
+            writer.raw(choice.stream)
+            writer.varint(batch.ops.count)
+            writer.raw(choice.ops)
+            return writer.bytes
+        }
+
+        private func varintSize(_ value: Int) -> Int { TextBlock.varintSize(UInt64(value)) }
+
+        /// The ops, written against the tables; with `useBlock`, insertion text is gathered into
+        /// `blockText` and only its length is written with the op.
+        private func writeOps(_ batch: OpBatch, useBlock: Bool) -> (ops: [UInt8], blockText: [UInt8], hasText: Bool) {
+            var writer = ByteWriter(capacity: batch.ops.count * 6)
+            var blockText: [UInt8] = []
+            var hasText = false
             var previous: Op? = nil
             var nextSeq: [SeqKey: UInt64] = [:]
             for op in batch.ops {
                 let key = SeqKey(space: spaceIndex[op.id.space, default: 0], replica: replicaIndex[op.id.replica, default: 0])
-                if let previous, writeRun(op, after: previous, to: &writer) {
+                if let previous, writeRun(op, after: previous, useBlock: useBlock, to: &writer, blockText: &blockText) {
                     // Written in a run form.
                 } else {
-                    writer.byte(Tag.of(op.payload))
-                    writer.varint(key.space)
-                    writer.varint(key.replica)
-                    writer.signedVarint(delta(op.id.seq, from: nextSeq[key, default: 1]))
-                    writer.signedVarint(delta(op.timestamp.millis, from: previous?.timestamp.millis ?? 0))
-                    writer.varint(UInt64(op.timestamp.counter))
+                    let expected = nextSeq[key, default: 1]
+                    var tag = Tag.of(op.payload)
+                    var textInBlock = false
+                    if case .insertText(_, _, _, let text) = op.payload {
+                        hasText = true
+                        if useBlock {
+                            tag |= Tag.blockTextFlag
+                            textInBlock = true
+                            blockText.append(contentsOf: text.utf8)
+                        }
+                    }
+                    let same = previous.map {
+                        $0.id.space == op.id.space && $0.id.replica == op.id.replica && $0.payload.entity == op.payload.entity
+                    } ?? false && op.id.seq == expected
+                    let sameMillis = previous.map {
+                        $0.timestamp.millis == op.timestamp.millis && op.timestamp.counter >= $0.timestamp.counter
+                    } ?? false
+                    if same { tag |= Tag.sameFlag }
+                    if sameMillis { tag |= Tag.sameMillisFlag }
+                    writer.byte(tag)
+                    if !same {
+                        writer.varint(key.space)
+                        writer.varint(key.replica)
+                        writer.signedVarint(delta(op.id.seq, from: expected))
+                    }
+                    if sameMillis, let previous {
+                        writer.varint(UInt64(op.timestamp.counter - previous.timestamp.counter))
+                    } else {
+                        writer.signedVarint(delta(op.timestamp.millis, from: previous?.timestamp.millis ?? 0))
+                        writer.varint(UInt64(op.timestamp.counter))
+                    }
                     let references = BatchWriteReferences(
-                        replicaIndex: replicaIndex, entityIndex: entityIndex, replica: op.id.replica, seq: op.id.seq)
+                        replicaIndex: replicaIndex, entityIndex: entityIndex, replica: op.id.replica, seq: op.id.seq,
+                        omitEntity: same, textInBlock: textInBlock)
                     writePayloadBody(op.payload, references: references, to: &writer)
                 }
                 nextSeq[key] = op.id.seq &+ span(of: op.payload)
                 previous = op
             }
-            return writer.bytes
+            return (writer.bytes, blockText, hasText)
         }
 
         /// Writes `op` in a run form if it continues `previous`; false if it does not.
-        private func writeRun(_ op: Op, after previous: Op, to writer: inout ByteWriter) -> Bool {
+        private func writeRun(_ op: Op, after previous: Op, useBlock: Bool, to writer: inout ByteWriter, blockText: inout [UInt8]) -> Bool {
             guard op.id.space == previous.id.space, op.id.replica == previous.id.replica,
                   canWriteRunTimestamp(op.timestamp, after: previous.timestamp) else { return false }
             switch op.payload {
@@ -63,6 +116,11 @@ extension OpCodec {
                 if utf8.count == 1, let unit = utf8.first, unit < 0x80 {
                     writer.byte(Tag.asciiRun | unit)
                     writeRunTimestamp(op.timestamp, after: previous.timestamp, to: &writer)
+                } else if useBlock {
+                    writer.byte(Tag.blockInsertRun)
+                    writeRunTimestamp(op.timestamp, after: previous.timestamp, to: &writer)
+                    writer.varint(utf8.count)
+                    blockText.append(contentsOf: utf8)
                 } else {
                     writer.byte(Tag.insertRun)
                     writeRunTimestamp(op.timestamp, after: previous.timestamp, to: &writer)
@@ -121,9 +179,22 @@ extension OpCodec {
         var entityIndex: [EntityID: Int]
         var replica: ReplicaID
         var seq: UInt64
+        /// The op has the "same" flag: its entity is the previous op's and is not written.
+        var omitEntity = false
+        /// The op's text is in the batch's text block: only its byte length is written.
+        var textInBlock = false
 
         func write(entity: EntityID, to writer: inout ByteWriter) {
+            if omitEntity { return }
             writer.varint(entityIndex[entity, default: 0])
+        }
+
+        func write(text: String, to writer: inout ByteWriter) {
+            if textInBlock {
+                writer.varint(text.utf8.count)
+            } else {
+                writer.string(text)
+            }
         }
 
         func write(charID: CharID, to writer: inout ByteWriter) {

@@ -22,6 +22,9 @@ extension OpCodec {
         public var maxRangesPerDelete: Int
         /// Observed dots in one set removal.
         public var maxObservedDots: Int
+        /// Decompressed bytes of a batch's text block: the most a decoder allocates for it,
+        /// however few bytes declare it.
+        public var maxBatchTextBytes: Int
 
         public init(
             maxOps: Int = 65_536,
@@ -31,7 +34,8 @@ extension OpCodec {
             maxStringBytes: Int = 1 << 20,
             maxTextScalars: Int = 1 << 18,
             maxRangesPerDelete: Int = 65_536,
-            maxObservedDots: Int = 65_536
+            maxObservedDots: Int = 65_536,
+            maxBatchTextBytes: Int = 1 << 24
         ) {
             self.maxOps = maxOps
             self.maxSpaces = maxSpaces
@@ -41,6 +45,7 @@ extension OpCodec {
             self.maxTextScalars = maxTextScalars
             self.maxRangesPerDelete = maxRangesPerDelete
             self.maxObservedDots = maxObservedDots
+            self.maxBatchTextBytes = maxBatchTextBytes
         }
 
         /// The limits a store and a sync session use unless configured otherwise (Protocol.md 1.7).

@@ -5,6 +5,8 @@ protocol PayloadWriteReferences {
     func write(charID: CharID, to writer: inout ByteWriter)
     /// An origin of an insertion, which may be absent (the start or the end of the text).
     func write(optionalCharID: CharID?, to writer: inout ByteWriter)
+    /// An insertion's text: inline, or (in a batch with a text block) its length only.
+    func write(text: String, to writer: inout ByteWriter)
 }
 
 /// The reading side of `PayloadWriteReferences`, from untrusted input.
@@ -14,6 +16,7 @@ protocol PayloadReadReferences {
     func readEntity(from reader: inout ByteReader) throws(CodecError) -> EntityID
     func readCharID(from reader: inout ByteReader) throws(CodecError) -> CharID
     func readOptionalCharID(from reader: inout ByteReader) throws(CodecError) -> CharID?
+    func readText(from reader: inout ByteReader, limits: OpCodec.Limits) throws(CodecError) -> String
 }
 
 extension OpCodec {
@@ -21,7 +24,7 @@ extension OpCodec {
     /// the payload's tag, then its fields with entities and character ids written in full.
     public static func encodePayload(_ payload: OpPayload) -> [UInt8] {
         var writer = ByteWriter(capacity: 32)
-        writer.byte(version)
+        writer.byte(payloadVersion)
         writer.byte(Tag.of(payload))
         writePayloadBody(payload, references: StandaloneReferences(), to: &writer)
         return writer.bytes
@@ -30,7 +33,7 @@ extension OpCodec {
     public static func decodePayload(_ bytes: [UInt8], limits: Limits = .default) throws(CodecError) -> OpPayload {
         var reader = ByteReader(bytes)
         let found = try reader.byte()
-        guard found == version else {
+        guard found == payloadVersion else {
             throw CodecError(.unsupportedVersion, at: 0, "payload version \(found) is not supported")
         }
         let tagOffset = reader.offset
@@ -65,7 +68,7 @@ extension OpCodec {
         case .insertText(_, let origin, let rightOrigin, let text):
             references.write(optionalCharID: origin, to: &writer)
             references.write(optionalCharID: rightOrigin, to: &writer)
-            writer.string(text)
+            references.write(text: text, to: &writer)
         case .deleteText(_, let ranges):
             writer.varint(ranges.count)
             for range in ranges {
@@ -129,7 +132,7 @@ extension OpCodec {
         case Tag.insertText:
             let origin = try references.readOptionalCharID(from: &reader)
             let rightOrigin = try references.readOptionalCharID(from: &reader)
-            let text = try readText(from: &reader, limits: limits)
+            let text = try references.readText(from: &reader, limits: limits)
             return .insertText(entity: entity, origin: origin, rightOrigin: rightOrigin, text: text)
         case Tag.deleteText:
             let count = try reader.count(limit: limits.maxRangesPerDelete, minimumBytes: references.minimumCharIDBytes + 1)
@@ -205,6 +208,12 @@ extension OpCodec {
 /// an optional one behind a presence byte (0 absent, 1 present).
 struct StandaloneReferences: PayloadWriteReferences, PayloadReadReferences {
     var minimumCharIDBytes: Int { 17 }
+
+    func write(text: String, to writer: inout ByteWriter) { writer.string(text) }
+
+    func readText(from reader: inout ByteReader, limits: OpCodec.Limits) throws(CodecError) -> String {
+        try OpCodec.readText(from: &reader, limits: limits)
+    }
 
     func write(entity: EntityID, to writer: inout ByteWriter) {
         writer.bytes16(high: entity.high, low: entity.low)

@@ -9,8 +9,11 @@
 /// count read from the input is checked against the limits and the bytes left before anything
 /// is allocated for it. `decode(encode(batch)) == batch` for every valid batch.
 public enum OpCodec {
-    /// The format version, the first byte of a batch and of a standalone payload.
-    public static let version: UInt8 = 1
+    /// The batch format version, the first byte of a batch.
+    public static let version: UInt8 = 2
+    /// The standalone payload format version, the first byte of a payload a store keeps. It
+    /// stays 1: stores persist payloads in that format.
+    public static let payloadVersion: UInt8 = 1
 
     /// Encodes `batch`. Ops are expected to be valid (Protocol.md 1.2, 1.4, 1.8); an invalid op is
     /// still written faithfully, without trapping, and a decoder will refuse it.
@@ -39,8 +42,17 @@ public enum OpCodec {
         static let insertRun: UInt8 = 0x10
         /// A deletion of the character just before the one the previous op typed or deleted: run timestamp only.
         static let backspaceRun: UInt8 = 0x11
+        /// An insertion run whose text is taken from the batch's text block: run timestamp, then its byte length.
+        static let blockInsertRun: UInt8 = 0x12
         /// 0x80 | c: an insertion of the single ASCII character c continuing the one before it: run timestamp only.
         static let asciiRun: UInt8 = 0x80
+        /// Flag on a full-form tag: same space, replica and entity as the op before, and the
+        /// sequence number expected next; none of them is written.
+        static let sameFlag: UInt8 = 0x20
+        /// Flag on a full-form tag: the milliseconds of the op before; only a counter delta is written.
+        static let sameMillisFlag: UInt8 = 0x40
+        /// Flag on a full-form insertion (0x05): its text is taken from the batch's text block.
+        static let blockTextFlag: UInt8 = 0x10
 
         static func of(_ payload: OpPayload) -> UInt8 {
             switch payload {

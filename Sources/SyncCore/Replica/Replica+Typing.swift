@@ -8,11 +8,10 @@ extension Replica {
     /// Types `text` at `position` if an insertion into `entity` is open. Returns false when the
     /// general path must handle it.
     func continueTyping(_ text: String, at position: Int, in entity: EntityID) throws(SyncCoreError) -> Bool {
-        guard let edit = open, edit.isInsertion, edit.entity == entity, !text.isEmpty,
-              let box = boxes[entity] else { return false }
-        let space = edit.id.space
+        guard let box = open?.box, open!.isInsertion, open!.entity == entity, !text.isEmpty else { return false }
+        let space = open!.id.space
         factory.wallMillis = wallClock()
-        let span = UInt64(text.unicodeScalars.count)
+        let span = text.utf8.count == 1 ? 1 : UInt64(text.unicodeScalars.count)
         let (seq, timestamp) = factory.reserve(span, in: space)
         let neighbours: (origin: CharID?, rightOrigin: CharID?)
         do {
@@ -21,8 +20,9 @@ extension Replica {
             factory.retract(seq: seq, span: span, in: space)
             throw error
         }
-        if seq == edit.lastSeq + 1, neighbours.origin == Dot(replica: id, seq: edit.lastSeq),
-           neighbours.rightOrigin == edit.rightOrigin {
+        let lastSeq = open!.lastSeq
+        if seq == lastSeq &+ 1, let origin = neighbours.origin, origin.seq == lastSeq, origin.replica == id,
+           neighbours.rightOrigin == open!.rightOrigin {
             open!.extendInsertion(with: text, span: span)
         } else {
             let op = Op(
@@ -37,16 +37,14 @@ extension Replica {
     /// Deletes `positions` if a deletion in `entity` is open. Returns false when the general
     /// path must handle it.
     func continueDeleting(_ positions: Range<Int>, in entity: EntityID) throws(SyncCoreError) -> Bool {
-        guard let edit = open, !edit.isInsertion, edit.entity == entity, !positions.isEmpty,
-              let box = boxes[entity] else { return false }
-        let ranges = try box.state.text.delete(positions)
-        if ranges.count == 1, open!.extendDeletion(with: ranges[0]) {
-            factory.wallMillis = wallClock()
+        guard let box = open?.box, !open!.isInsertion, open!.entity == entity, !positions.isEmpty else { return false }
+        try box.state.text.delete(positions, into: &scratchRanges)
+        factory.wallMillis = wallClock()
+        if scratchRanges.count == 1, open!.extendDeletion(with: scratchRanges[0]) {
             _ = factory.clock.tick(wallMillis: factory.wallMillis)
             return true
         }
-        factory.wallMillis = wallClock()
-        let op = factory.make(.deleteText(entity: entity, ranges: ranges), in: edit.id.space)
+        let op = factory.make(.deleteText(entity: entity, ranges: scratchRanges), in: open!.id.space)
         box.state.updated = max(box.state.updated ?? op.timestamp, op.timestamp)
         recordLocal(op)
         return true

@@ -6,25 +6,32 @@
 /// fast and with seeded randomness. Typing is coalesced: a character typed right after the
 /// previous one extends that insertion op instead of making a new one, until anything else
 /// happens (another edit, a remote op, or the log being read for sync).
+///
+/// The properties touched on every keystroke are `@exclusivity(unchecked)`: a replica is used
+/// from one thread (it is not `Sendable`), every mutation of them is a short, non-reentrant
+/// access inside this module, and the runtime's dynamic exclusivity bookkeeping cost more than a
+/// keystroke's own work.
 public final class Replica {
     public let id: ReplicaID
     /// Each entity's state in a box, so that an edit mutates it where it lies instead of moving a
     /// large struct out of the dictionary and back on every keystroke.
-    var boxes: [EntityID: EntityBox] = [:]
+    @exclusivity(unchecked) var boxes: [EntityID: EntityBox] = [:]
 
     /// Every entity this replica knows, as values.
     public var entities: [EntityID: EntityState] { boxes.mapValues(\.state) }
 
     public func state(of entity: EntityID) -> EntityState? { boxes[entity]?.state }
     /// Per space, what this replica holds. The open edit is counted when it is sealed.
-    var storedVersions: [SpaceID: VersionVector] = [:]
-    var factory: OpFactory
+    @exclusivity(unchecked) var storedVersions: [SpaceID: VersionVector] = [:]
+    @exclusivity(unchecked) var factory: OpFactory
     let wallClock: () -> UInt64
     private var logs: [SpaceID: [Op]] = [:]
     private var pending: [Op] = []
     /// A local insertion or deletion still open to extension, kept out of the log so extending
     /// it never copies the log's storage.
-    var open: OpenEdit?
+    @exclusivity(unchecked) var open: OpenEdit?
+    /// Reused for the ranges a keystroke's deletion names, so backspacing allocates nothing.
+    @exclusivity(unchecked) var scratchRanges: [CharRange] = []
 
     public init(id: ReplicaID, maximumDrift: UInt64 = HybridLogicalClock.defaultMaximumDrift, wallClock: @escaping () -> UInt64) {
         self.id = id
@@ -169,7 +176,7 @@ public final class Replica {
         }
         seal()
         storedVersions[op.id.space, default: VersionVector()].advance(id, to: op.lastSeq)
-        if let edit = OpenEdit(op) {
+        if let box = boxes[op.entity], let edit = OpenEdit(op, box: box) {
             open = edit
         } else {
             logs[op.id.space, default: []].append(op)
@@ -190,44 +197,54 @@ public final class Replica {
 /// A local insertion or deletion that later typing may still extend.
 ///
 /// Plain stored properties rather than an enum with payloads, so that extending it mutates the
-/// text buffer in place instead of copying it out of an enum case on every keystroke.
+/// text buffer in place instead of copying it out of an enum case on every keystroke. It keeps
+/// its entity's box, so a keystroke that continues it needs no dictionary lookup, and its
+/// text as UTF-8 bytes, which a keystroke extends by a byte or two; the `String` is made once,
+/// when the edit is sealed.
 struct OpenEdit {
     let id: OpID
     let timestamp: Timestamp
     let entity: EntityID
+    let box: EntityBox
     let isInsertion: Bool
     let origin: CharID?
     let rightOrigin: CharID?
-    private var text: String
-    private var count: UInt64
+    private var utf8: [UInt8]
+    private(set) var count: UInt64
     private var ranges: [CharRange]
 
-    init?(_ op: Op) {
+    init?(_ op: Op, box: EntityBox) {
         id = op.id
         timestamp = op.timestamp
         entity = op.entity
+        self.box = box
         switch op.payload {
         case .insertText(_, let origin, let rightOrigin, let text):
-            (isInsertion, self.origin, self.rightOrigin, self.text, count, ranges) = (true, origin, rightOrigin, text, op.span, [])
+            (isInsertion, self.origin, self.rightOrigin, utf8, count, ranges) = (true, origin, rightOrigin, Array(text.utf8), op.span, [])
+            utf8.reserveCapacity(64)
         case .deleteText(_, let ranges):
-            (isInsertion, origin, rightOrigin, text, count, self.ranges) = (false, nil, nil, "", 1, ranges)
+            (isInsertion, origin, rightOrigin, utf8, count, self.ranges) = (false, nil, nil, [], 1, ranges)
         default:
             return nil
         }
     }
 
-    var lastSeq: UInt64 { id.seq + count - 1 }
+    var lastSeq: UInt64 { id.seq &+ count &- 1 }
 
     var op: Op {
         let payload: OpPayload = isInsertion
-            ? .insertText(entity: entity, origin: origin, rightOrigin: rightOrigin, text: text)
+            ? .insertText(entity: entity, origin: origin, rightOrigin: rightOrigin, text: String(decoding: utf8, as: UTF8.self))
             : .deleteText(entity: entity, ranges: ranges)
         return Op(id: id, timestamp: timestamp, payload: payload)
     }
 
     /// Extends an open insertion with characters already placed right after its last one.
     mutating func extendInsertion(with added: String, span: UInt64) {
-        text += added
+        if span == 1, let unit = added.utf8.first, unit < 0x80 {
+            utf8.append(unit)
+        } else {
+            utf8.append(contentsOf: added.utf8)
+        }
         count += span
     }
 
@@ -245,7 +262,7 @@ struct OpenEdit {
         switch next.payload {
         case .insertText(_, let nextOrigin, let nextRight, let added)
             where isInsertion && next.id.seq == lastSeq + 1 && nextOrigin == Dot(replica: replica, seq: lastSeq) && nextRight == rightOrigin:
-            text += added
+            utf8.append(contentsOf: added.utf8)
             count += next.span
             return true
         case .deleteText(_, let added) where !isInsertion && added.count == 1:
@@ -270,6 +287,8 @@ extension CharRange {
 
 /// A mutable home for one entity's state inside a replica; never shared outside it.
 final class EntityBox {
-    var state: EntityState
+    /// Unchecked for the same reason as the replica's keystroke properties: one thread, short
+    /// accesses, and the check cost more than the keystroke.
+    @exclusivity(unchecked) var state: EntityState
     init(_ state: EntityState) { self.state = state }
 }

@@ -15,7 +15,7 @@ extension TextSequence {
         // whatever character (visible or not) follows that one.
         let after: Location? = position == 0 ? nil : locateVisible(position - 1)
         let originRef = after.map { tree.runs[Int($0.run)].id(at: $0.offset) } ?? .none
-        let rightRef = refAfter(after)
+        let rightRef = after.map { refAfterCursor($0) } ?? refAfter(nil)
         let neighbours = (origin: charID(originRef), rightOrigin: charID(rightRef))
         // One ASCII character, the usual keystroke, skips the walk over Unicode scalars.
         let single: Unicode.Scalar? = text.utf8.count == 1 ? Unicode.Scalar(text.utf8.first!) : nil
@@ -42,6 +42,7 @@ extension TextSequence {
         } else if placed != after?.run {
             cursor.run = placed
             cursor.runStart = position
+            cursor.slot = -1
         }
         return neighbours
     }
@@ -49,11 +50,19 @@ extension TextSequence {
     /// Deletes the visible characters at `positions` and returns their ids as ranges, in
     /// document order, ids that follow on from the previous range merged into it.
     public mutating func delete(_ positions: Range<Int>) throws(SyncCoreError) -> [CharRange] {
+        var ranges: [CharRange] = []
+        try delete(positions, into: &ranges)
+        return ranges
+    }
+
+    /// `delete(_:)` into a buffer the caller keeps, which is emptied first: a keystroke that
+    /// deletes reuses its storage instead of allocating an array.
+    mutating func delete(_ positions: Range<Int>, into ranges: inout [CharRange]) throws(SyncCoreError) {
         guard positions.lowerBound >= 0, positions.upperBound <= count else {
             throw SyncCoreError(.positionOutOfRange, "range \(positions) is outside the text (0…\(count))")
         }
-        guard !positions.isEmpty else { return [] }
-        var ranges: [CharRange] = []
+        ranges.removeAll(keepingCapacity: true)
+        guard !positions.isEmpty else { return }
         var location = locateVisible(positions.lowerBound)
         // Runs change shape below; the leaf part of the cursor stays true, the run part not.
         cursor.run = -1
@@ -75,7 +84,7 @@ extension TextSequence {
             } else {
                 ranges.append(CharRange(start: CharID(replica: replica, seq: start), count: UInt64(taken)))
             }
-            if remaining == 0 { return ranges }
+            if remaining == 0 { return }
             location = Location(run: next, offset: 0)
         }
     }

@@ -38,6 +38,9 @@ public struct TextSequence: Sendable {
         /// character: typing goes on in the same run, so the next lookup needs no scan at all.
         var run: Int32 = -1
         var runStart = 0
+        /// A guess at `run`'s slot in its leaf (-1: none), checked before it is used: finding
+        /// the run after it then needs no scan of the leaf.
+        var slot = -1
     }
 
     /// A character's place: its run and its offset in that run.
@@ -188,7 +191,29 @@ public struct TextSequence: Sendable {
         if !found { (leaf, start) = tree.leaf(forVisible: position) }
         let (slot, offset) = tree.run(inLeaf: leaf, visibleOffset: position - start)
         let run = tree.child(leaf, slot)
-        cursor = Cursor(leaf: leaf, start: start, run: run, runStart: position - offset)
+        cursor = Cursor(leaf: leaf, start: start, run: run, runStart: position - offset, slot: tree.runs[Int(run)].leaf == leaf ? slot : -1)
         return Location(run: run, offset: offset)
+    }
+
+    /// The id of the character after `location`, which `locateVisible` just returned (so it is
+    /// in the cursor's run): `refAfter`, using and refreshing the cursor's slot guess.
+    mutating func refAfterCursor(_ location: Location) -> CharRef {
+        let run = tree.runs[Int(location.run)]
+        if location.offset + 1 < run.length { return run.id(at: location.offset + 1) }
+        guard cursor.run == location.run else { return refAfter(location) }
+        let leaf = run.leaf
+        var slot = cursor.slot
+        if slot < 0 || slot >= tree.childCount(leaf) || tree.child(leaf, slot) != location.run {
+            slot = tree.slot(of: location.run, in: leaf)
+            cursor.slot = slot
+        }
+        let next: Int32
+        if slot + 1 < tree.childCount(leaf) {
+            next = tree.child(leaf, slot + 1)
+        } else {
+            let following = tree.node(leaf).next
+            next = following < 0 ? -1 : tree.child(following, 0)
+        }
+        return next < 0 ? .none : tree.runs[Int(next)].id(at: 0)
     }
 }

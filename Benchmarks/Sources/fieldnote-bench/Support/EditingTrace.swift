@@ -46,8 +46,10 @@ struct EditingTrace: Decodable {
         return candidates.map(\.standardized).first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
-    /// Decompresses with the system's gzip and decodes.
+    /// Decompresses with the system's gzip and decodes; a path not ending in `.gz` is read as
+    /// plain JSON (useful under valgrind, which cannot run the gzip child process).
     static func load(from url: URL) throws -> EditingTrace {
+        if url.pathExtension != "gz" { return try JSONDecoder().decode(EditingTrace.self, from: Data(contentsOf: url)) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["gzip", "-dc", url.path]
