@@ -24,8 +24,8 @@ struct InterruptionTests {
     }
 
     @Test(arguments: [
-        (read: 5_000, written: nil), (read: 40_000, written: nil), (read: 60_000, written: nil),
-        (read: nil, written: 3_000), (read: nil, written: 30_000), (read: nil, written: 50_000),
+        (read: 5_000, written: nil), (read: 12_000, written: nil), (read: 20_000, written: nil),
+        (read: nil, written: 3_000), (read: nil, written: 8_000), (read: nil, written: 14_000),
     ] as [(read: Int?, written: Int?)])
     func cutMidSyncLosesAndDuplicatesNothing(cut: (read: Int?, written: Int?)) throws {
         let temporary = TemporaryDirectory()
