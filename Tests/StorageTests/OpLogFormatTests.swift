@@ -25,7 +25,7 @@ struct OpLogFormatTests {
             let bytes = [UInt8](row["payload"] as Data)
             #expect(bytes == OpCodec.encodePayload(op.payload))
             #expect(try OpCodec.decodePayload(bytes) == op.payload)
-            #expect(bytes.count >= 2 && bytes[0] == OpCodec.version)
+            #expect(bytes.count >= 2 && bytes[0] == OpCodec.payloadVersion)
             #expect(Int64(bytes[1]) == row["kind"] as Int64)
         }
         #expect(Set(rows.map { $0["kind"] as Int64 }) == [1, 2, 3, 4, 5, 6, 7])
