@@ -76,30 +76,28 @@ extension OpCodec {
                 }
                 spaces.append(space)
             }
-            let replicaCount = try reader.count(limit: limits.maxReplicas, minimumBytes: 16)
-            replicas.reserveCapacity(replicaCount)
-            var seenReplicas: Set<ReplicaID> = []
-            for _ in 0..<replicaCount {
+            replicas = try readIDTable(limit: limits.maxReplicas, make: ReplicaID.init(high:low:)) { "replica \($0)" }
+            entities = try readIDTable(limit: limits.maxEntities, make: EntityID.init(high:low:)) { "entity \($0.short)" }
+        }
+
+        /// A table of 16-byte ids: a count, then the ids, each at most once.
+        private mutating func readIDTable<ID: Hashable>(
+            limit: Int, make: (UInt64, UInt64) -> ID, describe: (ID) -> String
+        ) throws(CodecError) -> [ID] {
+            let count = try reader.count(limit: limit, minimumBytes: 16)
+            var table: [ID] = []
+            table.reserveCapacity(count)
+            var seen: Set<ID> = []
+            for _ in 0..<count {
                 let offset = reader.offset
                 let (high, low) = try reader.bytes16()
-                let replica = ReplicaID(high: high, low: low)
-                guard seenReplicas.insert(replica).inserted else {
-                    throw CodecError(.invalidValue, at: offset, "replica \(replica) appears twice in the table")
+                let id = make(high, low)
+                guard seen.insert(id).inserted else {
+                    throw CodecError(.invalidValue, at: offset, "\(describe(id)) appears twice in the table")
                 }
-                replicas.append(replica)
+                table.append(id)
             }
-            let entityCount = try reader.count(limit: limits.maxEntities, minimumBytes: 16)
-            entities.reserveCapacity(entityCount)
-            var seenEntities: Set<EntityID> = []
-            for _ in 0..<entityCount {
-                let offset = reader.offset
-                let (high, low) = try reader.bytes16()
-                let entity = EntityID(high: high, low: low)
-                guard seenEntities.insert(entity).inserted else {
-                    throw CodecError(.invalidValue, at: offset, "entity \(entity.short) appears twice in the table")
-                }
-                entities.append(entity)
-            }
+            return table
         }
 
         private mutating func readOp(
