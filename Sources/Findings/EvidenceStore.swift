@@ -50,23 +50,17 @@ public final class InMemoryFindingsStore: FindingsStore, EvidenceStore {
     public func evidenceRecords() throws(FindingsError) -> [EvidenceRecord] { records }
 }
 
-/// Findings and evidence kept in a fieldnote `Store` through its current public API only.
-///
-/// Until Storage can create entities of kind `.finding` and `.evidence` (see the report to the
-/// Storage engineer), both are stored as notes carrying a marker tag, so they replicate like notes:
-/// - a user finding: a note in `findingsSpace` tagged `fieldnote-finding`, whose text is the
-///   finding's JSON;
-/// - an evidence record: a note in the `evidence` space tagged `fieldnote-evidence` plus one tag per
-///   category, the metric fields and `week` as fields, the finding ids as links, and the excerpt (or
-///   nothing) as text. No case token is set.
-/// The reporter of a record is the replica that made its first op (`Store.history`).
-///
-/// Known limits of this stop-gap: the marker notes show in `list` and `search` unless the client
-/// filters the marker tags; writing a record takes 1 + (number of findings) transactions.
+/// Findings and evidence kept in a fieldnote `Store` as entities of their own kinds, so they
+/// replicate like any entity of their space and never show among notes (`list`, `search`,
+/// `case show` and `status` select notes only):
+/// - a user finding: an entity of kind `.finding` in `findingsSpace` (default `team`), its
+///   attributes as text fields (`finding_id`, `title`, `publisher`, … — see `FindingFields`);
+/// - an evidence record: an entity of kind `.evidence` in the `evidence` space, with the metric
+///   fields and `week` as fields, the categories as tags, the finding ids as links and the excerpt
+///   (or nothing) as text. The store refuses a case token on it.
+/// The reporter of a record is the replica whose `create` op made it (`NoteRecord.creator`).
+/// Each write is one transaction.
 public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
-    public static let findingTag = "fieldnote-finding"
-    public static let evidenceTag = "fieldnote-evidence"
-
     public let store: Store
     public let findingsSpace: SpaceID
 
@@ -76,13 +70,13 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
     }
 
     public func userFindings() throws(FindingsError) -> [Finding] {
-        let notes = try storage { () throws(StoreError) in try store.notes(space: findingsSpace, tag: Self.findingTag, limit: nil) }
+        let entities = try storage { () throws(StoreError) in try store.entities(of: .finding, space: findingsSpace) }
         var seen = Set<String>()
         var findings: [Finding] = []
-        // Oldest first, so the first writer of an id wins on every device.
-        for note in notes.reversed() {
-            guard let finding = try? JSONDecoder().decode(Finding.self, from: Data(note.text.utf8)),
-                  finding.problems().isEmpty, !FindingsCatalog.builtInIDs.contains(finding.id), seen.insert(finding.id).inserted
+        // Oldest first, so the first writer of an id wins on every device; later ones are left out.
+        for entity in entities.sorted(by: { ($0.created, $0.id) < ($1.created, $1.id) }) {
+            guard let finding = FindingFields.finding(from: entity.fields), finding.problems().isEmpty,
+                  !FindingsCatalog.builtInIDs.contains(finding.id), seen.insert(finding.id).inserted
             else { continue }
             findings.append(finding)
         }
@@ -90,11 +84,8 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
     }
 
     public func addUserFindings(_ findings: [Finding]) throws(FindingsError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let drafts = findings.map { finding in
-            NoteDraft(text: String(decoding: (try? encoder.encode(finding)) ?? Data(), as: UTF8.self),
-                      space: findingsSpace, tags: [Self.findingTag])
+            NoteDraft(text: "", space: findingsSpace, fields: FindingFields.fields(of: finding), kind: .finding)
         }
         _ = try storage { () throws(StoreError) in try store.addNotes(drafts) }
     }
@@ -103,31 +94,52 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
     public func addEvidence(_ record: EvidenceRecord) throws(FindingsError) -> String {
         var fields = record.metrics.fields
         fields["week"] = .string(record.week.description)
-        let tags = [Self.evidenceTag] + record.categories.map(\.rawValue)
-        let id = try storage { () throws(StoreError) in
-            try store.addNote(text: record.excerpt ?? "", space: .evidence, caseToken: nil, tags: tags, fields: fields)
-        }
-        for finding in record.findings {
-            try storage { () throws(StoreError) in try store.link(note: id, to: finding) }
-        }
-        return id.hex
+        let draft = NoteDraft(text: record.excerpt ?? "", space: .evidence, tags: record.categories.map(\.rawValue),
+                              fields: fields, kind: .evidence, links: record.findings)
+        let ids = try storage { () throws(StoreError) in try store.addNotes([draft]) }
+        return ids[0].hex
     }
 
     public func evidenceRecords() throws(FindingsError) -> [EvidenceRecord] {
-        let notes = try storage { () throws(StoreError) in try store.notes(space: .evidence, tag: Self.evidenceTag, limit: nil) }
-        var records: [EvidenceRecord] = []
-        for note in notes {
-            guard case .string(let text) = note.fields["week"], let week = ISOWeek(text) else { continue }
-            let reporter = try storage { () throws(StoreError) in try store.history(note.id).first?.replica.hex }
-            records.append(EvidenceRecord(
-                week: week, metrics: EvidenceMetrics(fields: note.fields),
-                categories: note.tags.compactMap(FindingCategory.init(rawValue:)),
-                findings: note.links, excerpt: note.text.isEmpty ? nil : note.text, reporter: reporter))
+        let entities = try storage { () throws(StoreError) in try store.entities(of: .evidence, space: .evidence) }
+        return entities.compactMap { entity in
+            guard case .string(let text) = entity.fields["week"], let week = ISOWeek(text) else { return nil }
+            return EvidenceRecord(
+                week: week, metrics: EvidenceMetrics(fields: entity.fields),
+                categories: entity.tags.compactMap(FindingCategory.init(rawValue:)),
+                findings: entity.links, excerpt: entity.text.isEmpty ? nil : entity.text, reporter: entity.creator?.hex)
         }
-        return records
     }
 
     private func storage<T>(_ body: () throws(StoreError) -> T) throws(FindingsError) -> T {
         do { return try body() } catch { throw FindingsError(.storage, error.message) }
+    }
+}
+
+/// A finding as the text fields of a `.finding` entity, one last-writer-wins field per attribute.
+enum FindingFields {
+    static func fields(of finding: Finding) -> [String: FieldValue] {
+        var fields: [String: FieldValue] = [
+            "finding_id": .string(finding.id), "title": .string(finding.title), "publisher": .string(finding.publisher),
+            "authority": .string(finding.authority), "published": .string(finding.published),
+            "category": .string(finding.category.rawValue), "quote": .string(finding.quote), "source": .string(finding.source),
+        ]
+        if !finding.summary.isEmpty { fields["summary"] = .string(finding.summary) }
+        if let quotedIn = finding.quotedIn { fields["quoted_in"] = .string(quotedIn) }
+        return fields
+    }
+
+    /// Nil when a required attribute is missing or the category is not one of the set.
+    static func finding(from fields: [String: FieldValue]) -> Finding? {
+        func text(_ key: String) -> String? {
+            if case .string(let value) = fields[key] { return value }
+            return nil
+        }
+        guard let id = text("finding_id"), let title = text("title"), let publisher = text("publisher"),
+              let authority = text("authority"), let published = text("published"),
+              let category = text("category").flatMap(FindingCategory.init(rawValue:)),
+              let quote = text("quote"), let source = text("source") else { return nil }
+        return Finding(id: id, title: title, publisher: publisher, authority: authority, published: published, category: category,
+                       quote: quote, summary: text("summary") ?? "", source: source, quotedIn: text("quoted_in"))
     }
 }

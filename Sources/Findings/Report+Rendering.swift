@@ -29,7 +29,15 @@ extension Report {
     }
 
     var suppressionNote: String {
-        "Cells drawn from fewer than \(minReporters) distinct reporter\(minReporters == 1 ? "" : "s") are suppressed and marked \(Report.suppressedMark)."
+        var note = "Cells drawn from fewer than \(minReporters) distinct reporter\(minReporters == 1 ? "" : "s") are suppressed and marked \(Report.suppressedMark)."
+        if hasSecondarySuppression {
+            note += " Some further cells are suppressed too, because with their total they would give a suppressed cell away (secondary suppression)."
+        }
+        return note
+    }
+
+    var hasSecondarySuppression: Bool {
+        ([total] + categories + findings + weeks).contains(where: \.secondary)
     }
 
     /// The figures of a cell as display strings, in the CSV/Markdown column order.

@@ -44,12 +44,22 @@ public struct CellStatistics: Sendable, Hashable, Codable {
 
 /// One row of a report: a category, a finding, a week or the total. When fewer than the report's
 /// `minReporters` distinct reporters contributed, `suppressed` is true and `statistics` is nil:
-/// not even the record count is shown.
+/// not even the record count is shown. `secondary` marks a cell suppressed only because, with
+/// its total, it would give another suppressed cell away (see `Report+Suppression.swift`).
 public struct ReportCell: Sendable, Hashable, Codable {
     public var key: String
     public var label: String
     public var suppressed: Bool
+    public var secondary: Bool
     public var statistics: CellStatistics?
+
+    public init(key: String, label: String, suppressed: Bool, secondary: Bool = false, statistics: CellStatistics?) {
+        self.key = key
+        self.label = label
+        self.suppressed = suppressed
+        self.secondary = secondary
+        self.statistics = statistics
+    }
 }
 
 /// A finding a report cites.
@@ -122,30 +132,53 @@ public struct Report: Sendable, Hashable, Codable {
             (sinceWeek.map { record.week >= $0 } ?? true) && (untilWeek.map { record.week <= $0 } ?? true)
         }
 
-        func cell(_ key: String, _ label: String, _ records: [EvidenceRecord], zeroIsShown: Bool = false) -> ReportCell {
-            let statistics = Report.statistics(records)
+        // Every cell keeps its figures and records until suppression is settled.
+        func cell(_ key: String, _ label: String, where member: (EvidenceRecord) -> Bool, zeroIsShown: Bool = false) -> SuppressionCell {
+            let members = Set(included.indices.filter { member(included[$0]) })
+            let statistics = Report.statistics(members.sorted().map { included[$0] })
             let suppressed = statistics.reporters < minReporters && !(zeroIsShown && statistics.records == 0)
-            return ReportCell(key: key, label: label, suppressed: suppressed, statistics: suppressed ? nil : statistics)
+            return SuppressionCell(cell: ReportCell(key: key, label: label, suppressed: suppressed, statistics: statistics), members: members)
         }
 
-        let total = cell("total", "All evidence", included)
-        let categories = FindingCategory.allCases.compactMap { category -> ReportCell? in
-            let matching = included.filter { $0.categories.contains(category) }
-            return matching.isEmpty ? nil : cell(category.rawValue, category.summary, matching)
+        var cells = [cell("total", "All evidence", where: { _ in true })]
+        var categoryIndices: [FindingCategory: Int] = [:]
+        for category in FindingCategory.allCases where included.contains(where: { $0.categories.contains(category) }) {
+            categoryIndices[category] = cells.count
+            cells.append(cell(category.rawValue, category.summary, where: { $0.categories.contains(category) }))
         }
         let findingIDs = Set(included.flatMap(\.findings)).sorted()
-        let findings = findingIDs.map { id in
-            cell(id, catalog?.finding(id)?.title ?? id, included.filter { $0.findings.contains(id) })
+        var findingIndices: [String: Int] = [:]
+        for id in findingIDs {
+            findingIndices[id] = cells.count
+            cells.append(cell(id, catalog?.finding(id)?.title ?? id, where: { $0.findings.contains(id) }))
         }
-        var weeks: [ReportCell] = []
+        var weekIndices: [Int] = []
         if let first = included.map(\.week).min(), let last = included.map(\.week).max() {
             var week = first
-            while week <= last, weeks.count < 1_000 {
+            while week <= last, weekIndices.count < 1_000 {
                 let key = week.description
-                weeks.append(cell(key, key, included.filter { $0.week == week }, zeroIsShown: true))
+                let current = week
+                weekIndices.append(cells.count)
+                cells.append(cell(key, key, where: { $0.week == current }, zeroIsShown: true))
                 week = week.next
             }
         }
+        // The tables a reader could add up: the total from the weeks and from the categories, and
+        // each category from its findings.
+        var margins = [
+            SuppressionMargin(margin: 0, parts: weekIndices),
+            SuppressionMargin(margin: 0, parts: categoryIndices.values.sorted()),
+        ]
+        for (category, index) in categoryIndices.sorted(by: { $0.value < $1.value }) {
+            let parts = findingIDs.filter { catalog?.finding($0)?.category == category }.compactMap { findingIndices[$0] }
+            margins.append(SuppressionMargin(margin: index, parts: parts))
+        }
+        let settled = Report.suppressSecondary(
+            cells, margins: margins, reporters: included.map(Report.reporterKey), minReporters: minReporters)
+        let total = settled[0]
+        let categories = categoryIndices.values.sorted().map { settled[$0] }
+        let findings = findingIDs.compactMap { findingIndices[$0] }.map { settled[$0] }
+        let weeks = weekIndices.map { settled[$0] }
         let citations = findingIDs.map { id -> ReportCitation in
             if let finding = catalog?.finding(id) {
                 return ReportCitation(id: id, title: finding.title, publisher: finding.publisher, authority: finding.authority,
@@ -158,8 +191,11 @@ public struct Report: Sendable, Hashable, Codable {
                       total: total, categories: categories, findings: findings, weeks: weeks, citations: citations)
     }
 
+    /// Who made a record, for counting distinct reporters: records without one count as one shared reporter.
+    static func reporterKey(_ record: EvidenceRecord) -> String { record.reporter ?? "\u{0}unknown" }
+
     static func statistics(_ records: [EvidenceRecord]) -> CellStatistics {
-        let reporters = Set(records.map { $0.reporter ?? "\u{0}unknown" }).count
+        let reporters = Set(records.map(reporterKey)).count
         let caseloads = records.compactMap(\.metrics.caseload).sorted()
         let caseload = caseloads.isEmpty ? nil : CaseloadSummary(
             records: caseloads.count,

@@ -15,24 +15,19 @@ extension Store {
         try addNotes([NoteDraft(text: text, space: space, caseToken: caseToken, tags: tags, fields: fields)])[0]
     }
 
-    /// Creates many notes in one transaction (bulk import, benchmarks), returning their ids in order.
+    /// Creates many notes (or findings, or evidence records: see `NoteDraft.kind`) in one
+    /// transaction (bulk import, benchmarks), returning their ids in order.
     /// Every draft is checked before anything is written: one bad draft refuses them all.
     @discardableResult
     public func addNotes(_ drafts: [NoteDraft]) throws(StoreError) -> [EntityID] {
-        let checked = try drafts.map { (draft) throws(StoreError) -> NoteDraft in
-            var draft = draft
-            draft.tags = try draft.tags.map(TagRules.validated)
-            for (key, value) in draft.fields { draft.fields[key] = try FieldCatalog.validate(key: key, value: value) }
-            if let token = draft.caseToken { draft.caseToken = try CaseToken.normalised(token).orThrow(unknownCase(token)) }
-            return draft
-        }
+        let checked = try drafts.map(DraftRules.checked)
         return try write { session in
             var factory = try session.makeFactory()
             var knownCases = Set<String>()
             var ids: [EntityID] = []
             ids.reserveCapacity(checked.count)
             for draft in checked {
-                var (state, create) = EntityState.create(.note, in: draft.space, using: &factory)
+                var (state, create) = EntityState.create(draft.kind, in: draft.space, using: &factory)
                 try session.log(create)
                 if let op = try state.insertText(draft.text, at: 0, using: &factory) { try session.log(op) }
                 if let token = draft.caseToken {
@@ -47,6 +42,9 @@ extension Store {
                 }
                 for tag in draft.tags {
                     if let op = try state.add(tag, to: FieldKey.tags, using: &factory) { try session.log(op) }
+                }
+                for finding in draft.links {
+                    if let op = try state.add(finding, to: FieldKey.links, using: &factory) { try session.log(op) }
                 }
                 session.put(state)
                 ids.append(state.id)
@@ -100,7 +98,7 @@ extension Store {
 
     /// Links the note to a finding (by the finding's stable id).
     public func link(note: EntityID, to finding: String) throws(StoreError) {
-        guard !finding.isEmpty else { throw StoreError(.invalidArgument, "a finding id cannot be empty") }
+        let finding = try DraftRules.validatedLink(finding)
         try editNote(note) { state, factory in [try state.add(finding, to: FieldKey.links, using: &factory)].compactMap { $0 } }
     }
 

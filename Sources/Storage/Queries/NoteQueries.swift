@@ -10,12 +10,31 @@ extension Store {
     public func notes(
         space: SpaceID? = nil, caseToken: String? = nil, tag: String? = nil, since: Date? = nil, limit: Int? = 50
     ) throws(StoreError) -> [NoteRecord] {
+        try live(.note, space: space, caseToken: caseToken, tag: tag, since: since, limit: limit)
+    }
+
+    /// Live entities of `kind` (findings, evidence records, notes), newest first, each with its
+    /// `creator`: the replica whose `create` op made it. Notes are listed by `notes`; this is
+    /// for the findings component, which stores user findings and evidence as their own kinds.
+    public func entities(of kind: EntityKind, space: SpaceID? = nil, limit: Int? = nil) throws(StoreError) -> [NoteRecord] {
+        try live(kind, space: space, limit: limit, withCreator: true)
+    }
+
+    private func live(
+        _ kind: EntityKind, space: SpaceID? = nil, caseToken: String? = nil, tag: String? = nil, since: Date? = nil,
+        limit: Int?, withCreator: Bool = false
+    ) throws(StoreError) -> [NoteRecord] {
+        // The creator is the replica of the entity's `create` op (op kind 1 in `ops.kind`); it is
+        // looked up only when asked, so listing notes costs what it did.
+        let creator = withCreator
+            ? "(SELECT o.replica FROM ops o WHERE o.entity = e.ref AND o.kind = 1 ORDER BY o.hlc_ms, o.hlc_counter LIMIT 1)"
+            : "NULL"
         var sql = """
             SELECT ref, space, kind, created_ms, created_counter, updated_ms, updated_counter,
-                   deleted, deleted_ms, deleted_counter, deleted_replica, purged, id
+                   deleted, deleted_ms, deleted_counter, deleted_replica, purged, id, \(creator)
             FROM entities e WHERE kind = ? AND deleted = 0 AND purged = 0
             """
-        var arguments: [(any DatabaseValueConvertible)?] = [Int64(EntityKind.note.rawValue)]
+        var arguments: [(any DatabaseValueConvertible)?] = [Int64(kind.rawValue)]
         if let space { sql += " AND space = ?"; arguments.append(space.name) }
         if let since {
             sql += " AND created_ms >= ?"
@@ -35,7 +54,9 @@ extension Store {
         return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 let id = EntityID(bytes: row[12] as Data)!
-                return NoteRecord(try EntityRows.load(ref: row[0], id: id, entityRow: row, db))
+                var record = NoteRecord(try EntityRows.load(ref: row[0], id: id, entityRow: row, db))
+                record.creator = (row[13] as Data?).flatMap { ReplicaID(bytes: $0) }
+                return record
             }
         }
     }

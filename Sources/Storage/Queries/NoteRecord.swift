@@ -22,6 +22,12 @@ public struct NoteRecord: Sendable, Hashable, Identifiable {
     public var deleted: Bool
     /// Erased: text, fields, tags and links are gone for good.
     public var purged: Bool
+    /// What the entity is: `.note` for everything the note queries return; `.finding` or
+    /// `.evidence` from `entities(of:)`.
+    public var kind: EntityKind
+    /// The replica (device store) that created the entity, from its `create` op. Filled in by
+    /// `entities(of:)`, where a report needs it to count distinct reporters; nil elsewhere.
+    public var creator: ReplicaID?
 
     public var createdDate: Date { Date(timeIntervalSince1970: Double(created.millis) / 1000) }
     public var updatedDate: Date { Date(timeIntervalSince1970: Double(updated.millis) / 1000) }
@@ -42,6 +48,7 @@ public struct NoteRecord: Sendable, Hashable, Identifiable {
         links = state.links
         deleted = state.isDeleted
         purged = state.isPurged
+        kind = state.kind ?? .note
     }
 }
 
