@@ -20,6 +20,10 @@ struct FieldnoteCommand: ParsableCommand {
               fieldnote search supervision
               fieldnote demo                  # three devices syncing over TLS
 
+            Findings and evidence: `findings list` shows published findings; `suggest NOTE` \
+            and `link NOTE FINDING` tie a note to them; `share NOTE` sends its figures, \
+            anonymised, to the evidence space; a union rep runs `report`.
+
             Syncing: `fieldnote id` on each device, `peers add` the other's id, then one runs \
             `serve` and the other `sync HOST:PORT`.
 
@@ -27,8 +31,9 @@ struct FieldnoteCommand: ParsableCommand {
               0  success
               1  general failure: store cannot be opened, editor failed, purge refused
               2  usage: the command line could not be parsed
-              3  not found: no such note or case, or an ambiguous id prefix
-              4  invalid value: a field, tag, space name, device id or empty text
+              3  not found: no such note, case or finding, or an ambiguous id prefix
+              4  invalid value: a field, tag, space name, device id, empty text, a finding,
+                 an import file, an excerpt or a report parameter
               5  unreachable (sync): nothing listens there, or the connection broke
               6  refused (sync): a device is not trusted, on either side
               7  timed out (sync): the peer did not answer in time
@@ -51,6 +56,12 @@ struct FieldnoteCommand: ParsableCommand {
             CaseCommand.self,
             FieldsCommand.self,
             HistoryCommand.self,
+            FindingsCommand.self,
+            LinkCommand.self,
+            UnlinkCommand.self,
+            SuggestCommand.self,
+            ShareCommand.self,
+            ReportCommand.self,
             StatusCommand.self,
             IDCommand.self,
             PeersCommand.self,

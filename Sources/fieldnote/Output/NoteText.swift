@@ -3,14 +3,16 @@ import SyncCore
 
 /// Human output for notes: one-line rows for listings, a block for `show`.
 enum NoteText {
-    /// Rows of ID, DATE, CASE and NOTE (first line and tags), cut to the terminal width.
+    /// Rows of ID, DATE, CASE and NOTE (first line, tags and how many findings it is linked to),
+    /// cut to the terminal width.
     static func table(_ notes: [NoteRecord], in store: Store, style: Style = .stdout) throws -> String {
         let aliases = try store.caseAliases()
         var table = Table("ID", "CREATED", "CASE", "NOTE")
         table.styles = [0: style.bold, 1: style.dim]
         for note in notes {
             let tags = note.tags.sorted().map { "#\($0)" }.joined(separator: " ")
-            let summary = [Text.firstLine(note.text), tags].filter { !$0.isEmpty }.joined(separator: "  ")
+            let links = note.links.isEmpty ? "" : "[\(note.links.count) finding\(note.links.count == 1 ? "" : "s")]"
+            let summary = [Text.firstLine(note.text), tags, links].filter { !$0.isEmpty }.joined(separator: "  ")
             let caseLabel = note.caseToken.map { aliases[$0] ?? $0 } ?? "-"
             table.add(try store.shortID(note.id), Dates.human(note.created), caseLabel, summary)
         }

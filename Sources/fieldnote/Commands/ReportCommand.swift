@@ -1,0 +1,69 @@
+import ArgumentParser
+import Findings
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Report on the shared evidence: per category, per finding and per week, with small numbers suppressed.",
+        discussion: """
+            Reads the evidence space (records shared with `fieldnote share` on this device and \
+            synced from others) and counts records and distinct reporters; caseload median, 90th \
+            percentile and maximum; unpaid hours (worked − paid); supervision held and \
+            cancelled; week by week. Every cell drawn from fewer than --min-reporters distinct \
+            reporters is suppressed and marked, and so is any cell that would give a suppressed \
+            one away through its total (secondary suppression). Every finding is cited with its \
+            source. HTML is one self-contained file with inline SVG charts.
+
+            Examples:
+              fieldnote report
+              fieldnote report --since 2026-01-01 --format html --out report.html
+              fieldnote report --since 2026-W02 --until 2026-W10 --format csv
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("Only weeks from the one holding this date (YYYY-MM-DD or 2026-W02).", valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only weeks up to the one holding this date (YYYY-MM-DD or 2026-W10).", valueName: "date"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("md, csv, json or html.", valueName: "format"))
+    var format: Report.Format = .markdown
+
+    @Option(name: .customLong("min-reporters"), help: ArgumentHelp("Suppress cells from fewer distinct reporters than this.", valueName: "n"))
+    var minReporters: Int = 3
+
+    @Option(help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file"))
+    var out: String?
+
+    func run() throws {
+        // Every parameter is checked before the store is opened, so a refused report touches nothing.
+        let (sinceDate, untilDate) = try FindingsFailure.map { () throws(FindingsError) in
+            let dates = (try since.map(Report.parseDate), try until.map(Report.parseDate))
+            _ = try Report.build(records: [], since: dates.0, until: dates.1, minReporters: minReporters)
+            return dates
+        }
+        if let out, FileManager.default.fileExists(atPath: out, isDirectory: nil), (try? URL(fileURLWithPath: out).resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+            throw CommandFailure("--out \(out) is a directory; give a file name", status: .invalidValue)
+        }
+        let text = try storeOptions.withStore { store in
+            let catalog = try store.findingsCatalog()
+            return try FindingsFailure.map { () throws(FindingsError) in
+                try Report.build(records: store.findingsAdapter.evidenceRecords(), since: sinceDate, until: untilDate,
+                                 minReporters: minReporters, catalog: catalog).render(format)
+            }
+        }
+        guard let out else {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            throw CommandFailure("cannot write the report to \(out): \((error as NSError).localizedDescription)")
+        }
+        Terminal.note("wrote the \(format.rawValue) report to \(out)")
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Findings
+import Storage
+
+struct ShareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "share",
+        abstract: "Share a note's workload figures as an anonymous evidence record, after showing exactly what leaves.",
+        discussion: """
+            Writes a record to the evidence space, which syncs to every device granted it (a \
+            union rep's, say). The record holds the ISO week (not the date), the metric fields \
+            (caseload, hours, supervision…), the categories and ids of the findings the note is \
+            linked to, and nothing else: no case token, no alias, no text, no tags. With \
+            --excerpt it also holds that text, which you write for sharing; an excerpt naming a \
+            case token or the case's alias is refused. Every record carries this device's \
+            replica id, so a report can count distinct reporters.
+
+            Shows the record and asks y/N (reading the answer from stdin); --yes skips the question.
+
+            Examples:
+              fieldnote share 0193ab12
+              fieldnote share 0193ab12 --excerpt "Third cancelled supervision this month." --yes
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "note"))
+    var note: String
+
+    @Option(help: ArgumentHelp("A short text to share with the figures (at most 280 characters, no names or case tokens).", valueName: "text"))
+    var excerpt: String?
+
+    @Flag(name: [.customLong("yes"), .customShort("y")], help: "Share without asking.")
+    var yes = false
+
+    func run() throws {
+        try storeOptions.withStore { store in
+            let record = try store.note(prefix: note)
+            let short = try store.shortID(record.id)
+            let catalog = try store.findingsCatalog()
+            let alias = try record.caseToken.flatMap { try store.caseAliases()[$0] }
+            let evidence = try FindingsFailure.map { () throws(FindingsError) in
+                try Evidence.record(from: record, catalog: catalog, excerpt: excerpt, alias: alias)
+            }
+            let preview = Evidence.preview(evidence, replica: store.replica.hex, catalog: catalog)
+            // The preview is for the person; with --json, stdout is kept for the result.
+            if output.json { Terminal.note(preview.text) } else { print(preview.text) }
+            if !yes {
+                guard Terminal.confirm("Share this record from note \(short)?") else {
+                    throw CommandFailure("nothing was shared from note \(short)")
+                }
+            }
+            let id = try FindingsFailure.map { () throws(FindingsError) in try store.findingsAdapter.addEvidence(evidence) }
+            if output.json {
+                try JSONOutput.print(FindingText.json(evidence, id: id))
+            } else {
+                print("shared note \(short) as evidence record \(id) (week \(evidence.week))")
+            }
+        }
+    }
+}
