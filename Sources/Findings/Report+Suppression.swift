@@ -21,14 +21,16 @@ extension Report {
     /// Primary suppression hides every cell drawn from fewer than `minReporters` reporters. That is
     /// not enough on its own: if a total is shown and only one of the cells it adds up from is
     /// hidden, the hidden cell is the total minus the others (its record count, its unpaid hours,
-    /// its supervision counts). So, for every margin that is shown:
-    /// - the unknowns are its hidden parts, plus the remainder (records in the margin that are in no
-    ///   part, such as evidence linked to no finding) when there is one;
-    /// - the remainder is itself sensitive when fewer than `minReporters` reporters made it;
-    /// - when something sensitive is hidden but only one unknown stands between the margin and its
-    ///   shown parts, the smallest shown part (fewest records, then fewest reporters, then key) is
-    ///   suppressed too; with no shown part left, the margin itself is.
-    /// Suppressing a cell can expose another margin, so this repeats until nothing changes.
+    /// its supervision counts); and if a total is hidden while all its parts are shown, it is their
+    /// sum. So every margin is read as one equation, total = parts + remainder, where the
+    /// remainder is the records in the margin that are in no part (evidence linked to no finding):
+    /// - its unknowns are the margin if hidden, its hidden parts, and the remainder if there is one;
+    /// - something in it is sensitive if the margin or a part is hidden, or if the remainder comes
+    ///   from fewer than `minReporters` reporters;
+    /// - when something is sensitive and the equation has a single unknown, that unknown could be
+    ///   worked out, so the smallest shown part (fewest records, then fewest reporters, then key)
+    ///   is suppressed too; with no shown part left, the margin itself is.
+    /// Suppressing a cell can expose another equation, so this repeats until nothing changes.
     ///
     /// Cells that record no evidence at all (empty weeks) are known to be zero and protect
     /// nothing; they are never chosen. Parts that overlap (a record in two categories) do not add
@@ -45,18 +47,20 @@ extension Report {
         var changed = true
         while changed {
             changed = false
-            for margin in margins where !cells[margin.margin].cell.suppressed {
+            for margin in margins {
                 let parts = margin.parts.filter { records($0) > 0 }
+                let marginHidden = cells[margin.margin].cell.suppressed
                 let hidden = parts.filter { cells[$0].cell.suppressed }
                 let remainder = parts.reduce(cells[margin.margin].members) { $0.subtracting(cells[$1].members) }
                 let remainderReporters = Set(remainder.map { reporters[$0] }).count
-                let unknowns = hidden.count + (remainder.isEmpty ? 0 : 1)
-                let sensitive = hidden.count + (!remainder.isEmpty && remainderReporters < minReporters ? 1 : 0)
-                guard sensitive >= 1, unknowns == 1 else { continue }
+                let unknowns = (marginHidden ? 1 : 0) + hidden.count + (remainder.isEmpty ? 0 : 1)
+                let sensitive = (marginHidden ? 1 : 0) + hidden.count + (!remainder.isEmpty && remainderReporters < minReporters ? 1 : 0)
+                guard sensitive >= 1, unknowns == 1, !parts.isEmpty || !marginHidden else { continue }
                 let shown = parts.filter { !cells[$0].cell.suppressed }.sorted { a, b in
                     let (x, y) = (cells[a].cell, cells[b].cell)
                     return (x.statistics?.records ?? 0, x.statistics?.reporters ?? 0, x.key) < (y.statistics?.records ?? 0, y.statistics?.reporters ?? 0, y.key)
                 }
+                guard !(shown.isEmpty && marginHidden) else { continue }
                 let chosen = shown.first ?? margin.margin
                 cells[chosen].cell.suppressed = true
                 cells[chosen].cell.secondary = true

@@ -61,6 +61,22 @@ struct ReportSuppressionTests {
         }
     }
 
+    @Test func aHiddenCategoryIsNotGivenAwayByItsOnlyFinding() throws {
+        let caseload = "ofsted-worcestershire-2017-caseloads", recording = "munro-2011-bureaucracy-heart-of-work-lost"
+        var records = ["a", "b", "c", "a"].map { record($0, caseload: 30, findings: [caseload]) }
+        records += ["a", "b", "c"].map { record($0, categories: [.recordingIT], findings: [recording]) }
+        records.append(record("d", categories: [.frontDoor], findings: ["birmingham-scrutiny-2009-referrals-screened-by-inexperienced-staff"]))
+        let report = try Report.build(records: records)
+        func category(_ key: String) -> ReportCell? { report.categories.first { $0.key == key } }
+        #expect(category("front_door")?.suppressed == true)
+        // recording_it (3 records) is the smallest category beside front_door's single one…
+        #expect(category("recording_it")?.secondary == true)
+        #expect(category("caseload_workload")?.suppressed == false)
+        // …and its one finding holds exactly its records, so it goes as well.
+        #expect(report.findings.first { $0.key == recording }?.suppressed == true)
+        #expect(report.findings.first { $0.key == recording }?.secondary == true)
+    }
+
     @Test func twoSuppressedCellsNeedNothingMore() throws {
         var records = ["a", "b", "c"].map { record($0, week: "2026-W10", caseload: 25) }
         records.append(record("d", week: "2026-W11", caseload: 30))
