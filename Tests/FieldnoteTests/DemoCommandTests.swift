@@ -14,7 +14,14 @@ struct DemoCommandTests {
         let out = result.stdout
         let merged = "Duty log, Monday. The duty manager was off sick, so nobody signed them off. Four new referrals came in before noon. Two were screened by an agency worker in her first week."
         #expect(out.contains("\"\(merged)\""), "\(out)")
-        #expect(out.contains("Rosa (union rep) received 2 evidence records and no team note: 0 team notes, 0 team ops"), "\(out)")
+        #expect(out.contains("Rosa (union rep) received 7 evidence records and no team note: 0 team notes, 0 team ops"), "\(out)")
+        // Findings and evidence: suggestions with their matched terms, links, and the rep's report
+        // with a category suppressed for having a single reporter.
+        #expect(out.contains("1. ofsted-worcestershire-2017-caseloads  matched: "), "\(out)")
+        #expect(out.contains("Not shared: the note's text"))
+        #expect(out.contains("# Workload evidence report"))
+        #expect(out.contains("| Contact, referral and screening at the front door (`front_door`) | [suppressed] |"), "\(out)")
+        #expect(out.contains("| Caseload size and workload pressure (`caseload_workload`) | 4 | 3 |"), "\(out)")
         #expect(out.contains("listening on 127.0.0.1:"))
         #expect(out.contains("removed the demo directory"))
         // The demo touches no store of the user's.
@@ -32,21 +39,32 @@ struct DemoCommandTests {
         let rep = try #require(object["rep"] as? [String: Any])
         #expect(rep["team_notes"] as? Int == 0)
         #expect(rep["team_ops"] as? Int == 0)
-        #expect(rep["evidence_notes"] as? Int == 2)
+        #expect(rep["evidence_notes"] as? Int == 0)
+        #expect(rep["evidence_records"] as? Int == 7)
+        #expect((object["links"] as? [String])?.contains("ofsted-worcestershire-2017-caseloads") == true)
+        let report = try #require(object["report"] as? [String: Any])
+        let categories = try #require(report["categories"] as? [[String: Any]])
+        #expect(categories.first { $0["key"] as? String == "front_door" }?["suppressed"] as? Bool == true)
+        #expect(categories.first { $0["key"] as? String == "recording_it" }?["secondary"] as? Bool == true)
+        #expect(categories.first { $0["key"] as? String == "caseload_workload" }?["suppressed"] as? Bool == false)
         let text = try #require(object["merged_text"] as? String)
         let edits = try #require(object["edits"] as? [String: String])
         #expect(edits.values.allSatisfy { text.contains($0) })
-        #expect((object["syncs"] as? [Any])?.count == 4)
+        #expect((object["syncs"] as? [Any])?.count == 5)
         #expect((object["timings_ms"] as? [String: Double])?["total"] != nil)
 
         // The kept stores are ordinary stores.
         let ben = URL(fileURLWithPath: directory).appendingPathComponent("ben").path
         let listed = try FieldnoteProcess.run(["list", "--store", ben, "--space", "team", "--json"])
         #expect(listed.status == 0)
-        #expect((try listed.json() as? [Any])?.count == 3)
+        #expect((try listed.json() as? [Any])?.count == 6)
         let rosa = URL(fileURLWithPath: directory).appendingPathComponent("rosa").path
         let repTeam = try FieldnoteProcess.run(["list", "--store", rosa, "--space", "team", "--json"])
         #expect((try repTeam.json() as? [Any])?.isEmpty == true)
+        // The rep's own `report` gives what the demo printed.
+        let repReport = try FieldnoteProcess.run(["report", "--store", rosa, "--format", "json"])
+        #expect(repReport.status == 0, "\(repReport.stderr)")
+        #expect((try repReport.json() as? [String: Any])?["categories"] as? NSArray == report["categories"] as? NSArray)
 
         // Without --keep the directory is gone.
         let plain = try FieldnoteProcess.run(["demo", "--json"])

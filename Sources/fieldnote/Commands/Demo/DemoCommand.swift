@@ -7,15 +7,17 @@ import Transport
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Watch three devices keep and sync notes over TLS, in a throwaway directory.",
+        abstract: "Watch four devices keep notes, share evidence and sync over TLS, in a throwaway directory.",
         discussion: """
-            Makes three devices in a temporary directory — two social workers, Asha and Ben, and \
-            their union rep, Rosa — each with its own store, key and trust list. Asha and Ben \
-            share the team and evidence spaces; Rosa is granted evidence only. They write notes, \
-            both workers edit the same note offline, and they sync through a real server over \
-            TLS 1.3 on 127.0.0.1, exactly as `serve` and `sync` do. The story is printed as it \
-            happens; the directory is removed at the end unless --keep is given. Your own store \
-            is not touched.
+            Makes four devices in a temporary directory — three social workers, Asha, Ben and \
+            Cara, and their union rep, Rosa — each with its own store, key and trust list. Asha \
+            and Ben share the team and evidence spaces; Cara and Rosa share evidence only. They \
+            write notes, link them to published findings (asking `suggest` first), both Asha and \
+            Ben edit the same note offline, every worker shares the week's figures as anonymous \
+            evidence, and they sync through a real server over TLS 1.3 on 127.0.0.1, exactly as \
+            `serve` and `sync` do. Rosa then builds the report, in which a category with a single \
+            reporter is suppressed. The story is printed as it happens; the directory is removed \
+            at the end unless --keep is given. Your own store is not touched.
 
             Examples:
               fieldnote demo
@@ -53,7 +55,7 @@ struct DemoCommand: ParsableCommand {
             print("")
             print("kept the demo's stores in \(root.path) (one directory per device); try:")
             print("  fieldnote list --store \(root.appendingPathComponent("ben").path)")
-            print("  fieldnote list --store \(root.appendingPathComponent("rosa").path) --space evidence")
+            print("  fieldnote report --store \(root.appendingPathComponent("rosa").path) --format html --out report.html")
         } else {
             print("")
             print("removed the demo directory; nothing else was written.")

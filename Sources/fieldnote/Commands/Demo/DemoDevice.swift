@@ -56,3 +56,8 @@ final class DemoDevice {
 
     func close() { try? store.close() }
 }
+
+extension DemoDevice {
+    /// Evidence records held (shared here or synced from others).
+    func evidenceRecords() throws -> Int { try store.entities(of: .evidence, space: .evidence).count }
+}
