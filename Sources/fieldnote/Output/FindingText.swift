@@ -3,13 +3,13 @@ import Foundation
 
 /// Human and JSON output for findings, suggestions and evidence records.
 enum FindingText {
-    /// Rows of ID, PUBLISHED, CATEGORY and TITLE; user findings are marked `(yours)`.
+    /// Rows of ID, PUBLISHED, CATEGORY, FROM (built in, or yours: added on a device) and TITLE.
     static func table(_ findings: [Finding], catalog: FindingsCatalog, style: Style = .stdout) -> String {
-        var table = Table("ID", "PUBLISHED", "CATEGORY", "TITLE")
+        var table = Table("ID", "PUBLISHED", "CATEGORY", "FROM", "TITLE")
         table.styles = [0: style.bold, 1: style.dim]
         for finding in findings {
-            let mine = catalog.origin(of: finding.id) == .user ? " (yours)" : ""
-            table.add(finding.id, finding.published, finding.category.rawValue, finding.title + mine)
+            let origin = catalog.origin(of: finding.id) == .user ? "yours" : "built in"
+            table.add(finding.id, finding.published, finding.category.rawValue, origin, finding.title)
         }
         return table.render(style: style)
     }
