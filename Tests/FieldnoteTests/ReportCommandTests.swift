@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// A union rep's report over evidence synced from real worker stores, through `serve` and `sync`.
+@Suite("fieldnote report across synced stores")
+struct ReportCommandTests {
+    /// One worker's device: a case with an alias, a note on it, linked and shared.
+    struct Worker {
+        let sandbox: Sandbox
+        let token: String
+        let alias: String
+        let body: String
+        let note: String
+    }
+
+    static let excerpt = "Supervision cancelled for the third week."
+
+    /// Makes a worker who trusts `rep` with the evidence space (and is trusted back) and shares one note.
+    static func worker(_ name: String, caseload: Int, rep: Sandbox, excerpt: String? = nil) throws -> Worker {
+        let sandbox = try Sandbox()
+        try sandbox.trust(rep, as: "Rep", spaces: "evidence")
+        try rep.trust(sandbox, as: name, spaces: "evidence")
+        let alias = "the \(name) household"
+        let token = try sandbox.run("case", "add", "--alias", alias).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = "Visit to \(alias): mother worried about rent arrears, \(name) saw the baby. Caseload \(caseload)."
+        let note = try sandbox.add(body, "--case", token, "--tag", "visit-\(name.lowercased())",
+                                   "--field", "caseload=\(caseload)", "--field", "supervision=cancelled")
+        #expect(try sandbox.run("link", note, "ofsted-worcestershire-2017-caseloads").status == 0)
+        if let excerpt { try sandbox.share(note, "--excerpt", excerpt) } else { try sandbox.share(note) }
+        return Worker(sandbox: sandbox, token: token, alias: alias, body: body, note: note)
+    }
+
+    static func report(_ rep: Sandbox, _ extra: String...) throws -> [String: Any] {
+        let result = try rep.run(["report", "--format", "json"] + extra)
+        guard result.status == 0, let object = try result.json() as? [String: Any] else {
+            throw SandboxError("report failed (\(result.status)): \(result.stderr)")
+        }
+        return object
+    }
+
+    static func category(_ report: [String: Any], _ key: String) -> [String: Any]? {
+        (report["categories"] as? [[String: Any]])?.first { $0["key"] as? String == key }
+    }
+
+    @Test("two reporters: every cell suppressed; a third reporter's sync shows them")
+    func twoReportersSuppressThreeShow() throws {
+        let rep = try Sandbox()
+        let ann = try Self.worker("Ann", caseload: 30, rep: rep)
+        let bob = try Self.worker("Bob", caseload: 34, rep: rep)
+        let server = try ServerProcess(rep)
+        defer { server.terminate() }
+        try ann.sandbox.syncOK(server)
+        try bob.sandbox.syncOK(server)
+
+        let two = try Self.report(rep)
+        #expect((two["total"] as? [String: Any])?["suppressed"] as? Bool == true)
+        #expect(Self.category(two, "caseload_workload")?["suppressed"] as? Bool == true)
+        #expect(Self.category(two, "caseload_workload")?["statistics"] == nil)
+        let markdown = try rep.run("report")
+        #expect(markdown.status == 0 && markdown.stdout.contains("[suppressed]"))
+        #expect(!markdown.stdout.contains("| 2 |"), "a suppressed record count is shown")
+
+        let cat = try Self.worker("Cat", caseload: 41, rep: rep)
+        try cat.sandbox.syncOK(server)
+        let three = try Self.report(rep)
+        let cell = try #require(Self.category(three, "caseload_workload"))
+        #expect(cell["suppressed"] as? Bool == false)
+        let statistics = try #require(cell["statistics"] as? [String: Any])
+        #expect(statistics["records"] as? Int == 3 && statistics["reporters"] as? Int == 3)
+        #expect((statistics["caseload"] as? [String: Any])?["maximum"] as? Int == 41)
+        #expect((statistics["supervision"] as? [String: Any])?["cancelled"] as? Int == 3)
+        // With --min-reporters 4 the same evidence is suppressed again; the citation stays.
+        let stricter = try Self.report(rep, "--min-reporters", "4")
+        #expect(Self.category(stricter, "caseload_workload")?["suppressed"] as? Bool == true)
+        #expect((stricter["citations"] as? [[String: Any]])?.first?["id"] as? String == "ofsted-worcestershire-2017-caseloads")
+    }
+
+    @Test("the rep's store files and reports hold no case token, alias or note text, only the explicit excerpt")
+    func nothingIdentifyingReachesTheRep() throws {
+        let rep = try Sandbox()
+        let workers = [
+            try Self.worker("Ann", caseload: 30, rep: rep, excerpt: Self.excerpt),
+            try Self.worker("Bob", caseload: 34, rep: rep),
+            try Self.worker("Cat", caseload: 41, rep: rep),
+        ]
+        let server = try ServerProcess(rep)
+        for worker in workers { try worker.sandbox.syncOK(server) }
+        server.terminate()
+
+        var reports = ""
+        for format in ["md", "csv", "json", "html"] {
+            let result = try rep.run("report", "--format", format)
+            #expect(result.status == 0, "\(result.stderr)")
+            reports += result.stdout
+        }
+        #expect(reports.contains("ofsted-worcestershire-2017-caseloads"))
+        let files = try rep.snapshot()
+        #expect(files.keys.contains { $0.hasSuffix("store.sqlite") })
+        #expect(files.values.contains { containsBytes($0, Self.excerpt) }, "the explicit excerpt travels")
+        for worker in workers {
+            var secrets = [worker.token, worker.token.replacingOccurrences(of: "-", with: ""), worker.alias, worker.body, worker.note]
+            secrets += worker.body.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            secrets += ["rent arrears", "saw the baby", "visit-"]
+            for secret in secrets {
+                for (path, bytes) in files {
+                    #expect(!containsBytes(bytes, secret), "\(path) holds \(secret)")
+                }
+                #expect(!reports.contains(secret), "a report holds \(secret)")
+            }
+        }
+        // The rep holds the evidence space only.
+        #expect(try rep.counts("team") == (0, 0))
+        #expect(try rep.noteIDs(space: "evidence").isEmpty)
+    }
+}
