@@ -37,7 +37,8 @@ extension Report {
             for cell in cells {
                 let label = cell.label == cell.key ? e(cell.key) : "\(e(cell.label)) <code>\(e(cell.key))</code>"
                 guard let s = cell.statistics else {
-                    out += "<tr><td>\(label)</td><td class=\"suppressed\" colspan=\"9\">\(e(Report.suppressedMark)) fewer than \(minReporters) reporters</td></tr>\n"
+                    let why = cell.secondary ? "would give a suppressed cell away" : "fewer than \(minReporters) reporters"
+                    out += "<tr><td>\(label)</td><td class=\"suppressed\" colspan=\"9\">\(e(Report.suppressedMark)) \(why)</td></tr>\n"
                     continue
                 }
                 let cells = [
@@ -101,8 +102,9 @@ extension Report {
         let e = Report.htmlEscape
         guard !weeks.isEmpty else { return "<p>No records.</p>\n" }
         let left = 50, right = 20, top = 15, bottom = 60, plotHeight = 220
-        let step = max(18, min(60, 640 / max(1, weeks.count)))
-        let width = left + right + step * max(1, weeks.count - 1) + 20
+        let step = max(18, min(80, 640 / max(1, weeks.count)))
+        // At least wide enough for the axis labels and caption to sit beside a short trend.
+        let width = max(360, left + right + step * max(1, weeks.count - 1) + 20)
         let height = top + plotHeight + bottom
         let values = weeks.compactMap { $0.statistics?.caseload }
         let maximum = max(1.0, Double(values.map(\.maximum).max() ?? 1))
