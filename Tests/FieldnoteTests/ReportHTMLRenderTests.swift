@@ -34,20 +34,16 @@ struct ReportHTMLRenderTests {
         environment["FIELDNOTE_BIN"] = FieldnoteProcess.executable.path
         environment["NO_COLOR"] = "1"
         process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        // Output to files, not pipes: Chromium's chatter cannot fill a pipe nobody reads yet.
+        let outFile = sandbox.root.appendingPathComponent("render.out"), errFile = sandbox.root.appendingPathComponent("render.err")
+        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: outFile)
+        process.standardError = try FileHandle(forWritingTo: errFile)
         try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errors = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errors = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        group.wait()
         process.waitUntilExit()
+        let printed = try String(contentsOf: outFile, encoding: .utf8)
+        let errors = try Data(contentsOf: errFile)
         #expect(process.terminationStatus == 0, "\(printed)\n\(String(decoding: errors, as: UTF8.self))")
         #expect(printed.contains("chart blue"))
         let png = try Data(contentsOf: output.appendingPathComponent("report.png"))
