@@ -57,6 +57,32 @@ struct FindingsCommandTests {
         #expect(try sandbox.note(note)["links"] as? [String] == ["branch-2025-supervision"])
     }
 
+    @Test func aUserFindingAndLinksSyncToATrustedColleague() throws {
+        let (a, b) = try trustedPair()
+        let added = try a.findings(
+            "add", "--id", "branch-2025-agency-screening", "--title", "Branch survey: agency staff screen referrals",
+            "--publisher", "UNISON Example branch", "--authority", "Example County Council", "--published", "2025-05",
+            "--category", "front_door", "--quote", "Most referrals were screened by agency staff.", "--source", "Example branch survey, May 2025")
+        #expect(added.status == 0, "\(added.stderr)")
+        let note = try a.add("Referral screened by an agency worker in her first week")
+        #expect(try a.run("link", note, "branch-2025-agency-screening").status == 0)
+        let server = try ServerProcess(b)
+        defer { server.terminate() }
+        try a.syncOK(server)
+
+        let shown = try #require(try b.findings("show", "branch-2025-agency-screening", "--json").json() as? [String: Any])
+        #expect(shown["origin"] as? String == "user" && shown["category"] as? String == "front_door")
+        #expect(try b.note(note)["links"] as? [String] == ["branch-2025-agency-screening"])
+        // B unlinks while A links another finding: both changes arrive, and neither is lost.
+        #expect(try b.run("unlink", note, "branch-2025-agency-screening").status == 0)
+        #expect(try a.run("link", note, "birmingham-scrutiny-2009-referrals-screened-by-inexperienced-staff").status == 0)
+        try a.syncOK(server)
+        for side in [a, b] {
+            #expect(try side.note(note)["links"] as? [String] == ["birmingham-scrutiny-2009-referrals-screened-by-inexperienced-staff"])
+        }
+        #expect(try b.noteIDs() == [note])
+    }
+
     @Test func linksAreAddedShownAndRemoved() throws {
         let sandbox = try Sandbox()
         let note = try sandbox.add(Self.caseloadNote, "--field", "caseload=34")
