@@ -45,7 +45,8 @@ struct ReportCommand: ParsableCommand {
             _ = try Report.build(records: [], since: dates.0, until: dates.1, minReporters: minReporters)
             return dates
         }
-        if let out, FileManager.default.fileExists(atPath: out, isDirectory: nil), (try? URL(fileURLWithPath: out).resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+        var isDirectory: ObjCBool = false
+        if let out, FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
             throw CommandFailure("--out \(out) is a directory; give a file name", status: .invalidValue)
         }
         let text = try storeOptions.withStore { store in
