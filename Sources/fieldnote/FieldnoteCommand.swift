@@ -18,7 +18,7 @@ struct FieldnoteCommand: ParsableCommand {
                   --field caseload=31 --tag supervision
               fieldnote list
               fieldnote search supervision
-              fieldnote demo                  # three devices syncing over TLS
+              fieldnote demo                  # four devices syncing over TLS, and a report
 
             Findings and evidence: `findings list` shows published findings; `suggest NOTE` \
             and `link NOTE FINDING` tie a note to them; `share NOTE` sends its figures, \

@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only weeks up to the one holding this date (YYYY-MM-DD or 2026-W10).", valueName: "date"))
     var until: String?
 
-    @Option(help: ArgumentHelp("md, csv, json or html.", valueName: "format"))
+    @Option(help: ArgumentHelp("The output format.", valueName: "format"))
     var format: Report.Format = .markdown
 
     @Option(name: .customLong("min-reporters"), help: ArgumentHelp("Suppress cells from fewer distinct reporters than this.", valueName: "n"))
