@@ -29,11 +29,14 @@ struct FindingsImportCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: file)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CommandFailure("no file \(file) to import", status: .notFound)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw CommandFailure("cannot read \(file): \((error as NSError).localizedDescription)", status: .notFound)
+            throw CommandFailure("cannot read \(file): \((error as NSError).localizedDescription)")
         }
         let format = self.format ?? FindingsImport.Format(fileName: file) ?? FindingsImport.Format(sniffing: data)
         // Rows are checked against the built-in ids first, without the store; then against the
