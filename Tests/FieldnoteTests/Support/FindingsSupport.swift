@@ -5,7 +5,7 @@ extension Sandbox {
     /// `fieldnote findings SUBCOMMAND --store … ARGUMENTS…` (the store option belongs to the subcommand).
     @discardableResult
     func findings(_ subcommand: String, _ arguments: String..., input: String? = nil) throws -> FieldnoteProcess.Result {
-        try FieldnoteProcess.run(["findings", subcommand, "--store", store.path] + arguments, input: input)
+        try run(["findings", subcommand] + arguments, input: input)
     }
 
     /// Writes `contents` to a file in the sandbox (beside the store) and returns its path.
