@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import Storage
+import Transport
+
+/// `fieldnote-bench sync`: whole sync sessions over real TLS 1.3 on 127.0.0.1, in process,
+/// through the library a device runs (`SyncServer`, `SyncClient`, `Store`).
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Measure sync sessions between two stores over TLS on loopback.",
+        discussion: """
+            Two devices, each with its own identity (key and self-signed certificate), trust list \
+            and store in a temporary directory, trust each other with team and evidence. The source \
+            serves on 127.0.0.1, port 0; the other device syncs as the client, so every figure is a \
+            whole session: TCP connect, TLS 1.3 handshake, HELLO with the version vectors, batches \
+            each applied and committed in one transaction (synchronous=FULL), DONE.
+
+            noop_sync_ms_1k: a sync when both hold the same 1,000 notes. The source is then filled \
+            to --notes. initial_sync_ms: --notes notes into an empty store (a fresh store for each \
+            run, made untimed). noop_sync_ms_<N>: a sync when both hold the --notes notes. \
+            incremental_sync_ms: one note added to the source (untimed), then the sync that carries \
+            it. wire_bytes_initial: application bytes both ways in the initial sync (frames, TLS \
+            overhead not counted). Medians of --runs runs after a warm-up.
+            """
+    )
+
+    @Option(help: "Notes in the source store (1000 or more).")
+    var notes = 100_000
+
+    @Option(help: "Timed runs per median (at least 5), after one warm-up.")
+    var runs = 5
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(help: "Run only the initial sync, once, untimed, for a profiler (fill untimed too).")
+    var only: String?
+
+    struct BenchError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func validate() throws {
+        guard notes >= 1_000 else { throw ValidationError("--notes must be at least 1000 (the no-op figure at 1k comes first)") }
+        if let only, only != "initial" { throw ValidationError("--only takes initial") }
+    }
+
+    func run() throws {
+        let timedRuns = max(5, runs)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fieldnote-bench-sync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+
+        let source = try BenchDevice("source", in: root)
+        let receiver = try BenchDevice("receiver", in: root)
+        defer { source.close(); receiver.close() }
+        try source.trusts(receiver)
+        try receiver.trusts(source)
+
+        if only != nil {
+            try source.fill(notes)
+            let server = try source.startServer()
+            defer { server.stop() }
+            let summary = try receiver.sync(port: server.port!)
+            print("initial: received \(summary.received.ops) ops, \(summary.received.bytes + summary.sent.bytes) bytes")
+            return
+        }
+
+        let clock = ContinuousClock()
+        var fillMilliseconds = try Measurement.milliseconds(clock.measure { try source.fill(1_000) })
+        let server = try source.startServer()
+        defer { server.stop() }
+        let port = server.port!
+
+        _ = try receiver.sync(port: port)
+        let noopSmall = try timedNoop(receiver, port, runs: timedRuns)
+
+        fillMilliseconds += try Measurement.milliseconds(clock.measure { try source.fill(notes - 1_000, seed: 2) })
+
+        let sourceOps = try Self.ops(in: source.store)
+        var initial: SyncSummary?
+        let initialMilliseconds = try Measurement.medianMilliseconds(runs: timedRuns, setup: { try receiver.replaceStore() }) {
+            initial = try receiver.sync(port: port)
+        }
+        guard let initial, initial.received.applied == sourceOps, try Self.ops(in: receiver.store) == sourceOps else {
+            throw BenchError(description: "the initial sync applied \(initial?.received.applied ?? -1) of the source's \(sourceOps) ops")
+        }
+
+        let noopLarge = try timedNoop(receiver, port, runs: timedRuns)
+
+        var extra = NoteCorpus(seed: 3)
+        let incrementalMilliseconds = try Measurement.medianMilliseconds(
+            runs: timedRuns, setup: { _ = try source.store.addNotes([extra.next()]) }
+        ) {
+            let summary = try receiver.sync(port: port)
+            guard summary.received.applied > 0 else { throw BenchError(description: "the incremental sync carried nothing") }
+        }
+
+        let label = Measurement.sizeLabel(notes)
+        var figures = StoreFigures()
+        figures.add("notes", .int(notes), label: "notes in the source")
+        figures.add("initial_sync_ms", .number(initialMilliseconds), label: "initial sync into an empty store", unit: "ms")
+        figures.add("initial_notes_per_s", .number(Double(notes) / initialMilliseconds * 1_000), label: "  throughput", unit: "notes/s")
+        figures.add("noop_sync_ms_1k", .number(noopSmall), label: "no-op sync, 1k notes in step", unit: "ms")
+        figures.add("noop_sync_ms_\(label)", .number(noopLarge), label: "no-op sync, \(label) notes in step", unit: "ms")
+        figures.add("noop_ratio", .number(noopLarge / noopSmall), label: "  \(label) / 1k", unit: "×")
+        figures.add("incremental_sync_ms", .number(incrementalMilliseconds), label: "one new note into \(label)-note stores", unit: "ms")
+        figures.add("wire_bytes_initial", .int(initial.sent.bytes + initial.received.bytes), label: "initial sync on the wire (frames)", unit: "bytes")
+        figures.add("ops_initial", .int(initial.received.ops), label: "  ops", unit: "in \(initial.received.batches) batches")
+        figures.add("fill_ms", .number(fillMilliseconds), label: "filling the source (Store.addNotes, untimed)", unit: "ms")
+        figures.add("timed_runs", .int(timedRuns), label: "timing", unit: "runs per median, after a warm-up")
+        figures.add("cores", .int(Measurement.cores), label: "cores")
+        figures.add("cpu_model", .text(Measurement.cpuModel), label: "cpu")
+        print(json ? figures.json : figures.table)
+    }
+
+    /// Syncs between stores already in step: the cost of finding there is nothing to send.
+    private func timedNoop(_ receiver: BenchDevice, _ port: UInt16, runs: Int) throws -> Double {
+        try Measurement.medianMilliseconds(runs: runs) {
+            let summary = try receiver.sync(port: port)
+            guard summary.received.ops == 0, summary.sent.ops == 0 else {
+                throw BenchError(description: "stores in step exchanged \(summary.received.ops + summary.sent.ops) ops")
+            }
+        }
+    }
+
+    /// Ops a store holds, all spaces: read from the store rather than assumed from the corpus,
+    /// so the check follows the store's op layout.
+    private static func ops(in store: Store) throws -> Int {
+        try store.status().spaces.reduce(0) { $0 + $1.ops }
+    }
+}
