@@ -21,6 +21,32 @@ enum Measurement {
         return median(samples)
     }
 
+    /// Wall and CPU medians of `runs` runs after a warm-up, `setup` untimed before each. CPU is
+    /// user + system time of the whole process (every thread: a sync's server side too); on a
+    /// machine shared with other work it moves far less than the wall time does.
+    static func medianTimes(runs: Int, setup: () throws -> Void = {}, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        try setup()
+        try body()
+        var walls: [Double] = []
+        var cpus: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<max(1, runs) {
+            try setup()
+            let cpuBefore = processCPUMilliseconds()
+            walls.append(milliseconds(try clock.measure(body)))
+            cpus.append(processCPUMilliseconds() - cpuBefore)
+        }
+        return (median(walls), median(cpus))
+    }
+
+    /// User + system CPU time this process has used, all threads, in milliseconds.
+    static func processCPUMilliseconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)  // glibc: a C enum case, the call takes its Int32
+        func ms(_ time: timeval) -> Double { Double(time.tv_sec) * 1_000 + Double(time.tv_usec) / 1_000 }
+        return ms(usage.ru_utime) + ms(usage.ru_stime)
+    }
+
     static func milliseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
     }
