@@ -36,7 +36,11 @@ struct SyncCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "Run only the initial sync, once, untimed, for a profiler (fill untimed too).")
+    @Option(help: """
+        For a profiler, untimed: initial (fill, one initial sync), noop or incremental (the same, then \
+        ten of those syncs). Collect on both sides' sessions (callgrind --toggle-collect='*SyncSessionC3run*') \
+        and subtract an initial run's counts.
+        """)
     var only: String?
 
     struct BenchError: Error, CustomStringConvertible {
@@ -45,7 +49,7 @@ struct SyncCommand: ParsableCommand {
 
     func validate() throws {
         guard notes >= 1_000 else { throw ValidationError("--notes must be at least 1000 (the no-op figure at 1k comes first)") }
-        if let only, only != "initial" { throw ValidationError("--only takes initial") }
+        if let only, !["initial", "noop", "incremental"].contains(only) { throw ValidationError("--only takes initial, noop or incremental") }
     }
 
     func run() throws {
@@ -60,12 +64,18 @@ struct SyncCommand: ParsableCommand {
         try source.trusts(receiver)
         try receiver.trusts(source)
 
-        if only != nil {
+        if let only {
             try source.fill(notes)
             let server = try source.startServer()
             defer { server.stop() }
-            let summary = try receiver.sync(port: server.port!)
-            print("initial: received \(summary.received.ops) ops, \(summary.received.bytes + summary.sent.bytes) bytes")
+            let port = server.port!
+            var carried = try receiver.sync(port: port).received.ops
+            var extra = NoteCorpus(seed: 3)
+            for _ in 0..<(only == "initial" ? 0 : 10) {
+                if only == "incremental" { _ = try source.store.addNotes([extra.next()]) }
+                carried += try receiver.sync(port: port).received.ops
+            }
+            print("\(only): \(carried) ops received")
             return
         }
 
