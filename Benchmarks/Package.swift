@@ -10,6 +10,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // The store benchmark's plain-SQLite baseline goes through GRDB, like the store itself.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Only to quieten the sync server's info lines while the sync benchmark runs.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -17,8 +19,10 @@ let package = Package(
             dependencies: [
                 .product(name: "SyncCore", package: "fieldnote"),
                 .product(name: "Storage", package: "fieldnote"),
+                .product(name: "Transport", package: "fieldnote"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -6,6 +6,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldnote-bench",
         abstract: "Measure fieldnote's sync engine on recorded workloads.",
-        subcommands: [TraceCommand.self, StoreCommand.self]
+        subcommands: [TraceCommand.self, StoreCommand.self, SyncCommand.self, MemoryCommand.self, MemoryScenarioCommand.self]
     )
 }

@@ -23,6 +23,9 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "Timed runs per figure (after one warm-up); the median is reported.")
     var runs = 7
 
+    @Option(help: "Replay the trace this many times over in one note (concatenated histories), for scaling.")
+    var `repeat` = 1
+
     @Option(help: "Run only one part, untimed, for a profiler: local, sequence, merge or encode.")
     var only: String?
 
@@ -36,7 +39,9 @@ struct TraceCommand: ParsableCommand {
             print(json ? "{\"skipped\":\(JSONLine.quote(message))}" : message)
             return
         }
-        let trace = try EditingTrace.load(from: url)
+        guard let trace = try EditingTrace.load(from: url).repeated(max(1, self.repeat)) else {
+            throw BenchError(description: "--repeat needs a trace that starts from an empty text")
+        }
         let edits = trace.edits
         if let only { return try profile(only, trace, edits) }
         let timedRuns = max(5, runs)
@@ -81,6 +86,7 @@ struct TraceCommand: ParsableCommand {
 
         var line = JSONLine()
         line.add("edits", edits.count)
+        line.add("repeat", max(1, self.repeat))
         line.add("final_length", final.count)
         line.add("final_sha256", SHA256.hex(Array(finalText.utf8)))
         line.add("local_ms", localMilliseconds)
@@ -99,7 +105,7 @@ struct TraceCommand: ParsableCommand {
         } else {
             let rows: [(String, String)] = [
                 ("trace", url.lastPathComponent),
-                ("edits", "\(edits.count)"),
+                ("edits", "\(edits.count)" + (self.repeat > 1 ? " (the trace \(self.repeat) times over)" : "")),
                 ("final length", "\(final.count) characters"),
                 ("final SHA-256", SHA256.hex(Array(finalText.utf8))),
                 ("local replay (replica)", String(format: "%.2f ms", localMilliseconds)),

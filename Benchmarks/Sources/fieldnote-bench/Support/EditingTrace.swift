@@ -29,6 +29,27 @@ struct EditingTrace: Decodable {
 
     static let fileName = "automerge-paper.json.gz"
 
+    /// The history `times` times over in one document, each copy typed after the text the copies
+    /// before it left: the concatenated histories of the scaling measurements, `times` × the
+    /// edits and `times` × the final text. Needs an empty start (the automerge-paper trace has one).
+    func repeated(_ times: Int) -> EditingTrace? {
+        guard times > 1 else { return self }
+        guard startContent.isEmpty else { return nil }
+        let length = endContent.unicodeScalars.count
+        var copy = self
+        copy.endContent = String(repeating: endContent, count: times)
+        copy.txns = (0..<times).flatMap { round in
+            txns.map { transaction in
+                Transaction(patches: transaction.patches.map { edit in
+                    var shifted = edit
+                    shifted.position += round * length
+                    return shifted
+                })
+            }
+        }
+        return copy
+    }
+
     /// `--trace`, else `FIELDNOTE_TRACE`, else the shared data folder beside the repository
     /// (found from this source file, then from the working directory). Nil when none exists.
     static func locate(explicit: String?) -> URL? {

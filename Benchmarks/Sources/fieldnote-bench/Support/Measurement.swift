@@ -4,17 +4,67 @@ import Foundation
 enum Measurement {
     /// Runs `body` once to warm caches and the allocator, then `runs` times; the median in milliseconds.
     static func medianMilliseconds(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        try medianMilliseconds(runs: runs, setup: {}, body)
+    }
+
+    /// The same, with `setup` run untimed before each run (the warm-up too): for work that
+    /// needs a fresh starting point every time, such as a sync into an empty store.
+    static func medianMilliseconds(runs: Int, setup: () throws -> Void, _ body: () throws -> Void) rethrows -> Double {
+        try setup()
         try body()
         var samples: [Double] = []
         let clock = ContinuousClock()
         for _ in 0..<max(1, runs) {
-            let elapsed = try clock.measure(body)
-            samples.append(Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
+            try setup()
+            samples.append(milliseconds(try clock.measure(body)))
         }
-        samples.sort()
-        return samples.count % 2 == 1
-            ? samples[samples.count / 2]
-            : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
+        return median(samples)
+    }
+
+    /// Wall and CPU medians of `runs` runs after a warm-up, `setup` untimed before each. CPU is
+    /// user + system time of the whole process (every thread: a sync's server side too); on a
+    /// machine shared with other work it moves far less than the wall time does.
+    static func medianTimes(runs: Int, setup: () throws -> Void = {}, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        try setup()
+        try body()
+        var walls: [Double] = []
+        var cpus: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<max(1, runs) {
+            try setup()
+            let cpuBefore = processCPUMilliseconds()
+            walls.append(milliseconds(try clock.measure(body)))
+            cpus.append(processCPUMilliseconds() - cpuBefore)
+        }
+        return (median(walls), median(cpus))
+    }
+
+    /// User + system CPU time this process has used, all threads, in milliseconds.
+    static func processCPUMilliseconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)  // glibc: a C enum case, the call takes its Int32
+        func ms(_ time: timeval) -> Double { Double(time.tv_sec) * 1_000 + Double(time.tv_usec) / 1_000 }
+        return ms(usage.ru_utime) + ms(usage.ru_stime)
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count); 0 for none.
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2]
+            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// "1k", "10k", "100k", "1m" for round sizes, else the number: the suffix of size-named keys.
+    static func sizeLabel(_ count: Int) -> String {
+        if count >= 1_000_000, count % 1_000_000 == 0 { return "\(count / 1_000_000)m" }
+        if count >= 1_000, count % 1_000 == 0 { return "\(count / 1_000)k" }
+        return "\(count)"
     }
 
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
