@@ -21,7 +21,7 @@ struct TraceCommand: ParsableCommand {
     var json = false
 
     @Option(help: "Timed runs per figure (after one warm-up); the median is reported.")
-    var runs = 7
+    var runs = 5
 
     @Option(help: "Replay the trace this many times over in one note (concatenated histories), for scaling.")
     var `repeat` = 1
