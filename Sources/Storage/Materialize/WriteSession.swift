@@ -39,6 +39,8 @@ final class WriteSession {
     private var touched: [EntityID] = []
     private var vectors: [SpaceID: VersionVector] = [:]
     private var changedVectorEntries: [SpaceID: Set<ReplicaID>] = [:]
+    /// The vector entry `advance` last moved and its seq; `changedVectorEntries` holds it already.
+    private var lastAdvanced: (space: SpaceID, replica: ReplicaID, seq: UInt64)?
     private var logged: [Op] = []
     /// Entities purged by this transaction; the store truncates the WAL after commit.
     private(set) var erasedEntities: [EntityID] = []
@@ -61,8 +63,19 @@ final class WriteSession {
     }
 
     private func advance(_ space: SpaceID, _ replica: ReplicaID, to seq: UInt64) throws {
+        // Local edits log runs of ops of one space and replica, each one seq further: the last
+        // entry advanced is remembered, so those ops skip hashing the space and the replica
+        // (four dictionary lookups an op: 5% of a bulk import's instructions under callgrind).
+        if let last = lastAdvanced, last.space == space, last.replica == replica {
+            if seq > last.seq {
+                lastAdvanced!.seq = seq
+                vectors[space]!.advance(replica, to: seq)
+            }
+            return
+        }
         if vectors[space] == nil { _ = try vector(space) }
         guard seq > vectors[space]![replica] else { return }
+        lastAdvanced = (space, replica, seq)
         // In place: a copy taken out of the dictionary would be copied again on write, per op.
         vectors[space]!.advance(replica, to: seq)
         if changedVectorEntries[space]?.contains(replica) != true {
@@ -147,8 +160,8 @@ final class WriteSession {
     func flush() throws {
         let rows = EntityRows(db)
         var saved: [(entry: Entry, isNew: Bool)] = []
-        var fieldRows = FieldColumns.buffer()
-        var elementRows = FieldColumns.elementBuffer()
+        var fieldRows: [FieldColumns.FieldRow] = []
+        var elementRows: [FieldColumns.ElementRow] = []
         for id in touched {
             guard let entry = entries[id], entry.dirty else { continue }
             let isNew = entry.ref == nil
@@ -156,16 +169,16 @@ final class WriteSession {
             saved.append((entry, isNew))
             entry.dirty = false
         }
-        try fieldRows.write(db)
-        try elementRows.write(db)
-        var opRows = OpLogRows.buffer()
+        try FieldColumns.write(fields: fieldRows, elements: elementRows, db)
+        var opRows: [OpLogRows.Pending] = []
+        opRows.reserveCapacity(logged.count)
         for op in logged {
             guard let entry = entries[op.entity], let ref = entry.ref else {
                 throw StoreError(.database, "internal: op \(op.id) logged without its entity")
             }
-            OpLogRows.append(op, entity: ref, purged: entry.state.isPurged, to: &opRows)
+            opRows.append(OpLogRows.Pending(op: op, entity: ref, purged: entry.state.isPurged))
         }
-        try opRows.write(db)
+        try OpLogRows.append(opRows, db)
         logged.removeAll()
         var newlyPurged: [Entry] = []
         for id in touched {
@@ -182,6 +195,7 @@ final class WriteSession {
             for replica in replicas { try OpLogRows.saveVectorEntry(space, replica, vector[replica], db) }
         }
         changedVectorEntries.removeAll()
+        lastAdvanced = nil
         if clock.last != clockAtStart { try Settings.saveClock(clock, db) }
         for (entry, isNew) in saved {
             try SearchIndex.update(ref: entry.ref!, state: entry.state, isNew: isNew, db)

@@ -76,25 +76,6 @@ extension Store {
         }
     }
 
-    /// Ranked full-text search over live notes' text, tags and field values.
-    /// - Parameter highlight: the marks put around each match in the snippet.
-    public func search(
-        _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("[", "]")
-    ) throws(StoreError) -> [SearchHit] {
-        guard let match = SearchIndex.matchExpression(query) else { return [] }
-        return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT e.id, bm25(fts), snippet(fts, -1, ?, ?, '…', 12), e.created_ms, e.created_counter
-                FROM fts JOIN entities e ON e.ref = fts.rowid
-                WHERE fts MATCH ?
-                ORDER BY bm25(fts) LIMIT ?
-                """, arguments: [highlight.open, highlight.close, match, limit]).map { row in
-                SearchHit(id: EntityID(bytes: row[0] as Data)!, rank: row[1], snippet: row[2],
-                          created: EntityRows.timestamp(row[3], row[4]))
-            }
-        }
-    }
-
     /// Every op on a note, oldest first: who made it, when, and what it did.
     public func history(_ note: EntityID) throws(StoreError) -> [HistoryEntry] {
         let localReplica = replica
