@@ -60,6 +60,15 @@ struct BoundStatement {
         }
     }
 
+    /// Binds a 16-byte id (replica or entity) given as its two big-endian words, without the
+    /// array its `bytes` would allocate: one per op on the bulk path.
+    mutating func bind(high: UInt64, low: UInt64) {
+        var words = (high.bigEndian, low.bigEndian)
+        withUnsafeBytes(of: &words) { buffer in
+            check(sqlite3_bind_blob(handle, next, buffer.baseAddress, 16, Self.transient))
+        }
+    }
+
     mutating func bindNull() {
         check(sqlite3_bind_null(handle, next))
     }

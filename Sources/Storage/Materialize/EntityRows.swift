@@ -124,7 +124,7 @@ struct EntityRows {
                     deleted, deleted_ms, deleted_counter, deleted_replica, purged)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            statement.bind(bytes: state.id.bytes)
+            statement.bind(high: state.id.high, low: state.id.low)
             statement.bind(state.space?.name ?? SpaceID.team.name)
             bindColumns(&statement)
             try statement.execute()
@@ -187,13 +187,13 @@ enum FieldColumns {
             }
             statement.bind(Int64(row.register.stamp.timestamp.millis))
             statement.bind(Int64(row.register.stamp.timestamp.counter))
-            statement.bind(bytes: row.register.stamp.replica.bytes)
+            statement.bind(high: row.register.stamp.replica.high, low: row.register.stamp.replica.low)
         }
         try elementInsert.insert(elements, db) { statement, row in
             statement.bind(row.entity)
             statement.bind(row.set)
             statement.bind(row.element)
-            statement.bind(bytes: row.dot.replica.bytes)
+            statement.bind(high: row.dot.replica.high, low: row.dot.replica.low)
             statement.bind(Int64(row.dot.seq))
         }
     }

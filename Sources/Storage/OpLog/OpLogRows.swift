@@ -23,7 +23,7 @@ enum OpLogRows {
             statement.bind(op.id.space.name)
             statement.bind(Int64(op.timestamp.millis))
             statement.bind(Int64(op.timestamp.counter))
-            statement.bind(bytes: op.id.replica.bytes)
+            statement.bind(high: op.id.replica.high, low: op.id.replica.low)
             statement.bind(Int64(op.id.seq))
             statement.bind(Int64(op.lastSeq))
             statement.bind(pending.entity)

@@ -33,7 +33,9 @@ enum Migrations {
             -- ops_by_entity) instead of four (rowid table, UNIQUE(space, replica, seq), an HLC index
             -- and the entity index). No UNIQUE(space, replica, seq): an op is logged only when the
             -- space's version vector lacks its seq (Delivery.verdict), which makes seqs unique.
-            -- entity refers to entities.ref: small keys keep the log's index small.
+            -- entity refers to entities.ref (small keys keep the log's index small). Not declared as
+            -- a foreign key: the session writes an entity's row before its ops, in the same
+            -- transaction, and entities are never deleted; the check cost a lookup per op.
             CREATE TABLE ops (
                 space TEXT NOT NULL,
                 hlc_ms INTEGER NOT NULL,
@@ -41,7 +43,7 @@ enum Migrations {
                 replica BLOB NOT NULL,
                 seq INTEGER NOT NULL,
                 last_seq INTEGER NOT NULL,
-                entity INTEGER NOT NULL REFERENCES entities(ref),
+                entity INTEGER NOT NULL,
                 kind INTEGER NOT NULL,
                 payload BLOB NOT NULL,
                 PRIMARY KEY (space, hlc_ms, hlc_counter, replica, seq)
