@@ -40,13 +40,19 @@ enum SearchRanking {
     private final class QueryConstants {
         let averageLength: Double
         let idf: [Double]
-        var frequencies: [Double]
+        /// Scratch space for one row's phrase frequencies. A buffer, not a `var` array: a class's
+        /// mutable array property is checked for exclusive access on every element written,
+        /// which was an eighth of a search's instructions.
+        let frequencies: UnsafeMutableBufferPointer<Double>
 
         init(averageLength: Double, idf: [Double]) {
             self.averageLength = averageLength
             self.idf = idf
-            self.frequencies = Array(repeating: 0, count: idf.count)
+            self.frequencies = .allocate(capacity: idf.count)
+            frequencies.initialize(repeating: 0)
         }
+
+        deinit { frequencies.deallocate() }
     }
 
     private static let k1 = 1.2
@@ -71,18 +77,19 @@ enum SearchRanking {
             sqlite3_result_error(context, "fieldnote_bm25: cannot read the index statistics", -1)
             return
         }
-        for index in constants.frequencies.indices { constants.frequencies[index] = 0 }
+        let frequencies = constants.frequencies
+        frequencies.update(repeating: 0)
         var instances: Int32 = 0
         guard api.xInstCount!(fts, &instances) == SQLITE_OK else { return }
         for instance in 0..<instances {
             var phrase: Int32 = 0, column: Int32 = 0, offset: Int32 = 0
-            if api.xInst!(fts, instance, &phrase, &column, &offset) == SQLITE_OK, Int(phrase) < constants.frequencies.count {
-                constants.frequencies[Int(phrase)] += 1
+            if api.xInst!(fts, instance, &phrase, &column, &offset) == SQLITE_OK, Int(phrase) < frequencies.count {
+                frequencies[Int(phrase)] += 1
             }
         }
         let length = Double(SearchRanking.tokenCount(sizeValue))
         var score = 0.0
-        for (index, frequency) in constants.frequencies.enumerated() {
+        for (index, frequency) in frequencies.enumerated() {
             let denominator = frequency + k1 * (1 - b + b * length / constants.averageLength)
             score += constants.idf[index] * (frequency * (k1 + 1)) / denominator
         }
