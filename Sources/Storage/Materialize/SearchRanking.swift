@@ -7,10 +7,10 @@ import GRDBSQLite
 /// row, which the query joins and passes as `sz`.
 ///
 /// Why not FTS5's own `bm25()`: for each matching row it reads the token count through a
-/// statement of its own (bind, step, reset), about two thirds of the per-row cost of ranking
-/// (callgrind, 20 000 notes, "supervision cancelled" matching 7 767: bm25 49 M instructions, the
-/// same lookup as a join 5.5 M). A common word matches a third of a store, so search time
-/// grew with the store almost entirely through that lookup.
+/// statement of its own (bind, step, reset). Under callgrind, on 20 000 notes where "supervision
+/// cancelled" matches 7 767, ranking with bm25() added 49 M instructions to the match itself,
+/// while the same docsize lookups done as a join cost 5.5 M. A common word matches a third of
+/// a store, so search time grew with the store mostly through ranking.
 ///
 /// Registered on every connection of the store (`register`), through FTS5's C API. The
 /// per-query constants (row count, average length, each phrase's document frequency) are
