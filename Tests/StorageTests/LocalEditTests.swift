@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import SyncCore
 @testable import Storage
@@ -71,6 +72,83 @@ struct LocalEditTests {
         }
         #expect { try store.resolve(prefix: "ffffffff") } throws: { ($0 as? StoreError)?.code == .unknownID }
         #expect { try store.resolve(prefix: "xyz") } throws: { ($0 as? StoreError)?.code == .invalidArgument }
+    }
+
+    /// The shortest unique prefix comes from the id's neighbours, agrees with `resolve(prefix:)`,
+    /// and both read the id index rather than every note.
+    @Test func shortestUniquePrefixesAreUniqueAndIndexBacked() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let ids = try store.addNotes((0..<40).map { NoteDraft(text: "note \($0)") })
+        let prefixes = try store.shortestUniquePrefixes(of: ids)
+        for id in ids {
+            let prefix = try #require(prefixes[id])
+            #expect(prefix.count >= 8 && id.hex.hasPrefix(prefix))
+            #expect(try store.shortestUniquePrefix(of: id) == prefix)
+            #expect(try store.resolve(prefix: prefix) == id)
+            // One digit fewer is shared with another note, unless the minimum length was the reason.
+            if prefix.count > 8 {
+                #expect { try store.resolve(prefix: String(prefix.dropLast())) } throws: { ($0 as? StoreError)?.code == .ambiguousID }
+            }
+        }
+        let plans = try store.read { db in
+            try ["SELECT id FROM entities WHERE id < ? AND +kind = 1 ORDER BY id DESC LIMIT 1",
+                 "SELECT id FROM entities WHERE id BETWEEN ? AND ? AND +kind = 1 ORDER BY id LIMIT 11"].map { sql in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: sql.contains("BETWEEN") ? [Data(count: 16), Data(count: 16)] : [Data(count: 16)])
+                    .map { $0["detail"] as String }.joined(separator: " | ")
+            }
+        }
+        for plan in plans {
+            #expect(plan.contains("sqlite_autoindex_entities_1") && !plan.contains("TEMP B-TREE"), "\(plan)")
+        }
+    }
+
+    /// Search ranks exactly as FTS5's own bm25() would, token counts and all.
+    @Test func searchRanksAsFTS5Bm25() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        var drafts: [NoteDraft] = []
+        for index in 0..<60 {
+            let filler = String(repeating: "visit notes ", count: index % 7)
+            let text = index % 3 == 0 ? "Supervision cancelled again \(filler)" : "Caseload high \(filler) supervision held"
+            drafts.append(NoteDraft(text: text, tags: index % 4 == 0 ? ["supervision"] : [],
+                                    fields: ["supervision": .string(index % 2 == 0 ? "cancelled" : "held")]))
+        }
+        try store.addNotes(drafts)
+        for query in ["supervision cancelled", "supervision", "visit notes", "held"] {
+            let hits = try store.search(query, limit: 100)
+            let match = try #require(SearchIndex.matchExpression(query))
+            let expected = try store.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT e.id, bm25(fts) FROM fts JOIN entities e ON e.ref = fts.rowid WHERE fts MATCH ? ORDER BY bm25(fts)
+                    """, arguments: [match]).map { (EntityID(bytes: $0[0] as Data)!, $0[1] as Double) }
+            }
+            #expect(hits.count == min(100, expected.count) && !hits.isEmpty, "\(query)")
+            let bm25 = Dictionary(uniqueKeysWithValues: expected)
+            for hit in hits {
+                #expect(abs(hit.rank - (bm25[hit.id] ?? .nan)) < 1e-9, "\(query): \(hit.rank) vs \(String(describing: bm25[hit.id]))")
+            }
+            #expect(hits.map(\.rank) == hits.map(\.rank).sorted())
+        }
+    }
+
+    /// A case alias names one case on this device: reusing it is refused, and the store is unchanged.
+    @Test func caseAliasesAreUnique() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let first = try store.addCase(alias: "the Smiths")
+        #expect { try store.addCase(alias: "the Smiths") } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            return error.code == .invalidArgument && error.message.contains(first)
+        }
+        #expect(try store.cases().count == 1)
+        let second = try store.addCase(alias: "the Joneses")
+        #expect { try store.setCaseAlias(token: second, alias: " the Smiths ") } throws: { ($0 as? StoreError)?.code == .invalidArgument }
+        try store.setCaseAlias(token: first, alias: "the Smiths") // its own alias again: fine
+        #expect(try store.findCase("the Smiths")?.token == first)
+        #expect(try store.findCase("the Joneses")?.token == second)
+        #expect(try store.findCase(second.lowercased())?.token == second)
+        #expect { try store.addCase(alias: "C-2222-3333") } throws: { ($0 as? StoreError)?.code == .invalidArgument }
     }
 
     @Test func fieldCatalogParsesAndRefuses() throws {

@@ -57,7 +57,7 @@ struct SyncServingTests {
         #expect(try allRecords(lagging) == allRecords(server))
     }
 
-    /// The query walks the HLC index instead of sorting the log.
+    /// The query walks the log's primary key, which is the serving order, instead of sorting the log.
     @Test func servingUsesTheIndex() throws {
         let directory = TemporaryDirectory()
         let store = try directory.store()
@@ -69,7 +69,7 @@ struct SyncServingTests {
                 ORDER BY hlc_ms, hlc_counter, replica, seq LIMIT 10
                 """, arguments: ["team", 0, 0, Data(count: 16), 0, Data(count: 16), 0]).map { $0["detail"] as String }.joined(separator: " | ")
         }
-        #expect(plan.contains("ops_by_hlc"))
+        #expect(plan.contains("SEARCH ops USING PRIMARY KEY (space=?"))
         #expect(!plan.contains("TEMP B-TREE"))
     }
 

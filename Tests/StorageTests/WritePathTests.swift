@@ -69,7 +69,7 @@ struct WritePathTests {
             ("INSERT INTO fields (entity, key, type, value, stamp_ms, stamp_counter, stamp_replica) VALUES (1, 'k', 2, 1, 0, 0, x'00')", []),
             ("INSERT INTO set_elements (entity, set_name, element, dot_replica, dot_seq) VALUES (1, 'tags', 'a', x'00', 9)", []),
             ("INSERT INTO ops (space, replica, seq, last_seq, hlc_ms, hlc_counter, entity, kind, payload) VALUES ('team', x'00', 1, 1, 0, 0, 1, 1, x'00')", []),
-            ("INSERT OR REPLACE INTO note_text (entity, text, state) VALUES (1, '', x'00')", []),
+            ("INSERT OR REPLACE INTO note_text (entity, state) VALUES (1, x'00')", []),
             ("INSERT OR REPLACE INTO versions (space, replica, seq) VALUES ('team', x'00', 1)", []),
             ("INSERT OR REPLACE INTO settings (key, value) VALUES ('hlc_millis', 1)", []),
             ("SELECT e.id FROM fields f JOIN entities e ON e.ref = f.entity WHERE f.key = 'token' AND f.value = ? AND e.kind = 2 AND e.purged = 0", ["C-7K2Q-9XDM"]),

@@ -46,36 +46,55 @@ extension Store {
 
     /// Every case, oldest first, with its local alias and count of live notes.
     public func cases() throws(StoreError) -> [CaseRecord] {
+        try read { db in try Self.caseRecords(where: nil, arguments: [], db) }
+    }
+
+    /// The case whose token or local alias is `tokenOrAlias`, if any (a token wins over an alias).
+    /// Found through the token index or the unique alias, without listing every case.
+    public func findCase(_ tokenOrAlias: String) throws(StoreError) -> CaseRecord? {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT e.id, e.space, f.value, a.alias, e.created_ms, e.created_counter,
-                       (SELECT count(*) FROM fields c JOIN entities n ON n.ref = c.entity
-                        WHERE c.key = 'case' AND c.value = f.value AND n.deleted = 0 AND n.purged = 0)
-                FROM entities e
-                JOIN fields f ON f.entity = e.ref AND f.key = 'token'
-                LEFT JOIN case_aliases a ON a.token = f.value
-                WHERE e.kind = ? AND e.purged = 0
-                ORDER BY e.created_ms, e.created_counter
-                """, arguments: [Int64(EntityKind.caseReference.rawValue)])
-            return try rows.map { row in
-                CaseRecord(
-                    id: EntityID(bytes: row[0] as Data)!, token: row[2], space: try SpaceID(row[1] as String),
-                    alias: row[3], noteCount: row[6], created: EntityRows.timestamp(row[4] ?? 0, row[5] ?? 0))
+            if let token = CaseToken.normalised(tokenOrAlias),
+               let found = try Self.caseRecords(where: "f.value = ?", arguments: [token], db).first {
+                return found
             }
+            let token = try String.fetchOne(db, sql: "SELECT token FROM case_aliases WHERE alias = ?", arguments: [tokenOrAlias.trimmingCharacters(in: .whitespaces)])
+            guard let token else { return nil }
+            return try Self.caseRecords(where: "f.value = ?", arguments: [token], db).first
         }
     }
 
-    /// The case whose token or local alias is `tokenOrAlias`, if any.
-    public func findCase(_ tokenOrAlias: String) throws(StoreError) -> CaseRecord? {
-        let all = try cases()
-        if let token = CaseToken.normalised(tokenOrAlias), let found = all.first(where: { $0.token == token }) { return found }
-        return all.first { $0.alias == tokenOrAlias }
+    private static func caseRecords(where condition: String?, arguments: StatementArguments, _ db: Database) throws -> [CaseRecord] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT e.id, e.space, f.value, a.alias, e.created_ms, e.created_counter,
+                   (SELECT count(*) FROM fields c JOIN entities n ON n.ref = c.entity
+                    WHERE c.key = 'case' AND c.value = f.value AND n.deleted = 0 AND n.purged = 0)
+            FROM fields f
+            JOIN entities e ON e.ref = f.entity
+            LEFT JOIN case_aliases a ON a.token = f.value
+            WHERE f.key = 'token' AND e.kind = \(EntityKind.caseReference.rawValue) AND e.purged = 0\(condition.map { " AND " + $0 } ?? "")
+            ORDER BY e.created_ms, e.created_counter
+            """, arguments: arguments)
+        return try rows.map { row in
+            CaseRecord(
+                id: EntityID(bytes: row[0] as Data)!, token: row[2], space: try SpaceID(row[1] as String),
+                alias: row[3], noteCount: row[6], created: EntityRows.timestamp(row[4] ?? 0, row[5] ?? 0))
+        }
     }
 
+    /// Aliases are unique on this device: one already naming another case is refused with the
+    /// case it names, rather than moved silently. An alias may not look like a case token either,
+    /// since a token is looked up first and would hide it.
     private static func saveAlias(_ alias: String, for token: String, _ db: Database) throws {
         let trimmed = alias.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 64 else {
             throw StoreError(.invalidArgument, "a case alias must be 1–64 characters")
+        }
+        guard CaseToken.normalised(trimmed) == nil else {
+            throw StoreError(.invalidArgument, "a case alias cannot look like a case token (\(trimmed))")
+        }
+        let holder = try String.fetchOne(db, sql: "SELECT token FROM case_aliases WHERE alias = ?", arguments: [trimmed])
+        if let holder, holder != token {
+            throw StoreError(.invalidArgument, "the alias \"\(trimmed)\" already names case \(holder); choose another")
         }
         try db.execute(sql: "INSERT OR REPLACE INTO case_aliases (token, alias) VALUES (?, ?)", arguments: [token, trimmed])
     }

@@ -88,61 +88,64 @@ struct EntityRows {
     /// Writes the entry's state: inserts the entity row when new, otherwise updates it and
     /// deletes its old fields and set elements. The new field and set rows go to the buffers,
     /// written together after every entity is saved; the search row is the session's to write (last).
-    func save(_ entry: WriteSession.Entry, fields: inout RowBuffer, elements: inout RowBuffer) throws {
+    func save(_ entry: WriteSession.Entry, fields: inout [FieldColumns.FieldRow], elements: inout [FieldColumns.ElementRow]) throws {
         let state = entry.state
         let isNew = entry.ref == nil
         let deletion = state.deletion
-        let columns: [(any DatabaseValueConvertible)?] = [
-            state.kind.map { Int64($0.rawValue) },
-            state.created.map { Int64($0.millis) }, state.created.map { Int64($0.counter) },
-            state.updated.map { Int64($0.millis) }, state.updated.map { Int64($0.counter) },
-            state.isDeleted ? 1 : 0,
-            deletion.map { Int64($0.stamp.timestamp.millis) }, deletion.map { Int64($0.stamp.timestamp.counter) },
-            deletion.map { Data($0.stamp.replica.bytes) },
-            state.isPurged ? 1 : 0,
-        ]
+        // Bound one by one (BoundStatement): this runs once per note written.
+        func bindColumns(_ statement: inout BoundStatement) {
+            statement.bind(state.kind.map { Int64($0.rawValue) })
+            statement.bind(state.created.map { Int64($0.millis) })
+            statement.bind(state.created.map { Int64($0.counter) })
+            statement.bind(state.updated.map { Int64($0.millis) })
+            statement.bind(state.updated.map { Int64($0.counter) })
+            statement.bind(Int64(state.isDeleted ? 1 : 0))
+            statement.bind(deletion.map { Int64($0.stamp.timestamp.millis) })
+            statement.bind(deletion.map { Int64($0.stamp.timestamp.counter) })
+            if let deletion { statement.bind(bytes: deletion.stamp.replica.bytes) } else { statement.bindNull() }
+            statement.bind(Int64(state.isPurged ? 1 : 0))
+        }
         let ref: Int64
         if let existing = entry.ref {
             ref = existing
-            let statement = try db.cachedStatement(sql: """
+            var statement = try BoundStatement(db, sql: """
                 UPDATE entities SET kind = ?, created_ms = ?, created_counter = ?, updated_ms = ?, updated_counter = ?,
                     deleted = ?, deleted_ms = ?, deleted_counter = ?, deleted_replica = ?, purged = ?
                 WHERE ref = ?
                 """)
-            try statement.execute(arguments: StatementArguments(columns + [ref]))
+            bindColumns(&statement)
+            statement.bind(ref)
+            try statement.execute()
             try db.cachedStatement(sql: "DELETE FROM fields WHERE entity = ?").execute(arguments: [ref])
             try db.cachedStatement(sql: "DELETE FROM set_elements WHERE entity = ?").execute(arguments: [ref])
         } else {
-            let statement = try db.cachedStatement(sql: """
+            var statement = try BoundStatement(db, sql: """
                 INSERT INTO entities (id, space, kind, created_ms, created_counter, updated_ms, updated_counter,
                     deleted, deleted_ms, deleted_counter, deleted_replica, purged)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            let space = state.space?.name ?? SpaceID.team.name
-            try statement.execute(arguments: StatementArguments([Data(state.id.bytes), space] + columns))
+            statement.bind(high: state.id.high, low: state.id.low)
+            statement.bind(state.space?.name ?? SpaceID.team.name)
+            bindColumns(&statement)
+            try statement.execute()
             ref = db.lastInsertedRowID
             entry.ref = ref
         }
 
         for (key, register) in state.fields {
-            let (type, value) = FieldColumns.columns(register.value)
-            fields.append(
-                ref.databaseValue, key.databaseValue, type.databaseValue, value?.databaseValue ?? .null,
-                Int64(register.stamp.timestamp.millis).databaseValue, Int64(register.stamp.timestamp.counter).databaseValue,
-                Data(register.stamp.replica.bytes).databaseValue)
+            fields.append(FieldColumns.FieldRow(entity: ref, key: key, register: register))
         }
         for (name, set) in state.sets {
             for (element, dots) in set.additions {
-                for dot in dots {
-                    elements.append(ref.databaseValue, name.databaseValue, element.databaseValue,
-                                    Data(dot.replica.bytes).databaseValue, Int64(dot.seq).databaseValue)
-                }
+                for dot in dots { elements.append(FieldColumns.ElementRow(entity: ref, set: name, element: element, dot: dot)) }
             }
         }
 
         if !state.text.canonicalItems.isEmpty {
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO note_text (entity, text, state) VALUES (?, ?, ?)")
-                .execute(arguments: [ref, state.text.text, Data(state.text.serialized())])
+            var statement = try BoundStatement(db, sql: "INSERT OR REPLACE INTO note_text (entity, state) VALUES (?, ?)")
+            statement.bind(ref)
+            statement.bind(bytes: state.text.serialized())
+            try statement.execute()
         } else if !isNew {
             try db.cachedStatement(sql: "DELETE FROM note_text WHERE entity = ?").execute(arguments: [ref])
         }
@@ -151,21 +154,47 @@ struct EntityRows {
 
 /// How a `FieldValue` sits in the `fields` table: a type code and a value of the matching SQLite type.
 enum FieldColumns {
-    static func buffer() -> RowBuffer {
-        RowBuffer(table: "fields", columns: ["entity", "key", "type", "value", "stamp_ms", "stamp_counter", "stamp_replica"])
+    /// A `fields` row gathered at flush.
+    struct FieldRow {
+        let entity: Int64
+        let key: String
+        let register: FieldRegister
     }
 
-    static func elementBuffer() -> RowBuffer {
-        RowBuffer(table: "set_elements", columns: ["entity", "set_name", "element", "dot_replica", "dot_seq"])
+    /// A `set_elements` row gathered at flush: one addition (dot) of an element.
+    struct ElementRow {
+        let entity: Int64
+        let set: String
+        let element: String
+        let dot: Dot
     }
 
-    static func columns(_ value: FieldValue) -> (Int64, (any DatabaseValueConvertible)?) {
-        switch value {
-        case .null: (0, nil)
-        case .bool(let flag): (1, flag ? Int64(1) : Int64(0))
-        case .int(let number): (2, number)
-        case .double(let number): (3, number)
-        case .string(let text): (4, text)
+    static let fieldInsert = ChunkedInsert(
+        table: "fields", columns: ["entity", "key", "type", "value", "stamp_ms", "stamp_counter", "stamp_replica"])
+    static let elementInsert = ChunkedInsert(
+        table: "set_elements", columns: ["entity", "set_name", "element", "dot_replica", "dot_seq"])
+
+    static func write(fields: [FieldRow], elements: [ElementRow], _ db: Database) throws {
+        try fieldInsert.insert(fields, db) { statement, row in
+            statement.bind(row.entity)
+            statement.bind(row.key)
+            switch row.register.value {
+            case .null: statement.bind(Int64(0)); statement.bindNull()
+            case .bool(let flag): statement.bind(Int64(1)); statement.bind(Int64(flag ? 1 : 0))
+            case .int(let number): statement.bind(Int64(2)); statement.bind(number)
+            case .double(let number): statement.bind(Int64(3)); statement.bind(number)
+            case .string(let text): statement.bind(Int64(4)); statement.bind(text)
+            }
+            statement.bind(Int64(row.register.stamp.timestamp.millis))
+            statement.bind(Int64(row.register.stamp.timestamp.counter))
+            statement.bind(high: row.register.stamp.replica.high, low: row.register.stamp.replica.low)
+        }
+        try elementInsert.insert(elements, db) { statement, row in
+            statement.bind(row.entity)
+            statement.bind(row.set)
+            statement.bind(row.element)
+            statement.bind(high: row.dot.replica.high, low: row.dot.replica.low)
+            statement.bind(Int64(row.dot.seq))
         }
     }
 

@@ -1,18 +1,19 @@
 import GRDB
 
-/// Rows for one table, gathered during a flush and written with multi-row INSERT statements.
+/// A multi-row INSERT into one table: rows written `chunk` per statement.
 ///
 /// Each SQLite statement has a fixed cost beside its rows (a statement journal opened and
-/// closed, the program started and halted, arguments checked and bound), which one-row inserts
-/// pay per row: a new note writes a dozen rows. Written `chunk` rows per statement, that cost
-/// is shared. Statements are cached per row count, so a transaction prepares at most `chunk`
-/// distinct statements per table, and the next transaction reuses them.
-struct RowBuffer {
+/// closed, the program started and halted), which one-row inserts pay per row: a new note writes
+/// a dozen rows. Written `chunk` rows per statement, that cost is shared. Values are bound
+/// straight from the caller's rows through `BoundStatement`, not through GRDB's
+/// `StatementArguments` or an intermediate array of `DatabaseValue`s, which cost more per value
+/// than SQLite's work on it. Statements are cached per row count, so a transaction prepares at
+/// most `chunk` distinct statements per table, and the next transaction reuses them.
+struct ChunkedInsert: Sendable {
     let table: String
     let columns: [String]
     /// Rows per statement (32 by default: 32 rows of 9 columns bind 288 variables, far below SQLite's limit).
     let chunk: Int
-    private(set) var values: [DatabaseValue] = []
     /// The statement for a full chunk, built once: building it per statement cost more than binding.
     private let fullChunkSQL: String
 
@@ -21,9 +22,43 @@ struct RowBuffer {
         self.table = table
         self.columns = columns
         self.chunk = chunk
-        self.fullChunkSQL = RowBuffer.sql(table: table, columns: columns, rows: chunk)
+        self.fullChunkSQL = ChunkedInsert.sql(table: table, columns: columns, rows: chunk)
     }
 
+    /// Inserts every row; `bind` binds one row's values, exactly one per column, in column order.
+    func insert<Rows: RandomAccessCollection>(
+        _ rows: Rows, _ db: Database, bind: (inout BoundStatement, Rows.Element) -> Void
+    ) throws {
+        var start = rows.startIndex
+        while start != rows.endIndex {
+            let end = rows.index(start, offsetBy: chunk, limitedBy: rows.endIndex) ?? rows.endIndex
+            let count = rows.distance(from: start, to: end)
+            var statement = try BoundStatement(db, sql: count == chunk ? fullChunkSQL : Self.sql(table: table, columns: columns, rows: count))
+            for row in rows[start..<end] { bind(&statement, row) }
+            try statement.execute()
+            start = end
+        }
+    }
+
+    static func sql(table: String, columns: [String], rows: Int) -> String {
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: tuple, count: rows).joined(separator: ",")
+    }
+}
+
+/// Rows of values for one table, gathered and then written with `ChunkedInsert`: for callers
+/// whose rows are not already at hand as values of their own.
+struct RowBuffer {
+    let insert: ChunkedInsert
+    private(set) var values: [DatabaseValue] = []
+
+    init(table: String, columns: [String], chunk: Int = 32) {
+        insert = ChunkedInsert(table: table, columns: columns, chunk: chunk)
+    }
+
+    var table: String { insert.table }
+    var columns: [String] { insert.columns }
     var isEmpty: Bool { values.isEmpty }
 
     /// Appends one row: exactly one value per column, in column order.
@@ -35,20 +70,10 @@ struct RowBuffer {
     /// Writes every row and empties the buffer.
     mutating func write(_ db: Database) throws {
         let width = columns.count
-        let rows = values.count / width
-        var start = 0
-        while start < rows {
-            let count = min(chunk, rows - start)
-            let statement = try db.cachedStatement(sql: count == chunk ? fullChunkSQL : Self.sql(table: table, columns: columns, rows: count))
-            try statement.execute(arguments: StatementArguments(values[(start * width)..<((start + count) * width)]))
-            start += count
+        let values = self.values
+        try insert.insert(0..<(values.count / width), db) { statement, row in
+            for value in values[(row * width)..<((row + 1) * width)] { statement.bind(value) }
         }
-        values.removeAll(keepingCapacity: true)
-    }
-
-    static func sql(table: String, columns: [String], rows: Int) -> String {
-        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-            + Array(repeating: tuple, count: rows).joined(separator: ",")
+        self.values.removeAll(keepingCapacity: true)
     }
 }

@@ -14,8 +14,12 @@ enum SearchIndex {
         }
         guard state.kind == .note, !state.isDeleted, !state.isPurged else { return }
         let fields = state.fields.keys.sorted().compactMap { key in state.field(key).map { "\(key) \($0)" } }
-        try db.cachedStatement(sql: "INSERT INTO fts (rowid, text, tags, fields) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [ref, state.text.text, state.tags.joined(separator: " "), fields.joined(separator: " ; ")])
+        var statement = try BoundStatement(db, sql: "INSERT INTO fts (rowid, text, tags, fields) VALUES (?, ?, ?, ?)")
+        statement.bind(ref)
+        statement.bind(state.text.text)
+        statement.bind(state.tags.joined(separator: " "))
+        statement.bind(fields.joined(separator: " ; "))
+        try statement.execute()
     }
 
     static func optimize(_ db: Database) throws {

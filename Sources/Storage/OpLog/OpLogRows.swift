@@ -4,19 +4,32 @@ import SyncCore
 
 /// Rows of the op log (`ops`), of parked ops (`pending`) and of the version vectors (`versions`).
 enum OpLogRows {
-    static func buffer() -> RowBuffer {
-        RowBuffer(table: "ops", columns: ["space", "replica", "seq", "last_seq", "hlc_ms", "hlc_counter", "entity", "kind", "payload"])
+    static let insert = ChunkedInsert(
+        table: "ops", columns: ["space", "hlc_ms", "hlc_counter", "replica", "seq", "last_seq", "entity", "kind", "payload"])
+
+    /// An op to append, with its entity's `entities.ref` and whether that entity is purged.
+    struct Pending {
+        let op: Op
+        let entity: Int64
+        let purged: Bool
     }
 
-    /// Adds one op to the rows to append. Ops of a purged entity are logged erased (a `create`
-    /// keeps its kind, which names no content), so content that arrives after a purge never
-    /// reaches the disk.
-    static func append(_ op: Op, entity ref: Int64, purged: Bool, to rows: inout RowBuffer) {
-        let payload = purged ? erasedForm(op.payload) : op.payload
-        rows.append(
-            op.id.space.name.databaseValue, Data(op.id.replica.bytes).databaseValue, Int64(op.id.seq).databaseValue,
-            Int64(op.lastSeq).databaseValue, Int64(op.timestamp.millis).databaseValue, Int64(op.timestamp.counter).databaseValue,
-            ref.databaseValue, Int64(kind(of: payload)).databaseValue, Data(OpCodec.encodePayload(payload)).databaseValue)
+    /// Appends ops to the log. Ops of a purged entity are logged erased (a `create` keeps its
+    /// kind, which names no content), so content that arrives after a purge never reaches the disk.
+    static func append(_ ops: [Pending], _ db: Database) throws {
+        try insert.insert(ops, db) { statement, pending in
+            let op = pending.op
+            let payload = pending.purged ? erasedForm(op.payload) : op.payload
+            statement.bind(op.id.space.name)
+            statement.bind(Int64(op.timestamp.millis))
+            statement.bind(Int64(op.timestamp.counter))
+            statement.bind(high: op.id.replica.high, low: op.id.replica.low)
+            statement.bind(Int64(op.id.seq))
+            statement.bind(Int64(op.lastSeq))
+            statement.bind(pending.entity)
+            statement.bind(Int64(kind(of: payload)))
+            statement.bind(bytes: OpCodec.encodePayload(payload))
+        }
     }
 
     /// The op kind stored beside the payload (`ops.kind`), so history and status can count kinds
@@ -44,11 +57,18 @@ enum OpLogRows {
 
     /// Rewrites every logged and parked op of a purged entity to its erased form.
     static func erasePayloads(of entity: EntityID, ref: Int64, _ db: Database) throws {
-        let rows = try Row.fetchAll(db, sql: "SELECT rowid, payload FROM ops WHERE entity = ? AND kind NOT IN (1, 8, 9)", arguments: [ref])
-        let update = try db.cachedStatement(sql: "UPDATE ops SET kind = ?, payload = ? WHERE rowid = ?")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT space, hlc_ms, hlc_counter, replica, seq, payload FROM ops WHERE entity = ? AND kind NOT IN (1, 8, 9)
+            """, arguments: [ref])
+        let update = try db.cachedStatement(sql: """
+            UPDATE ops SET kind = ?, payload = ? WHERE space = ? AND hlc_ms = ? AND hlc_counter = ? AND replica = ? AND seq = ?
+            """)
         for row in rows {
-            let erased = erasedForm(try OpCodec.decodePayload([UInt8](row[1] as Data)))
-            try update.execute(arguments: [Int64(kind(of: erased)), Data(OpCodec.encodePayload(erased)), row[0] as Int64])
+            let erased = erasedForm(try OpCodec.decodePayload([UInt8](row[5] as Data)))
+            try update.execute(arguments: [
+                Int64(kind(of: erased)), Data(OpCodec.encodePayload(erased)),
+                row[0] as String, row[1] as Int64, row[2] as Int64, row[3] as Data, row[4] as Int64,
+            ])
         }
         let parked = try Row.fetchAll(db, sql: "SELECT space, replica, seq, payload FROM pending WHERE entity = ?", arguments: [Data(entity.bytes)])
         for row in parked {

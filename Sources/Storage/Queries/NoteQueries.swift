@@ -82,7 +82,8 @@ extension Store {
         let high = EntityID(hex: hex.padding(toLength: 32, withPad: "f", startingAt: 0))!
         var sql = "SELECT id FROM entities WHERE id BETWEEN ? AND ?"
         var arguments: [(any DatabaseValueConvertible)?] = [Data(low.bytes), Data(high.bytes)]
-        if let kind { sql += " AND kind = ?"; arguments.append(Int64(kind.rawValue)) }
+        // `+kind` keeps the planner on the id index (a range of it), not on every note of entities_by_created.
+        if let kind { sql += " AND +kind = ?"; arguments.append(Int64(kind.rawValue)) }
         sql += " ORDER BY id LIMIT 11"
         let ids = try read { db in
             try Data.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { EntityID(bytes: $0) }
@@ -97,21 +98,26 @@ extension Store {
         }
     }
 
-    /// Ranked full-text search over live notes' text, tags and field values.
+    /// Ranked full-text search over live notes' text, tags and field values (bm25, computed by
+    /// `SearchRanking` from the joined fts_docsize row rather than a lookup of FTS5's own per row).
     /// - Parameter highlight: the marks put around each match in the snippet.
     public func search(
         _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("[", "]")
     ) throws(StoreError) -> [SearchHit] {
         guard let match = SearchIndex.matchExpression(query) else { return [] }
         return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT e.id, bm25(fts), snippet(fts, -1, ?, ?, '…', 12), e.created_ms, e.created_counter
-                FROM fts JOIN entities e ON e.ref = fts.rowid
+            // Ranked and cut to `limit` first; only the hits kept are then looked up in entities.
+            let ranked = try Row.fetchAll(db, sql: """
+                SELECT fts.rowid, fieldnote_bm25(fts, d.sz) AS score, snippet(fts, -1, ?, ?, '…', 12)
+                FROM fts JOIN fts_docsize d ON d.id = fts.rowid
                 WHERE fts MATCH ?
-                ORDER BY bm25(fts) LIMIT ?
-                """, arguments: [highlight.open, highlight.close, match, limit]).map { row in
-                SearchHit(id: EntityID(bytes: row[0] as Data)!, rank: row[1], snippet: row[2],
-                          created: EntityRows.timestamp(row[3], row[4]))
+                ORDER BY score LIMIT ?
+                """, arguments: [highlight.open, highlight.close, match, limit])
+            let entity = try db.cachedStatement(sql: "SELECT id, created_ms, created_counter FROM entities WHERE ref = ?")
+            return try ranked.compactMap { hit in
+                guard let row = try Row.fetchOne(entity, arguments: [hit[0] as Int64]) else { return nil }
+                return SearchHit(id: EntityID(bytes: row[0] as Data)!, rank: hit[1], snippet: hit[2],
+                                 created: EntityRows.timestamp(row[1], row[2]))
             }
         }
     }

@@ -2,8 +2,11 @@ import GRDB
 
 /// The store's schema, as a list of migrations applied in order.
 ///
-/// Never edit a migration once it has been committed: stores in the field have already run it.
-/// Add a new one instead. Tables fall in three groups:
+/// Never edit a migration once it has been released: stores in the field have already run it.
+/// Add a new one instead. (v1 was rewritten once before any release — op log keyed in serving
+/// order, `note_text` without its unread copy of the text, unique case aliases — because no store
+/// existed outside development; a v2 that rebuilt every table would have carried the old schema
+/// along for nobody.) Tables fall in three groups:
 /// - the op log (`ops`, `pending`, `versions`), which sync serves from and which is the truth;
 /// - materialised tables (`entities`, `fields`, `set_elements`, `note_text`, `fts`), which are the
 ///   op log folded through `EntityState.apply` and serve queries; they change in the same
@@ -24,22 +27,27 @@ enum Migrations {
                 value ANY
             ) STRICT;
 
-            -- The op log. One row per op; an insertion run occupies seq…last_seq.
-            -- entity refers to entities.ref: small keys keep the log's indexes small.
+            -- The op log, one row per op (an insertion run occupies seq…last_seq), keyed in the
+            -- order sync serves it: (space, timestamp, replica, seq), Protocol.md's order. WITHOUT
+            -- ROWID, so the row is the key and appending an op writes two B-tree entries (this and
+            -- ops_by_entity) instead of four (rowid table, UNIQUE(space, replica, seq), an HLC index
+            -- and the entity index). No UNIQUE(space, replica, seq): an op is logged only when the
+            -- space's version vector lacks its seq (Delivery.verdict), which makes seqs unique.
+            -- entity refers to entities.ref (small keys keep the log's index small). Not declared as
+            -- a foreign key: the session writes an entity's row before its ops, in the same
+            -- transaction, and entities are never deleted; the check cost a lookup per op.
             CREATE TABLE ops (
                 space TEXT NOT NULL,
+                hlc_ms INTEGER NOT NULL,
+                hlc_counter INTEGER NOT NULL,
                 replica BLOB NOT NULL,
                 seq INTEGER NOT NULL,
                 last_seq INTEGER NOT NULL,
-                hlc_ms INTEGER NOT NULL,
-                hlc_counter INTEGER NOT NULL,
-                entity INTEGER NOT NULL REFERENCES entities(ref),
+                entity INTEGER NOT NULL,
                 kind INTEGER NOT NULL,
                 payload BLOB NOT NULL,
-                UNIQUE (space, replica, seq)
-            ) STRICT;
-            -- Serving sync: ops of a space in (timestamp, replica, seq) order, from a cursor.
-            CREATE INDEX ops_by_hlc ON ops (space, hlc_ms, hlc_counter, replica, seq);
+                PRIMARY KEY (space, hlc_ms, hlc_counter, replica, seq)
+            ) STRICT, WITHOUT ROWID;
             -- History and purge: every op of one entity.
             CREATE INDEX ops_by_entity ON ops (entity);
 
@@ -109,10 +117,10 @@ enum Migrations {
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX set_elements_tags ON set_elements (element) WHERE set_name = 'tags';
 
-            -- A note body: the visible text, and the sequence CRDT state the next op applies to.
+            -- A note body: the sequence CRDT state the next op applies to (it holds the visible
+            -- text too; the fts row keeps the copy that search and snippets read).
             CREATE TABLE note_text (
                 entity INTEGER PRIMARY KEY REFERENCES entities(ref),
-                text TEXT NOT NULL,
                 state BLOB NOT NULL
             ) STRICT;
 
@@ -123,7 +131,8 @@ enum Migrations {
             -- Local-only: a worker's private names for case tokens. Never synced.
             CREATE TABLE case_aliases (
                 token TEXT PRIMARY KEY NOT NULL,
-                alias TEXT NOT NULL
+                -- Unique per device: an alias names one case wherever a token is accepted.
+                alias TEXT NOT NULL UNIQUE
             ) STRICT;
             """)
     }

@@ -12,6 +12,8 @@ enum Settings {
     static let clockMillisKey = "hlc_millis"
     static let clockCounterKey = "hlc_counter"
     static let createdKey = "created_ms"
+    /// When `Store.restartLog` last ran; written so that the restarted log holds one frame.
+    static let logRestartedKey = "log_restarted_ms"
 
     /// Returns the replica id, creating a random one on first open.
     static func loadOrCreateIdentity(_ db: Database) throws -> (ReplicaID, created: Bool) {

@@ -41,8 +41,8 @@ extension Store {
     /// seq) order — a causal order, so the peer can apply each page as it arrives.
     ///
     /// Pass the page's `next` cursor back to get the following page; `next` is nil on the last one.
-    /// Reads at most `limit` rows through the `ops_by_hlc` index (one range condition per replica
-    /// the peer lags behind), never the whole log. An insertion run the peer holds in part is
+    /// Reads at most `limit` rows, walking the `ops` table's primary key — which is this order —
+    /// from the cursor (one range condition per replica the peer lags behind), never the whole log. An insertion run the peer holds in part is
     /// sent whole; the receiver's `Delivery` keeps only the unseen suffix.
     public func ops(in space: SpaceID, above vector: VersionVector, after cursor: OpCursor? = nil, limit: Int = 500) throws(StoreError) -> OpPage {
         precondition(limit > 0, "a page holds at least one op")
@@ -61,7 +61,7 @@ extension Store {
                 arguments.append(Data(entry.replica.bytes))
                 arguments.append(Int64(entry.seqs.lowerBound - 1))
                 // `+replica`: keeps the planner from treating one lagging replica as an equality
-                // and sorting, so it walks ops_by_hlc in order and stops at the LIMIT.
+                // and sorting, so it walks the primary key in order and stops at the LIMIT.
                 return "(+replica = ? AND last_seq > ?)"
             }
             sql += " AND (" + ranges.joined(separator: " OR ") + ")"

@@ -26,38 +26,52 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Closing the store so that a command that changes nothing leaves every file byte for byte as it was.
+/// Closing the store so that a command that changes nothing leaves every file byte for byte as it
+/// was, and the next command opens it quickly.
 ///
-/// Two things stand in the way, both below the store's API:
+/// Three things stand in the way, all below the store's API:
 /// - GRDB's pool, opening a store whose -wal file is missing or empty, writes a throwaway table
-///   into the log (GRDB issue 102), which changes the database file. So the log must survive
-///   between commands. SQLite deletes it when the last connection to close is a writer; the pool
-///   closes its writer before its read-only readers, so reading once before closing keeps it.
-///   After a purge the store truncates the log to zero bytes, and opening once more refills it.
+///   into the log (GRDB issue 102), which changes the files. So the log must survive between
+///   commands. SQLite deletes it when the last connection to close is a writer; the pool closes
+///   its writer before its read-only readers, so reading once before closing keeps it.
+/// - The first connection of a process rebuilds the log's index from every valid frame of the
+///   log. After a command that wrote and left the log over `restartAbove` (or empty, after a
+///   purge), `Store.restartLog` copies the log into the database and leaves it one frame long,
+///   so the next command reads one frame, not the thousand a bulk import leaves behind.
 /// - SQLite rebuilds the -shm index when the first connection of a process opens it, and the
 ///   rebuilt bytes differ from those written along the way. So after a command that wrote, the
 ///   store is opened and read once more, which leaves the index as the next command will rebuild it.
 ///
-/// Setting SQLITE_FCNTL_PERSIST_WAL on the store's connections would make the first point moot.
+/// SQLITE_FCNTL_PERSIST_WAL would not replace this: a persistent log kept by a closing writer has
+/// been checkpointed but keeps every frame valid (the next process still reads them all), and
+/// with `journal_size_limit` set it is truncated to zero bytes, which GRDB refills on open.
 enum StoreFilesState {
     struct Log: Equatable {
         var size: Int
-        var modified: Date?
+        /// Modification time in nanoseconds; nil when there is no log file.
+        var modified: Int?
     }
 
+    /// One `stat` (FileManager's attributes cost a measurable share of a short command).
     static func log(of location: StoreLocation) -> Log {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: location.databaseURL.path + "-wal")
-        return Log(size: (attributes?[.size] as? Int) ?? 0, modified: attributes?[.modificationDate] as? Date)
+        var info = stat()
+        guard stat(location.databaseURL.path + "-wal", &info) == 0 else { return Log(size: 0, modified: nil) }
+        return Log(size: Int(info.st_size), modified: info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec)
     }
+
+    /// The log size above which a command that wrote restarts it. Below it, reading the log on
+    /// open costs less than a restart's three extra fsyncs (the log, the database, the log again),
+    /// which on a busy disk took longer than the rest of an `add`; above it, reading grows with
+    /// every command. SQLite's own automatic checkpoint lets the log reach about 4 MB.
+    static let restartAbove = 1 << 20
 
     static func close(_ store: Store, logBefore: Log) {
+        let now = log(of: store.location)
+        let wrote = now != logBefore || now.size == 0
+        // Best effort: when another process is reading, the log stays as it is, which is correct, only slower to open.
+        if wrote, now.size == 0 || now.size > restartAbove { try? store.restartLog() }
         closeKeepingLog(store)
-        var changed = log(of: store.location) != logBefore
-        if log(of: store.location).size == 0 {
-            reopen(store.location)
-            changed = true
-        }
-        if changed { reopen(store.location) }
+        if wrote { reopen(store.location) }
     }
 
     private static func closeKeepingLog(_ store: Store) {

@@ -39,20 +39,8 @@ extension Store {
     ///
     /// Ids begin with their creation time, so notes written within about a minute of each other
     /// share their first 8 digits; a prefix that another note shares could not be typed back in.
+    /// The store finds the length from the id's two neighbours in its index, not by trying prefixes.
     func shortID(_ id: EntityID) throws -> String {
-        let hex = id.hex
-        for length in 8..<hex.count {
-            let prefix = String(hex.prefix(length))
-            let found: EntityID
-            do {
-                found = try resolve(prefix: prefix)
-            } catch {
-                // Typed throws: `error` is a StoreError here.
-                if error.code == .ambiguousID { continue }
-                throw error
-            }
-            if found == id { return prefix }
-        }
-        return hex
+        try shortestUniquePrefix(of: id, kind: .note, minimumLength: 8)
     }
 }
