@@ -73,6 +73,34 @@ struct SyncServingTests {
         #expect(!plan.contains("TEMP B-TREE"))
     }
 
+    /// A peer that lacks only the last few ops of a long log gets exactly them, and the walk for
+    /// them starts near the end of the log (at a mark within `OpMarks.interval` seqs, give or take one op's run), not
+    /// at its beginning: the cost of a sync follows the delta, not the size of the store.
+    @Test func theWalkStartsNearThePeersFirstMissingOp() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        // One transaction of 300 notes (7 ops each): marks within it come from the interval.
+        try store.addNotes((0..<300).map { index in
+            NoteDraft(text: "note \(index)", tags: ["a", "b"], fields: ["caseload": .int(Int64(index % 40))])
+        })
+        let full = try allOps(store, pageSize: 1_000_000)
+        let held = try store.versionVector(.team)
+        var random = SplitMix64(seed: 3)
+        for _ in 0..<20 {
+            let cut = UInt64.random(in: 0...held[store.replica], using: &random)
+            let vector = VersionVector([store.replica: cut])
+            let expected = full.filter { $0.lastSeq > cut }
+            #expect(try allOps(store, above: vector, pageSize: 64) == expected, "cut at \(cut)")
+            let start = try store.read { db in
+                try OpMarks.start(in: .team, lagging: held.missing(from: vector), db)
+            }
+            guard let start, let firstMissing = expected.first else { continue }
+            #expect(start <= firstMissing.timestamp)
+            let walked = full.filter { $0.timestamp >= start }.map(\.span).reduce(0, +)
+            #expect(walked <= expected.map(\.span).reduce(0, +) + OpMarks.interval + 16, "cut at \(cut): \(walked) seqs walked")
+        }
+    }
+
     @Test func anUpToDatePeerGetsNothing() throws {
         let directory = TemporaryDirectory()
         let store = try directory.store()

@@ -30,6 +30,7 @@ enum OpLogRows {
             statement.bind(Int64(kind(of: payload)))
             statement.bind(bytes: OpCodec.encodePayload(payload))
         }
+        try OpMarks.record(ops, db)
     }
 
     /// The op kind stored beside the payload (`ops.kind`), so history and status can count kinds

@@ -50,6 +50,16 @@ enum Migrations {
             ) STRICT, WITHOUT ROWID;
             -- History and purge: every op of one entity.
             CREATE INDEX ops_by_entity ON ops (entity);
+            -- Where a peer's first missing op can be: the timestamp of a replica's op at a seq,
+            -- for the first op of each replica in a transaction and one in 256 seqs (OpMarks).
+            CREATE TABLE op_marks (
+                space TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                hlc_ms INTEGER NOT NULL,
+                hlc_counter INTEGER NOT NULL,
+                PRIMARY KEY (space, replica, seq)
+            ) STRICT, WITHOUT ROWID;
 
             -- Remote ops that arrived before something they depend on; retried after each batch.
             CREATE TABLE pending (

@@ -55,6 +55,11 @@ extension Store {
             if let cursor {
                 sql += " AND (hlc_ms, hlc_counter, replica, seq) > (?, ?, ?, ?)"
                 arguments += [Int64(cursor.timestamp.millis), Int64(cursor.timestamp.counter), Data(cursor.replica.bytes), Int64(cursor.seq)]
+            } else if let start = try OpMarks.start(in: space, lagging: lagging, db) {
+                // The first page starts where the earliest missing op can be, not at the log's
+                // beginning: the walk follows the delta, not the size of the store.
+                sql += " AND (hlc_ms, hlc_counter) >= (?, ?)"
+                arguments += [Int64(start.millis), Int64(start.counter)]
             }
             // A peer that knows a replica not at all gets all of it: no seq condition needed.
             let ranges = lagging.map { entry -> String in
