@@ -23,6 +23,17 @@ enum MessageType: UInt8 {
 struct Frame {
     var type: UInt8
     var body: [UInt8]
+
+    /// The length a frame's 4-byte big-endian prefix announces (type byte and body), checked
+    /// against `limit` before anything is allocated for it.
+    static func bodyLength(_ header: [UInt8], limit: Int) throws(TransportError) -> Int {
+        let length = header.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+        guard length <= limit else {
+            throw TransportError(.frameTooLarge, "a frame of \(length) bytes exceeds the limit of \(limit)")
+        }
+        guard length >= 1 else { throw TransportError(.malformed, "an empty frame") }
+        return length
+    }
 }
 
 struct HelloSpace: Equatable {

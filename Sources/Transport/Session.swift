@@ -274,12 +274,7 @@ final class SyncSession {
     func readFrame() throws(TransportError) -> Frame {
         var header = [UInt8](repeating: 0, count: 4)
         try guardedRead(into: &header, count: 4)
-        let length = header.reduce(0) { $0 << 8 | Int($1) }
-        let limit = min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes)
-        guard length <= limit else {
-            throw TransportError(.frameTooLarge, "a frame of \(length) bytes exceeds the limit of \(limit)")
-        }
-        guard length >= 1 else { throw TransportError(.malformed, "an empty frame") }
+        let length = try Frame.bodyLength(header, limit: min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))
         var body = [UInt8](repeating: 0, count: length)
         try guardedRead(into: &body, count: length)
         let type = body.removeFirst()
