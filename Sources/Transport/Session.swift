@@ -6,7 +6,11 @@ import SyncCore
 ///
 /// The client speaks first: HELLO, then its batches (each acknowledged), then DONE; the server
 /// answers HELLO, applies and acknowledges, then sends its own batches and DONE.
-final class SyncSession {
+///
+/// Sendable: a server creates the session on its accept thread and hands it to the session's own
+/// thread, the only one that runs it; other threads touch only `stream` (whose `cut()` is safe
+/// from any thread) and `isPastHello` (read under `phaseLock`).
+final class SyncSession: @unchecked Sendable {
     let stream: TLSStream
     let store: Store
     let identity: DeviceIdentity
@@ -18,6 +22,14 @@ final class SyncSession {
     let progress: (@Sendable (SyncProgress) -> Void)?
     /// Polled between batches: true when the server is stopping.
     let stopping: @Sendable () -> Bool
+
+    /// Total deadlines for the handshake, the wait for HELLO, and each frame after it.
+    private let watchdog: Watchdog
+    /// The deadline for reading one whole frame, once HELLOs are exchanged (nil before: the
+    /// HELLO deadline covers that phase).
+    private var frameDeadline: Duration? = nil
+    private let phaseLock = NSLock()
+    private var pastHello = false
 
     private var peer: Peer!
     private var summary: SyncSummary!
@@ -38,18 +50,31 @@ final class SyncSession {
         self.faults = faults
         self.progress = progress
         self.stopping = stopping
+        self.watchdog = Watchdog(stream: stream)
     }
+
+    /// True once HELLOs are exchanged: from then on the session may be applying a batch, so a
+    /// stopping server lets it reach a batch boundary instead of cutting it at once. Any thread.
+    var isPastHello: Bool { phaseLock.lock(); defer { phaseLock.unlock() }; return pastHello }
 
     /// Runs the whole session and closes the stream. On a local protocol error, tells the peer
     /// with ERROR before closing.
     func run() throws(TransportError) -> SyncSummary {
         let start = ContinuousClock.now
         defer { stream.close() }
+        defer { watchdog.disarm() }
         do {
+            // Each read is bounded by the socket timeout, and each phase as a whole by the watchdog,
+            // so a peer that trickles bytes cannot hold the session past the phase's deadline.
+            watchdog.arm("the TLS handshake", limits.handshakeTimeout)
             stream.setTimeouts(limits.handshakeTimeout)
             try stream.handshake()
+            watchdog.arm("the HELLO exchange", limits.helloTimeout)
             stream.setTimeouts(limits.helloTimeout)
             try exchangeHellos()
+            watchdog.disarm()
+            phaseLock.lock(); pastHello = true; phaseLock.unlock()
+            frameDeadline = limits.idleTimeout
             stream.setTimeouts(limits.idleTimeout)
             if isServer {
                 try receivePhase()
@@ -59,6 +84,9 @@ final class SyncSession {
                 try receivePhase()
             }
         } catch {
+            if let expired = watchdog.expired {
+                throw TransportError(.timedOut, "\(expired.name) with \(stream.peerAddress) did not finish within \(expired.limit.milliseconds) ms")
+            }
             if !error.fromPeer && !cut && SyncSession.reportedCodes.contains(error.code) {
                 try? writeFrame(.error, ErrorMessage.encode(error))
             }
@@ -159,14 +187,16 @@ final class SyncSession {
         for space in exchanged {
             guard let theirs = peerHello.spaces.first(where: { $0.space == space }) else { continue }
             if !theirs.accepts && !faults.ignorePeerReadOnly { continue }
-            // Revocation: the grant is checked again at the start of every space.
-            guard let current = try trust.peer(summary.peer) else {
-                throw TransportError(.notTrusted, "\(summary.peer) was removed from the trust list during the session")
-            }
-            if current.spaces[space] == nil && !faults.extraSpaces.contains(space) { continue }
             var cursor: OpCursor? = nil
             repeat {
                 if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
+                // Revocation: the grant is checked again at the start of every space and every
+                // page of ops, against the trust list of this moment (another process may have
+                // run `peers rm`).
+                guard let current = try trust.peer(summary.peer) else {
+                    throw TransportError(.notTrusted, "\(summary.peer) was removed from the trust list during the session")
+                }
+                if current.spaces[space] == nil && !faults.extraSpaces.contains(space) { break }
                 let page = try storeCall { () throws(StoreError) in
                     try store.ops(in: space, above: theirs.vector, after: cursor, limit: max(1, limits.batchOps))
                 }
@@ -272,6 +302,10 @@ final class SyncSession {
 
     /// Reads one frame, checking its length against this side's limit before allocating.
     func readFrame() throws(TransportError) -> Frame {
+        if let frameDeadline {
+            watchdog.arm("reading a frame", frameDeadline)
+        }
+        defer { if frameDeadline != nil { watchdog.disarm() } }
         var header = [UInt8](repeating: 0, count: 4)
         try guardedRead(into: &header, count: 4)
         let length = try Frame.bodyLength(header, limit: min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))
