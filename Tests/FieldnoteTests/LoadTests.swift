@@ -11,9 +11,13 @@ import Glibc
 /// notes, while hostile connections hold session slots: silent ones that never start TLS, and a
 /// trusted one that sends its HELLO one byte at a time. Every client succeeds, all converge, the
 /// server's resident memory stays bounded, and it holds no more descriptors afterwards than before.
+///
+/// `FIELDNOTE_LOAD_CLIENTS` changes the number of clients: `Scripts/sanitizers` sets 10, since
+/// sanitizer-built binaries run several times slower and 50 queued clients would outlast their
+/// own 10 s handshake deadline.
 @Suite("Load", .serialized)
 struct LoadTests {
-    static let clients = 50
+    static var clients: Int { Int(ProcessInfo.processInfo.environment["FIELDNOTE_LOAD_CLIENTS"] ?? "") ?? 50 }
     static let notesPerClient = 20
 
     /// VmRSS of `pid` in KiB, from /proc.
@@ -157,7 +161,7 @@ struct LoadTests {
         #expect(trickled > 0 && trickled < 15, "the trickling HELLO was cut after \(trickled) s (deadline 10 s)")
         // Not blocked: clients were served while the slow connections were still open.
         let servedMeanwhile = second.seconds.filter { $0 < trickled }.count
-        #expect(servedMeanwhile >= 10, "only \(servedMeanwhile) clients finished before the slow connections were cut")
+        #expect(servedMeanwhile >= Self.clients / 5, "only \(servedMeanwhile) clients finished before the slow connections were cut")
         let peakKiB = sampler.stop()
 
         // Converged: every client holds exactly what the server holds.
