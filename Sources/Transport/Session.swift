@@ -89,6 +89,7 @@ final class SyncSession: @unchecked Sendable {
             }
             if !error.fromPeer && !cut && SyncSession.reportedCodes.contains(error.code) {
                 try? writeFrame(.error, ErrorMessage.encode(error))
+                if error.code != .timedOut { lingerAfterError() }
             }
             throw error
         }
@@ -182,6 +183,19 @@ final class SyncSession: @unchecked Sendable {
 
     private func sendPhase() throws(TransportError) {
         var number: UInt64 = 0
+        // Batches sent and not yet acknowledged, oldest first. With one allowed (version 2) this
+        // is stop-and-wait; from version 3 the receiver's transaction for one batch overlaps the
+        // sender reading, encoding and sending the next ones.
+        let window = summary.version >= SyncProtocol.windowedVersion ? SyncProtocol.batchWindow : 1
+        var inFlight: [(number: UInt64, space: SpaceID, ops: Int)] = []
+        func settleOldest() throws(TransportError) {
+            let oldest = inFlight.removeFirst()
+            let applied = try expectAck(oldest.number)
+            summary.sent.ops += oldest.ops
+            summary.sent.batches += 1
+            summary.sent.applied += Int(clamping: applied)
+            progress?(SyncProgress(direction: .sending, space: oldest.space, ops: summary.sent.ops, bytes: stream.bytesWritten))
+        }
         let frameLimit = min(Int(clamping: peerHello.maxFrameBytes), SyncProtocol.maxFrameBytes)
         let byteTarget = max(1024, min(limits.batchBytes, frameLimit - 64))
         for space in exchanged {
@@ -207,14 +221,12 @@ final class SyncSession: @unchecked Sendable {
                     }
                     number += 1
                     try writeFrame(.batch, BatchHeader.encode(number: number, space: space, payload: chunk.bytes))
-                    let ack = try expectAck(number)
-                    summary.sent.ops += chunk.count
-                    summary.sent.batches += 1
-                    summary.sent.applied += Int(clamping: ack)
-                    progress?(SyncProgress(direction: .sending, space: space, ops: summary.sent.ops, bytes: stream.bytesWritten))
+                    inFlight.append((number, space, chunk.count))
+                    while inFlight.count >= window { try settleOldest() }
                 }
             } while cursor != nil
         }
+        while !inFlight.isEmpty { try settleOldest() }
         try writeFrame(.done, Counts.encode([number, UInt64(summary.sent.ops)]))
     }
 
@@ -336,6 +348,22 @@ final class SyncSession: @unchecked Sendable {
             throw TransportError(.connectionLost, "connection cut on purpose after \(stream.bytesWritten) bytes written")
         }
         try stream.write(frame)
+    }
+
+    /// How long a side that sent ERROR keeps reading before it closes.
+    static let lingerLimit: Duration = .milliseconds(500)
+
+    /// After ERROR past HELLO, reads and discards what the peer had already sent — at most a
+    /// window of batches, or the ACKs of one — until it closes, for a short while. Closing with
+    /// unread bytes makes TCP reset the connection, and a peer still writing (a batch of its
+    /// window, an ACK) would see "connection reset" instead of the ERROR that says why.
+    private func lingerAfterError() {
+        guard isPastHello else { return }
+        frameDeadline = Self.lingerLimit
+        stream.setTimeouts(Self.lingerLimit)
+        for _ in 0...SyncProtocol.batchWindow {
+            do { _ = try readFrame() } catch { return }
+        }
     }
 
     private func unexpected(_ frame: Frame, expecting: String) -> TransportError {
