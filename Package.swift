@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "FindingsTests", dependencies: ["Findings"]),
-        .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote", "Storage"]),
+        .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote", "Storage", "Findings", "Transport"]),
     ]
 )

@@ -4,7 +4,12 @@ import SyncCore
 public enum SyncProtocol {
     /// The protocol versions this implementation speaks.
     public static let minVersion: UInt64 = 2
-    public static let maxVersion: UInt64 = 2
+    public static let maxVersion: UInt64 = 3
+    /// From this version on a sender may have `batchWindow` batches unacknowledged (Protocol.md
+    /// 2.4): the receiver applies one while the next is read from the log, encoded and sent.
+    public static let windowedVersion: UInt64 = 3
+    /// Unacknowledged batches a sender may have in flight from `windowedVersion` on.
+    public static let batchWindow = 4
     /// The largest frame any peer may send or must accept: 8 MiB of type and body.
     public static let maxFrameBytes = 8 << 20
     /// The smallest receive limit a peer may announce in HELLO.
@@ -23,6 +28,17 @@ enum MessageType: UInt8 {
 struct Frame {
     var type: UInt8
     var body: [UInt8]
+
+    /// The length a frame's 4-byte big-endian prefix announces (type byte and body), checked
+    /// against `limit` before anything is allocated for it.
+    static func bodyLength(_ header: [UInt8], limit: Int) throws(TransportError) -> Int {
+        let length = header.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+        guard length <= limit else {
+            throw TransportError(.frameTooLarge, "a frame of \(length) bytes exceeds the limit of \(limit)")
+        }
+        guard length >= 1 else { throw TransportError(.malformed, "an empty frame") }
+        return length
+    }
 }
 
 struct HelloSpace: Equatable {

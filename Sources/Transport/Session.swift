@@ -6,7 +6,11 @@ import SyncCore
 ///
 /// The client speaks first: HELLO, then its batches (each acknowledged), then DONE; the server
 /// answers HELLO, applies and acknowledges, then sends its own batches and DONE.
-final class SyncSession {
+///
+/// Sendable: a server creates the session on its accept thread and hands it to the session's own
+/// thread, the only one that runs it; other threads touch only `stream` (whose `cut()` is safe
+/// from any thread) and `isPastHello` (read under `phaseLock`).
+final class SyncSession: @unchecked Sendable {
     let stream: TLSStream
     let store: Store
     let identity: DeviceIdentity
@@ -18,6 +22,14 @@ final class SyncSession {
     let progress: (@Sendable (SyncProgress) -> Void)?
     /// Polled between batches: true when the server is stopping.
     let stopping: @Sendable () -> Bool
+
+    /// Total deadlines for the handshake, the wait for HELLO, and each frame after it.
+    private let watchdog: Watchdog
+    /// The deadline for reading one whole frame, once HELLOs are exchanged (nil before: the
+    /// HELLO deadline covers that phase).
+    private var frameDeadline: Duration? = nil
+    private let phaseLock = NSLock()
+    private var pastHello = false
 
     private var peer: Peer!
     private var summary: SyncSummary!
@@ -38,18 +50,31 @@ final class SyncSession {
         self.faults = faults
         self.progress = progress
         self.stopping = stopping
+        self.watchdog = Watchdog(stream: stream)
     }
+
+    /// True once HELLOs are exchanged: from then on the session may be applying a batch, so a
+    /// stopping server lets it reach a batch boundary instead of cutting it at once. Any thread.
+    var isPastHello: Bool { phaseLock.lock(); defer { phaseLock.unlock() }; return pastHello }
 
     /// Runs the whole session and closes the stream. On a local protocol error, tells the peer
     /// with ERROR before closing.
     func run() throws(TransportError) -> SyncSummary {
         let start = ContinuousClock.now
         defer { stream.close() }
+        defer { watchdog.disarm() }
         do {
+            // Each read is bounded by the socket timeout, and each phase as a whole by the watchdog,
+            // so a peer that trickles bytes cannot hold the session past the phase's deadline.
+            watchdog.arm("the TLS handshake", limits.handshakeTimeout)
             stream.setTimeouts(limits.handshakeTimeout)
             try stream.handshake()
+            watchdog.arm("the HELLO exchange", limits.helloTimeout)
             stream.setTimeouts(limits.helloTimeout)
             try exchangeHellos()
+            watchdog.disarm()
+            phaseLock.lock(); pastHello = true; phaseLock.unlock()
+            frameDeadline = limits.idleTimeout
             stream.setTimeouts(limits.idleTimeout)
             if isServer {
                 try receivePhase()
@@ -59,8 +84,12 @@ final class SyncSession {
                 try receivePhase()
             }
         } catch {
+            if let expired = watchdog.expired {
+                throw TransportError(.timedOut, "\(expired.name) with \(stream.peerAddress) did not finish within \(expired.limit.milliseconds) ms")
+            }
             if !error.fromPeer && !cut && SyncSession.reportedCodes.contains(error.code) {
                 try? writeFrame(.error, ErrorMessage.encode(error))
+                if error.code != .timedOut { lingerAfterError() }
             }
             throw error
         }
@@ -154,19 +183,34 @@ final class SyncSession {
 
     private func sendPhase() throws(TransportError) {
         var number: UInt64 = 0
+        // Batches sent and not yet acknowledged, oldest first. With one allowed (version 2) this
+        // is stop-and-wait; from version 3 the receiver's transaction for one batch overlaps the
+        // sender reading, encoding and sending the next ones.
+        let window = summary.version >= SyncProtocol.windowedVersion ? SyncProtocol.batchWindow : 1
+        var inFlight: [(number: UInt64, space: SpaceID, ops: Int)] = []
+        func settleOldest() throws(TransportError) {
+            let oldest = inFlight.removeFirst()
+            let applied = try expectAck(oldest.number)
+            summary.sent.ops += oldest.ops
+            summary.sent.batches += 1
+            summary.sent.applied += Int(clamping: applied)
+            progress?(SyncProgress(direction: .sending, space: oldest.space, ops: summary.sent.ops, bytes: stream.bytesWritten))
+        }
         let frameLimit = min(Int(clamping: peerHello.maxFrameBytes), SyncProtocol.maxFrameBytes)
         let byteTarget = max(1024, min(limits.batchBytes, frameLimit - 64))
         for space in exchanged {
             guard let theirs = peerHello.spaces.first(where: { $0.space == space }) else { continue }
             if !theirs.accepts && !faults.ignorePeerReadOnly { continue }
-            // Revocation: the grant is checked again at the start of every space.
-            guard let current = try trust.peer(summary.peer) else {
-                throw TransportError(.notTrusted, "\(summary.peer) was removed from the trust list during the session")
-            }
-            if current.spaces[space] == nil && !faults.extraSpaces.contains(space) { continue }
             var cursor: OpCursor? = nil
             repeat {
                 if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
+                // Revocation: the grant is checked again at the start of every space and every
+                // page of ops, against the trust list of this moment (another process may have
+                // run `peers rm`).
+                guard let current = try trust.peer(summary.peer) else {
+                    throw TransportError(.notTrusted, "\(summary.peer) was removed from the trust list during the session")
+                }
+                if current.spaces[space] == nil && !faults.extraSpaces.contains(space) { break }
                 let page = try storeCall { () throws(StoreError) in
                     try store.ops(in: space, above: theirs.vector, after: cursor, limit: max(1, limits.batchOps))
                 }
@@ -177,14 +221,12 @@ final class SyncSession {
                     }
                     number += 1
                     try writeFrame(.batch, BatchHeader.encode(number: number, space: space, payload: chunk.bytes))
-                    let ack = try expectAck(number)
-                    summary.sent.ops += chunk.count
-                    summary.sent.batches += 1
-                    summary.sent.applied += Int(clamping: ack)
-                    progress?(SyncProgress(direction: .sending, space: space, ops: summary.sent.ops, bytes: stream.bytesWritten))
+                    inFlight.append((number, space, chunk.count))
+                    while inFlight.count >= window { try settleOldest() }
                 }
             } while cursor != nil
         }
+        while !inFlight.isEmpty { try settleOldest() }
         try writeFrame(.done, Counts.encode([number, UInt64(summary.sent.ops)]))
     }
 
@@ -272,14 +314,13 @@ final class SyncSession {
 
     /// Reads one frame, checking its length against this side's limit before allocating.
     func readFrame() throws(TransportError) -> Frame {
+        if let frameDeadline {
+            watchdog.arm("reading a frame", frameDeadline)
+        }
+        defer { if frameDeadline != nil { watchdog.disarm() } }
         var header = [UInt8](repeating: 0, count: 4)
         try guardedRead(into: &header, count: 4)
-        let length = header.reduce(0) { $0 << 8 | Int($1) }
-        let limit = min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes)
-        guard length <= limit else {
-            throw TransportError(.frameTooLarge, "a frame of \(length) bytes exceeds the limit of \(limit)")
-        }
-        guard length >= 1 else { throw TransportError(.malformed, "an empty frame") }
+        let length = try Frame.bodyLength(header, limit: min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))
         var body = [UInt8](repeating: 0, count: length)
         try guardedRead(into: &body, count: length)
         let type = body.removeFirst()
@@ -307,6 +348,22 @@ final class SyncSession {
             throw TransportError(.connectionLost, "connection cut on purpose after \(stream.bytesWritten) bytes written")
         }
         try stream.write(frame)
+    }
+
+    /// How long a side that sent ERROR keeps reading before it closes.
+    static let lingerLimit: Duration = .milliseconds(500)
+
+    /// After ERROR past HELLO, reads and discards what the peer had already sent — at most a
+    /// window of batches, or the ACKs of one — until it closes, for a short while. Closing with
+    /// unread bytes makes TCP reset the connection, and a peer still writing (a batch of its
+    /// window, an ACK) would see "connection reset" instead of the ERROR that says why.
+    private func lingerAfterError() {
+        guard isPastHello else { return }
+        frameDeadline = Self.lingerLimit
+        stream.setTimeouts(Self.lingerLimit)
+        for _ in 0...SyncProtocol.batchWindow {
+            do { _ = try readFrame() } catch { return }
+        }
     }
 
     private func unexpected(_ frame: Frame, expecting: String) -> TransportError {

@@ -96,6 +96,32 @@ enum Sockets {
         return descriptor >= 0 ? descriptor : nil
     }
 
+    /// Waits, without a timeout, for a connection on `listener` or a byte on `wake`; returns the
+    /// accepted connection, or nil when woken (or when accepting failed, after a short pause so
+    /// that a persistent failure such as running out of descriptors does not spin).
+    static func accept(_ listener: Int32, wake: Int32) -> Int32? {
+        var pollers = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        guard poll(&pollers, 2, -1) > 0, pollers[1].revents == 0, pollers[0].revents & Int16(POLLIN) != 0 else { return nil }
+        let descriptor = Glibc.accept(listener, nil, nil)
+        if descriptor >= 0 { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        if descriptor < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNABORTED { usleep(10_000) }
+        return descriptor >= 0 ? descriptor : nil
+    }
+
+    /// A close-on-exec pipe for waking a thread blocked in `poll`.
+    static func wakePipe() throws(TransportError) -> (read: Int32, write: Int32) {
+        var descriptors: [Int32] = [-1, -1]
+        guard pipe(&descriptors) == 0 else { throw TransportError(.cannotListen, "cannot create a pipe: \(errorText())") }
+        for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        return (descriptors[0], descriptors[1])
+    }
+
+    /// Makes the read end of a `wakePipe` readable.
+    static func wakeUp(_ write: Int32) -> Bool {
+        var byte: UInt8 = 1
+        return Glibc.write(write, &byte, 1) == 1
+    }
+
     /// A connected socket to `host:port`, trying each address in turn, each within `timeout`.
     static func connect(host: String, port: UInt16, timeout: Duration) throws(TransportError) -> Int32 {
         _ = ignoreSIGPIPE

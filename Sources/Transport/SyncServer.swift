@@ -5,8 +5,11 @@ import Storage
 /// Serves sync sessions to trusted peers over TLS 1.3.
 ///
 /// One dedicated thread accepts; every session runs on its own dedicated `Thread` (blocking
-/// sockets driven by OpenSSL), at most `limits.maxSessions` at once — a connection beyond that is
-/// closed unanswered. No Swift concurrency thread ever blocks here.
+/// sockets driven by OpenSSL), at most `limits.maxSessions` at once — while they are all taken,
+/// the accept thread waits and further connections wait in the listen queue, so a burst of
+/// clients is served in turn rather than refused. Every phase of a session has a total deadline
+/// (`Watchdog`), so connections that stall or trickle free their slot in bounded time. No Swift
+/// concurrency thread ever blocks here.
 ///
 /// ```swift
 /// let server = SyncServer(store: store, identity: identity, trust: trust, bind: "127.0.0.1", port: 0)
@@ -34,9 +37,11 @@ public final class SyncServer: @unchecked Sendable {
     private var boundPort: UInt16? = nil
     private var stopping = false
     private var acceptRunning = false
-    private var sessions: [Int: TLSStream] = [:]
+    private var sessions: [Int: (stream: TLSStream, session: SyncSession)] = [:]
     private var nextSession = 0
     private var context: TLSContext? = nil
+    /// A pipe whose write end `stop()` writes to, waking the accept thread from `poll` at once.
+    private var wake: (read: Int32, write: Int32) = (-1, -1)
 
     /// - Parameters:
     ///   - bind: the address to listen on (default loopback only).
@@ -68,33 +73,42 @@ public final class SyncServer: @unchecked Sendable {
         defer { state.unlock() }
         if let boundPort { return boundPort }
         let context = try TLSContext(identity: identity, isServer: true)
-        let (descriptor, port) = try Sockets.listen(host: bind, port: requestedPort)
+        let (descriptor, port) = try Sockets.listen(host: bind, port: requestedPort, backlog: 128)
+        let wake = try Sockets.wakePipe()
         self.context = context
+        self.wake = wake
         listener = descriptor
         boundPort = port
         stopping = false
         acceptRunning = true
-        let thread = Thread { [self] in acceptLoop(descriptor, context) }
+        let thread = Thread { [self] in acceptLoop(descriptor, context, wake: wake.read) }
         thread.name = "fieldnote.sync.accept"
         thread.start()
         logger.info("listening on \(bind):\(port) as \(identity.id.short)")
         return port
     }
 
-    /// Stops accepting, lets sessions in flight finish for up to `limits.shutdownGrace` — each ends
-    /// at its next batch boundary with ERROR shutting_down — then cuts the rest (a batch being
-    /// received is never applied in part: it was one transaction or nothing), and returns once
-    /// every session thread has ended.
+    /// Stops accepting at once, cuts sessions still in their handshake or HELLO (they hold no
+    /// batch), lets the others finish for up to `limits.shutdownGrace` — each ends at its next
+    /// batch boundary with ERROR shutting_down — then cuts the rest (a batch being received is
+    /// never applied in part: it was one transaction or nothing), and returns once every session
+    /// thread has ended.
     public func stop() {
         state.lock()
         guard boundPort != nil, !stopping else { state.unlock(); return }
         stopping = true
+        state.broadcast()
+        _ = Sockets.wakeUp(wake.write)
         while acceptRunning { state.wait() }
         close(listener)
+        close(wake.read)
+        close(wake.write)
         listener = -1
+        wake = (-1, -1)
+        for entry in sessions.values where !entry.session.isPastHello { entry.stream.cut() }
         let deadline = Date().addingTimeInterval(Double(limits.shutdownGrace.milliseconds) / 1000)
         while !sessions.isEmpty && state.wait(until: deadline) {}
-        for stream in sessions.values { stream.cut() }
+        for entry in sessions.values { entry.stream.cut() }
         while !sessions.isEmpty { state.wait() }
         boundPort = nil
         context = nil
@@ -106,29 +120,31 @@ public final class SyncServer: @unchecked Sendable {
 
     private var isStopping: Bool { state.lock(); defer { state.unlock() }; return stopping }
 
-    private func acceptLoop(_ listener: Int32, _ context: TLSContext) {
-        while !isStopping {
-            guard let descriptor = Sockets.accept(listener, waitingAtMost: 100) else { continue }
+    private func acceptLoop(_ listener: Int32, _ context: TLSContext, wake: Int32) {
+        while true {
+            // Wait for a free session slot; meanwhile new connections wait in the listen queue.
             state.lock()
-            guard sessions.count < limits.maxSessions, !stopping else {
-                state.unlock()
-                logger.warning("refusing a connection: \(limits.maxSessions) sessions already running")
-                close(descriptor)
-                continue
-            }
+            while sessions.count >= limits.maxSessions && !stopping { state.wait() }
+            let stop = stopping
+            state.unlock()
+            if stop { break }
+            guard let descriptor = Sockets.accept(listener, wake: wake) else { continue }
             let stream: TLSStream
             do {
                 stream = try TLSStream(context: context, descriptor: descriptor, check: peerCheck())
             } catch {
-                state.unlock()
                 logger.error("\(error)")
                 continue
             }
+            let session = SyncSession(stream: stream, store: store, identity: identity, trust: trust, limits: limits,
+                                      isServer: true, faults: faults, stopping: { [weak self] in self?.isStopping ?? true })
+            state.lock()
+            guard !stopping else { state.unlock(); break }
             nextSession += 1
             let number = nextSession
-            sessions[number] = stream
+            sessions[number] = (stream, session)
             state.unlock()
-            let thread = Thread { [self] in runSession(number, stream) }
+            let thread = Thread { [self] in runSession(number, session) }
             thread.name = "fieldnote.sync.session.\(number)"
             thread.start()
         }
@@ -151,9 +167,8 @@ public final class SyncServer: @unchecked Sendable {
         }
     }
 
-    private func runSession(_ number: Int, _ stream: TLSStream) {
-        let session = SyncSession(stream: stream, store: store, identity: identity, trust: trust, limits: limits,
-                                  isServer: true, faults: faults, stopping: { [weak self] in self?.isStopping ?? true })
+    private func runSession(_ number: Int, _ session: SyncSession) {
+        let stream = session.stream
         let result: Result<SyncSummary, TransportError>
         do {
             let summary = try session.run()

@@ -1,0 +1,67 @@
+import Foundation
+
+/// A total deadline for one phase of a session (the TLS handshake, the wait for HELLO, the
+/// reading of one frame), on top of the per-read socket timeouts.
+///
+/// A socket timeout bounds each read, so a peer that trickles one byte just before each timeout
+/// would hold a session for ever; the watchdog bounds the whole phase instead. When it fires it
+/// cuts the stream (`TLSStream.cut`), which makes the blocked read return at once; the session
+/// then asks `expired` and reports `timed_out` naming the phase. One Dispatch timer per session,
+/// re-scheduled for each phase, on a shared serial queue; its handler never blocks (shutting a
+/// socket down does not wait).
+///
+/// Sendable: `phase` and `expiredPhase` are only touched with `lock` held; the timer is set up
+/// in init and only rescheduled or cancelled after, which Dispatch allows from any thread; the
+/// stream's `cut()` is safe from any thread.
+final class Watchdog: @unchecked Sendable {
+    private let stream: TLSStream
+    private let lock = NSLock()
+    private var phase: (name: String, limit: Duration, deadline: ContinuousClock.Instant)? = nil
+    private var expiredPhase: (name: String, limit: Duration)? = nil
+    private let timer: DispatchSourceTimer
+    private static let queue = DispatchQueue(label: "fieldnote.sync.watchdog")
+
+    init(stream: TLSStream) {
+        self.stream = stream
+        timer = DispatchSource.makeTimerSource(queue: Self.queue)
+        timer.setEventHandler { [weak self] in self?.fire() }
+        timer.schedule(deadline: .distantFuture)
+        timer.activate()
+    }
+
+    deinit { timer.cancel() }
+
+    /// Starts timing `name`: unless `disarm` or another `arm` comes first, the stream is cut
+    /// after `limit`.
+    func arm(_ name: String, _ limit: Duration) {
+        lock.lock()
+        phase = (name, limit, ContinuousClock.now + limit)
+        lock.unlock()
+        timer.schedule(deadline: .now() + .milliseconds(max(1, limit.milliseconds)))
+    }
+
+    func disarm() {
+        lock.lock()
+        phase = nil
+        lock.unlock()
+    }
+
+    /// The phase whose deadline passed, if one did.
+    var expired: (name: String, limit: Duration)? { lock.lock(); defer { lock.unlock() }; return expiredPhase }
+
+    /// The timer fired: cut only if a phase is armed and its deadline has really passed (the
+    /// timer may fire for a phase since replaced by a later one).
+    private func fire() {
+        lock.lock()
+        guard let current = phase else { lock.unlock(); return }
+        guard ContinuousClock.now >= current.deadline else {
+            lock.unlock()
+            timer.schedule(deadline: .now() + .milliseconds(max(1, (current.deadline - ContinuousClock.now).milliseconds)))
+            return
+        }
+        expiredPhase = (current.name, current.limit)
+        phase = nil
+        lock.unlock()
+        stream.cut()
+    }
+}
