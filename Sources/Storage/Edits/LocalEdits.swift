@@ -124,6 +124,7 @@ extension Store {
 
     // MARK: Plumbing
 
+    @discardableResult
     private func editNote(_ id: EntityID, _ body: (inout EntityState, inout OpFactory) throws -> [Op]) throws(StoreError) -> Int {
         try editNote(id) { state, factory, _ in try body(&state, &factory) }
     }
