@@ -3,7 +3,9 @@ import PackageDescription
 
 // libFuzzer targets, one executable per decoder, in their own package so that the main build
 // and test run never compile with the fuzzer. Built and run by `Fuzz/run`:
-//   swift build --package-path Fuzz --sanitize=fuzzer --sanitize=address -c debug
+//   swift build --package-path Fuzz --sanitize=fuzzer --sanitize=address -c debug \
+//       -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table
+// (the coverage flag is needed: with ASan beside it, -sanitize=fuzzer alone instruments nothing).
 let package = Package(
     name: "fieldnote-fuzz",
     platforms: [.macOS(.v14)],
