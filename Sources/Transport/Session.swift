@@ -143,7 +143,7 @@ final class SyncSession: @unchecked Sendable {
         } else {
             let theirs: Hello
             do {
-                try writeFrame(.hello, try ownHello(version: (SyncProtocol.minVersion, SyncProtocol.maxVersion)).encode())
+                try writeFrame(.hello, try ownHello(version: (SyncProtocol.minVersion, faults.maxVersion ?? SyncProtocol.maxVersion)).encode())
                 theirs = try expectHello()
             } catch where error.code == .connectionLost && !cut {
                 // In TLS 1.3 the server checks the client's certificate after the client has

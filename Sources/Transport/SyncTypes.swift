@@ -84,4 +84,6 @@ struct FaultInjection: Sendable, Hashable {
     var ignorePeerReadOnly = false
     /// Offer these extra spaces in HELLO whatever the trust list says (to test the peer's refusal).
     var extraSpaces: [SpaceID] = []
+    /// Speak at most this protocol version, as an older peer would (to test negotiation).
+    var maxVersion: UInt64? = nil
 }

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import Storage
+import SyncCore
+@testable import Transport
+
+/// Protocol version 3's window of unacknowledged batches (Protocol.md 2.4), and the version-2
+/// stop-and-wait a peer that speaks only version 2 still gets.
+@Suite("Batch window and version negotiation")
+struct BatchWindowTests {
+    /// Many small batches each way, so a window of four is filled and drained more than once.
+    static var smallBatches: SyncLimits {
+        var limits = SyncLimits()
+        limits.batchOps = 15
+        return limits
+    }
+
+    @Test(arguments: [nil, 2 as UInt64])
+    func manyBatchesEachWayConverge(clientMaxVersion: UInt64?) throws {
+        let temporary = TemporaryDirectory()
+        let (a, b) = try pair(temporary)
+        for index in 0..<40 { try a.store.addNote(text: "Server note \(index)", tags: ["caseload"]) }
+        for index in 0..<30 { try b.store.addNote(text: "Client note \(index)", fields: ["caseload": .int(Int64(20 + index))]) }
+        let summary = try a.serving(limits: Self.smallBatches) { port in
+            try b.sync(port: port, limits: Self.smallBatches, faults: FaultInjection(maxVersion: clientMaxVersion))
+        }
+        #expect(summary.version == (clientMaxVersion ?? SyncProtocol.maxVersion))
+        #expect(summary.sent.batches > SyncProtocol.batchWindow && summary.received.batches > SyncProtocol.batchWindow)
+        #expect(try summary.sent.applied + summary.received.applied == b.ops().count)
+        #expect(try a.texts() == b.texts())
+        #expect(try a.texts().count == 70)
+        #expect(try sortedIDs(a.ops()) == sortedIDs(b.ops()))
+        #expect(try a.store.versionVectors() == b.store.versionVectors())
+    }
+}
