@@ -15,9 +15,9 @@ public struct SyncLimits: Sendable, Hashable {
     /// The largest frame this side accepts (announced in HELLO; 64 KiB … 8 MiB).
     public var maxFrameBytes: Int = SyncProtocol.maxFrameBytes
     /// Ops in one BATCH this side sends (fewer when the encoded batch would pass `batchBytes`).
-    public var batchOps: Int = 2_000
+    public var batchOps: Int = 8_000
     /// Target size of one encoded BATCH this side sends.
-    public var batchBytes: Int = 1 << 20
+    public var batchBytes: Int = 4 << 20
     /// How long `SyncServer.stop()` lets sessions finish before cutting their connections.
     public var shutdownGrace: Duration = .seconds(5)
 

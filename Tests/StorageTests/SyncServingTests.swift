@@ -57,6 +57,37 @@ struct SyncServingTests {
         #expect(try allRecords(lagging) == allRecords(server))
     }
 
+    /// Three devices whose clocks read the same millisecond write notes whose ops (stored as one
+    /// row per note) interleave in the log: (t, A), (t, B), (t, C), (t+1, A)… A store holding them
+    /// all serves them in exact (timestamp, replica, seq) order at every page size, each op once,
+    /// and a fresh store fed page by page parks nothing.
+    @Test func interleavedGroupsAreServedInExactOrder() throws {
+        let directories = (0..<5).map { _ in TemporaryDirectory() }
+        let writers = try directories[0..<3].map { try $0.store(wallClock: { 1_767_225_600_000 }) }
+        for (index, writer) in writers.enumerated() {
+            try writer.addNotes((0..<40).map { note in
+                NoteDraft(text: "note \(note) of \(index)", tags: ["a", "b"], fields: ["caseload": .int(Int64(note))])
+            })
+        }
+        let server = try directories[3].store()
+        for writer in writers { try server.apply(allOps(writer, pageSize: 1_000_000)) }
+        let groups = try server.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ops WHERE op_count > 1") }
+        #expect(groups == 120)
+        let expected = try writers.flatMap { try allOps($0, pageSize: 1_000_000) }.sorted(by: LogOrderMerge.precedes)
+        #expect(expected.count == 3 * 40 * 5)
+        for pageSize in [1, 5, 6, 7, 100, 1_000_000] {
+            #expect(try allOps(server, pageSize: pageSize) == expected, "page size \(pageSize)")
+        }
+        let lagging = try directories[4].store()
+        var cursor: OpCursor? = nil
+        repeat {
+            let page = try server.ops(in: .team, above: VersionVector(), after: cursor, limit: 9)
+            #expect(try lagging.apply(page.ops).parked == 0)
+            cursor = page.next
+        } while cursor != nil
+        #expect(try allRecords(lagging) == allRecords(server))
+    }
+
     /// The query walks the log's primary key, which is the serving order, instead of sorting the log.
     @Test func servingUsesTheIndex() throws {
         let directory = TemporaryDirectory()

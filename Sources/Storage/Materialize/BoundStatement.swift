@@ -14,8 +14,10 @@ import GRDBSQLite
 /// (callgrind, 3 000 notes), more than SQLite itself. Binding straight from Swift values costs a
 /// call per value.
 ///
-/// Only for statements that return no rows, inside a transaction the caller opened through GRDB:
-/// GRDB's transaction observation is skipped, which the store does not use. Strings and blobs are
+/// Inside a transaction the caller opened through GRDB: GRDB's transaction observation is
+/// skipped, which the store does not use. Writes run with `execute()`; a query steps its rows with
+/// `nextRow()` and reads columns in place, without GRDB's `Row` (a class, a copy of every value,
+/// a decode through `DatabaseValueConvertible` per column), on the sync serving path. Strings and blobs are
 /// bound `SQLITE_TRANSIENT` (SQLite copies them), so no binding outlives the Swift value it came from.
 ///
 /// Not Sendable: it lives inside one `DatabasePool.write` closure, like the `Database` it came from.
@@ -98,10 +100,51 @@ struct BoundStatement {
         let code = sqlite3_step(handle)
         next = 1
         sqlite3_reset(handle)
-        guard code == SQLITE_DONE else {
-            let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
-        }
+        guard code == SQLITE_DONE else { throw error(code) }
+    }
+
+    // MARK: Rows
+
+    /// Steps to the next result row. Returns false after the last one, with the statement reset
+    /// and ready to be bound again.
+    mutating func nextRow() throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        next = 1
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else { throw error(code) }
+        return false
+    }
+
+    /// Abandons the rows not yet stepped and readies the statement to be bound again.
+    mutating func reset() {
+        next = 1
+        sqlite3_reset(handle)
+    }
+
+    /// Column `index` (from 0) of the current row as an integer.
+    func int64(at index: Int32) -> Int64 {
+        sqlite3_column_int64(handle, index)
+    }
+
+    /// Column `index` of the current row as text (NULL reads as empty).
+    func string(at index: Int32) -> String {
+        guard let text = sqlite3_column_text(handle, index) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    /// Column `index` of the current row as a blob, valid only inside `body` (SQLite owns it).
+    func withBlob<Result>(at index: Int32, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        // Asked for its bytes after the pointer, as SQLite's documentation orders it.
+        let pointer = sqlite3_column_blob(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return try body(UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
     }
 
     private mutating func check(_ code: Int32) {

@@ -97,11 +97,6 @@ final class WriteSession {
         try entry(id, createIfMissing: false)?.state
     }
 
-    /// The state of `id`, empty when the store has never seen it (a remote op may arrive before its create).
-    func state(_ id: EntityID) throws -> EntityState {
-        try entry(id, createIfMissing: true)!.state
-    }
-
     /// Replaces the cached state of `id`; its rows are rewritten at flush.
     func put(_ state: EntityState) {
         if let entry = entries[state.id] {
@@ -113,6 +108,16 @@ final class WriteSession {
             entries[state.id] = entry
             touched.append(state.id)
         }
+    }
+
+    /// Changes the state of `id` (empty when the store has never seen it: a remote op may arrive
+    /// before its create) in place; its rows are
+    /// rewritten at flush. In place matters: a state copied out, changed and put back copied its
+    /// fields, sets and text on every op, because the cache still held the original.
+    func update(_ id: EntityID, _ change: (inout EntityState) -> Void) throws {
+        let entry = try entry(id, createIfMissing: true)!
+        change(&entry.state)
+        entry.dirty = true
     }
 
     /// Whether `id` is already in the working set.

@@ -5,7 +5,7 @@ import SyncCore
 /// Rows of the op log (`ops`), of parked ops (`pending`) and of the version vectors (`versions`).
 enum OpLogRows {
     static let insert = ChunkedInsert(
-        table: "ops", columns: ["space", "hlc_ms", "hlc_counter", "replica", "seq", "last_seq", "entity", "kind", "payload"])
+        table: "ops", columns: ["space", "hlc_ms", "hlc_counter", "replica", "seq", "last_seq", "entity", "kind", "op_count", "payload"])
 
     /// An op to append, with its entity's `entities.ref` and whether that entity is purged.
     struct Pending {
@@ -14,23 +14,49 @@ enum OpLogRows {
         let purged: Bool
     }
 
-    /// Appends ops to the log. Ops of a purged entity are logged erased (a `create` keeps its
+    /// Ops of the log that are stored as one row (`OpCodec.encodeGroup`): `ops[range]` of the
+    /// appended ops, already in their logged form.
+    struct Group {
+        let range: Range<Int>
+        let entity: Int64
+    }
+
+    /// Appends ops to the log, consecutive ops of one replica on one entity grouped into one row
+    /// (`OpCodec.canGroup`). Ops of a purged entity are logged erased (a `create` keeps its
     /// kind, which names no content), so content that arrives after a purge never reaches the disk.
-    static func append(_ ops: [Pending], _ db: Database) throws {
-        try insert.insert(ops, db) { statement, pending in
-            let op = pending.op
-            let payload = pending.purged ? erasedForm(op.payload) : op.payload
-            statement.bind(op.id.space.name)
-            statement.bind(Int64(op.timestamp.millis))
-            statement.bind(Int64(op.timestamp.counter))
-            statement.bind(high: op.id.replica.high, low: op.id.replica.low)
-            statement.bind(Int64(op.id.seq))
-            statement.bind(Int64(op.lastSeq))
-            statement.bind(pending.entity)
-            statement.bind(Int64(kind(of: payload)))
-            statement.bind(bytes: OpCodec.encodePayload(payload))
+    static func append(_ pending: [Pending], _ db: Database) throws {
+        let ops = pending.map { $0.purged ? Op(id: $0.op.id, timestamp: $0.op.timestamp, payload: erasedForm($0.op.payload)) : $0.op }
+        let groups = groups(of: ops, entities: pending.map(\.entity))
+        try insert.insert(groups, db) { statement, group in
+            let first = ops[group.range.lowerBound]
+            statement.bind(first.id.space.name)
+            statement.bind(Int64(first.timestamp.millis))
+            statement.bind(Int64(first.timestamp.counter))
+            statement.bind(high: first.id.replica.high, low: first.id.replica.low)
+            statement.bind(Int64(first.id.seq))
+            statement.bind(Int64(ops[group.range.upperBound - 1].lastSeq))
+            statement.bind(group.entity)
+            statement.bind(Int64(kind(of: first.payload)))
+            statement.bind(Int64(group.range.count))
+            statement.bind(bytes: OpCodec.encodeGroup(ops[group.range]))
         }
-        try OpMarks.record(ops, db)
+        try OpMarks.record(groups.map { ops[$0.range.lowerBound] }, db)
+    }
+
+    /// Splits ops, in log order, into stored groups.
+    static func groups(of ops: [Op], entities: [Int64]) -> [Group] {
+        var groups: [Group] = []
+        var start = 0
+        for index in ops.indices.dropFirst() {
+            let fits = index - start < OpCodec.maximumGroupCount && entities[index] == entities[start]
+                && OpCodec.canGroup(ops[index], after: ops[index - 1])
+            if !fits {
+                groups.append(Group(range: start..<index, entity: entities[start]))
+                start = index
+            }
+        }
+        if !ops.isEmpty { groups.append(Group(range: start..<ops.count, entity: entities[start])) }
+        return groups
     }
 
     /// The op kind stored beside the payload (`ops.kind`), so history and status can count kinds
@@ -59,16 +85,18 @@ enum OpLogRows {
     /// Rewrites every logged and parked op of a purged entity to its erased form.
     static func erasePayloads(of entity: EntityID, ref: Int64, _ db: Database) throws {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT space, hlc_ms, hlc_counter, replica, seq, payload FROM ops WHERE entity = ? AND kind NOT IN (1, 8, 9)
+            SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE entity = ? AND kind NOT IN (8, 9)
             """, arguments: [ref])
         let update = try db.cachedStatement(sql: """
             UPDATE ops SET kind = ?, payload = ? WHERE space = ? AND hlc_ms = ? AND hlc_counter = ? AND replica = ? AND seq = ?
             """)
         for row in rows {
-            let erased = erasedForm(try OpCodec.decodePayload([UInt8](row[5] as Data)))
+            let stored = try ops(from: row)
+            let erased = stored.map { Op(id: $0.id, timestamp: $0.timestamp, payload: erasedForm($0.payload)) }
+            guard erased != stored else { continue }
             try update.execute(arguments: [
-                Int64(kind(of: erased)), Data(OpCodec.encodePayload(erased)),
-                row[0] as String, row[1] as Int64, row[2] as Int64, row[3] as Data, row[4] as Int64,
+                Int64(kind(of: erased[0].payload)), Data(OpCodec.encodeGroup(erased[...])),
+                row[0] as String, row[3] as Int64, row[4] as Int64, row[1] as Data, row[2] as Int64,
             ])
         }
         let parked = try Row.fetchAll(db, sql: "SELECT space, replica, seq, payload FROM pending WHERE entity = ?", arguments: [Data(entity.bytes)])
@@ -79,12 +107,37 @@ enum OpLogRows {
         }
     }
 
-    /// Decodes an `ops` or `pending` row selected as (space, replica, seq, hlc_ms, hlc_counter, payload).
+    /// Decodes a `pending` row selected as (space, replica, seq, hlc_ms, hlc_counter, payload).
     static func op(from row: Row) throws -> Op {
-        Op(
-            id: OpID(space: try SpaceID(row[0] as String), replica: try EntityRows.replicaID(row[1]), seq: UInt64(row[2] as Int64)),
-            timestamp: EntityRows.timestamp(row[3], row[4]),
-            payload: try OpCodec.decodePayload([UInt8](row[5] as Data)))
+        let ops = try self.ops(from: row)
+        guard ops.count == 1 else { throw StoreError(.corrupt, "a parked op is stored as a group") }
+        return ops[0]
+    }
+
+    /// Decodes an `ops` row selected as (space, replica, seq, hlc_ms, hlc_counter, payload): its
+    /// op, or the ops of its group.
+    static func ops(from row: Row) throws -> [Op] {
+        let id = OpID(space: try SpaceID(row[0] as String), replica: try EntityRows.replicaID(row[1]), seq: UInt64(row[2] as Int64))
+        return try stored([UInt8](row[5] as Data), id: id, timestamp: EntityRows.timestamp(row[3], row[4]))
+    }
+
+    /// Decodes a stored payload or group, as corruption of the store when it fails.
+    static func stored(_ bytes: [UInt8], id: OpID, timestamp: Timestamp) throws -> [Op] {
+        do { return try OpCodec.decodeStored(bytes, id: id, timestamp: timestamp) } catch {
+            throw StoreError(.corrupt, "the op log row \(id) cannot be read: \(error)")
+        }
+    }
+
+    /// Decodes the current row of a statement selecting (replica, seq, hlc_ms, hlc_counter,
+    /// payload) from the ops of `space`: its op, or the ops of its group.
+    static func ops(in space: SpaceID, from row: BoundStatement) throws -> [Op] {
+        let replica = try row.withBlob(at: 0) { raw throws(StoreError) -> ReplicaID in
+            guard let replica = ReplicaID(raw: raw) else { throw StoreError(.corrupt, "a stored replica id is not 16 bytes") }
+            return replica
+        }
+        let id = OpID(space: space, replica: replica, seq: UInt64(row.int64(at: 1)))
+        let timestamp = EntityRows.timestamp(row.int64(at: 2), row.int64(at: 3))
+        return try row.withBlob(at: 4) { raw in try stored([UInt8](raw), id: id, timestamp: timestamp) }
     }
 
     // MARK: Version vectors

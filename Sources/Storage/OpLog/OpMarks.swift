@@ -21,12 +21,13 @@ enum OpMarks {
     static let insert = ChunkedInsert(
         table: "op_marks", columns: ["space", "replica", "seq", "hlc_ms", "hlc_counter"])
 
-    /// The ops of `ops` to mark: the first of each (space, replica) and one per `interval` seqs.
-    static func marks(in ops: [OpLogRows.Pending]) -> [Op] {
+    /// The rows to mark, given the first op of each row just appended: the first of each
+    /// (space, replica) and one per `interval` seqs. Only a row's first op is ever marked: the
+    /// walk starts at a row, and a mark inside a group would start it past the group's row.
+    static func marks(in firstOps: [Op]) -> [Op] {
         var lastBucket: [OpKey: UInt64] = [:]
         var marked: [Op] = []
-        for pending in ops {
-            let op = pending.op
+        for op in firstOps {
             let key = OpKey(space: op.id.space, replica: op.id.replica)
             let bucket = op.id.seq / interval
             if lastBucket[key] != bucket {
@@ -37,9 +38,10 @@ enum OpMarks {
         return marked
     }
 
-    /// Records the marks of ops just appended to the log, in the same transaction.
-    static func record(_ ops: [OpLogRows.Pending], _ db: Database) throws {
-        try insert.insert(marks(in: ops), db) { statement, op in
+    /// Records the marks of rows just appended to the log (given by their first ops), in the
+    /// same transaction.
+    static func record(_ firstOps: [Op], _ db: Database) throws {
+        try insert.insert(marks(in: firstOps), db) { statement, op in
             statement.bind(op.id.space.name)
             statement.bind(high: op.id.replica.high, low: op.id.replica.low)
             statement.bind(Int64(op.id.seq))

@@ -129,13 +129,12 @@ extension Store {
             guard let ref = try Int64.fetchOne(db, sql: "SELECT ref FROM entities WHERE id = ?", arguments: [Data(note.bytes)]) else {
                 throw StoreError(.unknownID, "no note with id \(note.short)")
             }
-            return try Row.fetchAll(db, sql: """
+            let ops = try Row.fetchAll(db, sql: """
                 SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE entity = ?
-                ORDER BY hlc_ms, hlc_counter, replica, seq
-                """, arguments: [ref]).map { row in
-                let op = try OpLogRows.op(from: row)
-                return HistoryEntry(op: op.id, replica: op.id.replica, isLocal: op.id.replica == localReplica,
-                                    timestamp: op.timestamp, summary: HistorySummary.describe(op.payload))
+                """, arguments: [ref]).flatMap(OpLogRows.ops(from:))
+            return ops.sorted(by: LogOrderMerge.precedes).map { op in
+                HistoryEntry(op: op.id, replica: op.id.replica, isLocal: op.id.replica == localReplica,
+                             timestamp: op.timestamp, summary: HistorySummary.describe(op.payload))
             }
         }
     }

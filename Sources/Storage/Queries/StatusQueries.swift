@@ -28,7 +28,7 @@ extension Store {
                 status.cases = row[4] ?? 0
                 spaces[space] = status
             }
-            for row in try Row.fetchAll(db, sql: "SELECT space, count(*) FROM ops GROUP BY space") {
+            for row in try Row.fetchAll(db, sql: "SELECT space, sum(op_count) FROM ops GROUP BY space") {
                 let space = try SpaceID(row[0] as String)
                 var status = entry(space)
                 status.ops = row[1]

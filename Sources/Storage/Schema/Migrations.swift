@@ -3,8 +3,8 @@ import GRDB
 /// The store's schema, as a list of migrations applied in order.
 ///
 /// Never edit a migration once it has been released: stores in the field have already run it.
-/// Add a new one instead. (v1 was rewritten once before any release — op log keyed in serving
-/// order, `note_text` without its unread copy of the text, unique case aliases — because no store
+/// Add a new one instead. (v1 was rewritten before any release — op log keyed in serving order, ops
+/// grouped per row, `note_text` without its unread copy of the text, unique case aliases — because no store
 /// existed outside development; a v2 that rebuilt every table would have carried the old schema
 /// along for nobody.) Tables fall in three groups:
 /// - the op log (`ops`, `pending`, `versions`), which sync serves from and which is the truth;
@@ -27,8 +27,10 @@ enum Migrations {
                 value ANY
             ) STRICT;
 
-            -- The op log, one row per op (an insertion run occupies seq…last_seq), keyed in the
-            -- order sync serves it: (space, timestamp, replica, seq), Protocol.md's order. WITHOUT
+            -- The op log, keyed in the order sync serves it: (space, timestamp, replica, seq),
+            -- Protocol.md's order. A row holds one op (payload: its standalone encoding) or a group
+            -- of op_count consecutive ops of one replica on one entity (OpCodec.encodeGroup), at
+            -- its first op's place; seq…last_seq is every seq the row covers. WITHOUT
             -- ROWID, so the row is the key and appending an op writes two B-tree entries (this and
             -- ops_by_entity) instead of four (rowid table, UNIQUE(space, replica, seq), an HLC index
             -- and the entity index). No UNIQUE(space, replica, seq): an op is logged only when the
@@ -44,7 +46,9 @@ enum Migrations {
                 seq INTEGER NOT NULL,
                 last_seq INTEGER NOT NULL,
                 entity INTEGER NOT NULL,
+                -- The tag of the row's first op (OpLogRows.kind): 1 create … 9 erased.
                 kind INTEGER NOT NULL,
+                op_count INTEGER NOT NULL DEFAULT 1,
                 payload BLOB NOT NULL,
                 PRIMARY KEY (space, hlc_ms, hlc_counter, replica, seq)
             ) STRICT, WITHOUT ROWID;

@@ -77,9 +77,7 @@ extension WriteSession {
     }
 
     private func applyReady(_ op: Op) throws {
-        var state = try state(op.entity)
-        state.apply(op)
-        put(state)
+        try update(op.entity) { $0.apply(op) }
         try log(op)
     }
 

@@ -41,40 +41,70 @@ extension Store {
     /// seq) order — a causal order, so the peer can apply each page as it arrives.
     ///
     /// Pass the page's `next` cursor back to get the following page; `next` is nil on the last one.
-    /// Reads at most `limit` rows, walking the `ops` table's primary key — which is this order —
-    /// from the cursor (one range condition per replica the peer lags behind), never the whole log. An insertion run the peer holds in part is
-    /// sent whole; the receiver's `Delivery` keeps only the unseen suffix.
+    /// Holds about `limit` ops (more by at most a stored group's ops), walking the `ops` table's
+    /// primary key — which is this order — from the cursor (one range condition per replica the
+    /// peer lags behind), never the whole log. An insertion run the peer holds in part is sent
+    /// whole; the receiver's `Delivery` keeps only the unseen suffix.
     public func ops(in space: SpaceID, above vector: VersionVector, after cursor: OpCursor? = nil, limit: Int = 500) throws(StoreError) -> OpPage {
         precondition(limit > 0, "a page holds at least one op")
         return try read { db in
             let held = try OpLogRows.loadVector(space, db)
             let lagging = held.missing(from: vector)
             guard !lagging.isEmpty else { return OpPage(ops: [], next: nil) }
-            var sql = "SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE space = ?"
-            var arguments: [(any DatabaseValueConvertible)?] = [space.name]
+            var sql = "SELECT replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE space = ?"
+            var start: Timestamp? = nil
             if let cursor {
                 sql += " AND (hlc_ms, hlc_counter, replica, seq) > (?, ?, ?, ?)"
-                arguments += [Int64(cursor.timestamp.millis), Int64(cursor.timestamp.counter), Data(cursor.replica.bytes), Int64(cursor.seq)]
-            } else if let start = try OpMarks.start(in: space, lagging: lagging, db) {
+            } else if let mark = try OpMarks.start(in: space, lagging: lagging, db) {
                 // The first page starts where the earliest missing op can be, not at the log's
                 // beginning: the walk follows the delta, not the size of the store.
                 sql += " AND (hlc_ms, hlc_counter) >= (?, ?)"
-                arguments += [Int64(start.millis), Int64(start.counter)]
+                start = mark
             }
             // A peer that knows a replica not at all gets all of it: no seq condition needed.
-            let ranges = lagging.map { entry -> String in
-                arguments.append(Data(entry.replica.bytes))
-                arguments.append(Int64(entry.seqs.lowerBound - 1))
-                // `+replica`: keeps the planner from treating one lagging replica as an equality
-                // and sorting, so it walks the primary key in order and stops at the LIMIT.
-                return "(+replica = ? AND last_seq > ?)"
+            // `+replica`: keeps the planner from treating one lagging replica as an equality and
+            // sorting, so it walks the primary key in order and can stop at the page's end.
+            sql += " AND (" + Array(repeating: "(+replica = ? AND last_seq > ?)", count: lagging.count).joined(separator: " OR ") + ")"
+            // No LIMIT: the walk stops stepping once the page is full (SQLite reads rows lazily),
+            // at a row boundary where no group's ops are still waiting (below).
+            sql += " ORDER BY hlc_ms, hlc_counter, replica, seq"
+
+            // Read column by column from SQLite (BoundStatement): this query feeds every batch a
+            // peer receives, and GRDB's rows cost more than decoding the ops.
+            var statement = try BoundStatement(db, sql: sql)
+            statement.bind(space.name)
+            if let cursor {
+                statement.bind(Int64(cursor.timestamp.millis))
+                statement.bind(Int64(cursor.timestamp.counter))
+                statement.bind(high: cursor.replica.high, low: cursor.replica.low)
+                statement.bind(Int64(cursor.seq))
+            } else if let start {
+                statement.bind(Int64(start.millis))
+                statement.bind(Int64(start.counter))
             }
-            sql += " AND (" + ranges.joined(separator: " OR ") + ")"
-            sql += " ORDER BY hlc_ms, hlc_counter, replica, seq LIMIT ?"
-            arguments.append(limit + 1)
-            var ops = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(OpLogRows.op(from:))
-            let more = ops.count > limit
-            if more { ops.removeLast() }
+            for entry in lagging {
+                statement.bind(high: entry.replica.high, low: entry.replica.low)
+                statement.bind(Int64(entry.seqs.lowerBound - 1))
+            }
+            // Rows come in order of their first ops; a group's later ops wait in `merge` until they
+            // are due. The page ends only where nothing waits, so the next page, which starts
+            // after the last op sent, misses nothing.
+            var ops: [Op] = []
+            ops.reserveCapacity(min(limit + OpCodec.maximumGroupCount, 4096))
+            var merge = LogOrderMerge()
+            var more = false
+            while try statement.nextRow() {
+                let rowOps = try OpLogRows.ops(in: space, from: statement)
+                merge.release(before: rowOps[0], into: &ops)
+                if ops.count >= limit && merge.isEmpty {
+                    more = true
+                    statement.reset()
+                    break
+                }
+                // An op the peer holds already (the head of a group it holds in part) is left out.
+                merge.add(rowOps.filter { $0.lastSeq > vector[$0.id.replica] })
+            }
+            merge.releaseAll(into: &ops)
             return OpPage(ops: ops, next: more ? ops.last.map(OpCursor.init(after:)) : nil)
         }
     }

@@ -207,6 +207,10 @@ extension OpCodec {
 /// sixteen bytes, a character id as its replica's sixteen bytes and a varint sequence number,
 /// an optional one behind a presence byte (0 absent, 1 present).
 struct StandaloneReferences: PayloadWriteReferences, PayloadReadReferences {
+    /// In a stored group (`OpCodec.encodeGroup`) every op names the group's entity, written once
+    /// ahead of the ops and not with each of them.
+    var impliedEntity: EntityID? = nil
+
     var minimumCharIDBytes: Int { 17 }
 
     func write(text: String, to writer: inout ByteWriter) { writer.string(text) }
@@ -216,6 +220,7 @@ struct StandaloneReferences: PayloadWriteReferences, PayloadReadReferences {
     }
 
     func write(entity: EntityID, to writer: inout ByteWriter) {
+        if impliedEntity != nil { return }
         writer.bytes16(high: entity.high, low: entity.low)
     }
 
@@ -231,6 +236,7 @@ struct StandaloneReferences: PayloadWriteReferences, PayloadReadReferences {
     }
 
     func readEntity(from reader: inout ByteReader) throws(CodecError) -> EntityID {
+        if let impliedEntity { return impliedEntity }
         let (high, low) = try reader.bytes16()
         return EntityID(high: high, low: low)
     }

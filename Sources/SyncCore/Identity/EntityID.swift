@@ -20,7 +20,7 @@ public struct EntityID: Hashable, Comparable, Sendable, CustomStringConvertible 
         return make(millis: millis, using: &generator)
     }
 
-    public init?(bytes: some Collection<UInt8>) {
+    @inlinable public init?(bytes: some Collection<UInt8>) {
         guard let value = Bytes16(bytes: bytes) else { return nil }
         self.value = value
     }

@@ -21,7 +21,7 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
         ReplicaID(high: generator.next(), low: generator.next())
     }
 
-    public init?(bytes: some Collection<UInt8>) {
+    @inlinable public init?(bytes: some Collection<UInt8>) {
         guard let value = Bytes16(bytes: bytes) else { return nil }
         self.value = value
     }
@@ -38,4 +38,12 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
     public var description: String { String(hex.prefix(8)) }
 
     @inlinable public static func < (lhs: ReplicaID, rhs: ReplicaID) -> Bool { lhs.value < rhs.value }
+}
+
+extension ReplicaID {
+    /// The id in 16 bytes of raw memory (a SQLite blob), nil unless exactly 16 long.
+    @inlinable public init?(raw: UnsafeRawBufferPointer) {
+        guard let value = Bytes16(raw: raw) else { return nil }
+        self.init(value: value)
+    }
 }
