@@ -9,7 +9,9 @@ import Glibc
 /// A sync cut by SIGKILL in the middle: both stores stay intact and the next sync finishes the job.
 @Suite("interrupted sync")
 struct InterruptedSyncTests {
-    static let noteCount = 3_000
+    /// Enough ops (five a note) for several BATCHes of the largest size a sender uses, so that
+    /// the kill lands with batches still to come in either direction.
+    static let noteCount = 12_000
 
     /// Fills `sandbox`'s store with `count` notes in one transaction, through the store's public bulk
     /// API. Running `fieldnote add` a few thousand times would take minutes on a loaded machine (each
@@ -18,7 +20,7 @@ struct InterruptedSyncTests {
     static func fill(_ sandbox: Sandbox, count: Int) throws {
         let store = try Store(directory: sandbox.store)
         defer { try? store.close() }
-        let filler = String(repeating: "Caseload and supervision notes, week after week. ", count: 20)
+        let filler = String(repeating: "Caseload and supervision notes, week after week. ", count: 4)
         let drafts = (0..<count).map { index in
             NoteDraft(text: "Bulk note \(index). \(filler)", tags: ["bulk"], fields: ["caseload": .int(Int64(index % 200))])
         }
