@@ -194,7 +194,7 @@ extension OpCodec {
             } else {
                 text = String(Character(Unicode.Scalar(tag & 0x7F)))
             }
-            guard lastSeq(seq: expected.seq, span: UInt64(text.unicodeScalars.count)) != nil else {
+            guard lastSeq(seq: expected.seq, span: UInt64(text.unicodeScalarCount)) != nil else {
                 throw CodecError(.overflow, at: textOffset, "op runs past the largest sequence number")
             }
             let id = OpID(space: previous.id.space, replica: previous.id.replica, seq: expected.seq)
@@ -310,7 +310,7 @@ final class TextSource {
         guard let text = String(validating: bytes[offset..<end], as: UTF8.self) else {
             throw CodecError(.invalidUTF8, at: start, "text is not valid UTF-8")
         }
-        guard text.unicodeScalars.count <= limits.maxTextScalars else {
+        guard text.unicodeScalarCount <= limits.maxTextScalars else {
             throw CodecError(.lengthOutOfRange, at: start, "insertion of more than \(limits.maxTextScalars) characters")
         }
         offset = end

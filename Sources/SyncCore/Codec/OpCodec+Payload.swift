@@ -173,7 +173,7 @@ extension OpCodec {
         let offset = reader.offset
         let text = try reader.string(limit: limits.maxStringBytes)
         guard !text.isEmpty else { throw CodecError(.invalidValue, at: offset, "an insertion inserts at least one character") }
-        guard text.unicodeScalars.count <= limits.maxTextScalars else {
+        guard text.unicodeScalarCount <= limits.maxTextScalars else {
             throw CodecError(.lengthOutOfRange, at: offset, "insertion of more than \(limits.maxTextScalars) characters")
         }
         return text

@@ -23,7 +23,7 @@ extension OpCodec {
 
     static func insertContinuation(after previous: Op) -> InsertContinuation? {
         guard case .insertText(let entity, _, let rightOrigin, let text) = previous.payload,
-              let last = lastSeq(seq: previous.id.seq, span: UInt64(text.unicodeScalars.count)),
+              let last = lastSeq(seq: previous.id.seq, span: UInt64(text.unicodeScalarCount)),
               last < UInt64.max else { return nil }
         return InsertContinuation(
             seq: last + 1, entity: entity,
@@ -35,7 +35,7 @@ extension OpCodec {
         let last: UInt64
         switch previous.payload {
         case .insertText(_, _, _, let text):
-            guard let end = lastSeq(seq: previous.id.seq, span: UInt64(text.unicodeScalars.count)) else { return nil }
+            guard let end = lastSeq(seq: previous.id.seq, span: UInt64(text.unicodeScalarCount)) else { return nil }
             last = end
             target = CharID(replica: previous.id.replica, seq: end)
         case .deleteText(_, let ranges):

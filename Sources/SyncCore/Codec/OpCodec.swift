@@ -82,7 +82,7 @@ public enum OpCodec {
     /// The number of sequence numbers a payload occupies, counted without trapping.
     static func span(of payload: OpPayload) -> UInt64 {
         switch payload {
-        case .insertText(_, _, _, let text): UInt64(text.unicodeScalars.count)
+        case .insertText(_, _, _, let text): UInt64(text.unicodeScalarCount)
         case .erased(_, let span): span
         default: 1
         }

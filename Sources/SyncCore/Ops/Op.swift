@@ -59,7 +59,7 @@ public enum OpPayload: Hashable, Sendable, CustomStringConvertible {
 
     public var span: UInt64 {
         switch self {
-        case .insertText(_, _, _, let text): UInt64(text.unicodeScalars.count)
+        case .insertText(_, _, _, let text): UInt64(text.unicodeScalarCount)
         case .erased(_, let span): span
         default: 1
         }
@@ -82,7 +82,7 @@ public enum OpPayload: Hashable, Sendable, CustomStringConvertible {
         case .removeElement(let entity, let set, let element, let observed):
             "remove \(element) from \(entity.short).\(set) (\(observed.count) seen)"
         case .insertText(let entity, let origin, let right, let text):
-            "insert \(text.unicodeScalars.count) chars into \(entity.short) after \(origin.map(String.init(describing:)) ?? "start") before \(right.map(String.init(describing:)) ?? "end")"
+            "insert \(text.unicodeScalarCount) chars into \(entity.short) after \(origin.map(String.init(describing:)) ?? "start") before \(right.map(String.init(describing:)) ?? "end")"
         case .deleteText(let entity, let ranges): "delete \(ranges.count) ranges from \(entity.short)"
         case .setDeleted(let entity, let deleted): deleted ? "delete \(entity.short)" : "restore \(entity.short)"
         case .purge(let entity): "purge \(entity.short)"

@@ -11,7 +11,7 @@ extension Replica {
         guard let box = open?.box, open!.isInsertion, open!.entity == entity, !text.isEmpty else { return false }
         let space = open!.id.space
         factory.wallMillis = wallClock()
-        let span = text.utf8.count == 1 ? 1 : UInt64(text.unicodeScalars.count)
+        let span = text.utf8.count == 1 ? 1 : UInt64(text.unicodeScalarCount)
         let (seq, timestamp) = factory.reserve(span, in: space)
         let neighbours: (origin: CharID?, rightOrigin: CharID?)
         do {

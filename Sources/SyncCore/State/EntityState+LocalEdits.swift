@@ -49,7 +49,7 @@ extension EntityState {
         guard position >= 0, position <= text.count else {
             throw SyncCoreError(.positionOutOfRange, "position \(position) is outside the text (0…\(text.count))")
         }
-        let span = UInt64(inserted.unicodeScalars.count)
+        let span = UInt64(inserted.unicodeScalarCount)
         let (seq, timestamp) = factory.reserve(span, in: space)
         let firstID = Dot(replica: factory.replica, seq: seq)
         let (origin, rightOrigin) = try text.insert(inserted, at: position, firstID: firstID)

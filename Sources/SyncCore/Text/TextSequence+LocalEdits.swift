@@ -19,7 +19,7 @@ extension TextSequence {
         let neighbours = (origin: charID(originRef), rightOrigin: charID(rightRef))
         // One ASCII character, the usual keystroke, skips the walk over Unicode scalars.
         let single: Unicode.Scalar? = text.utf8.count == 1 ? Unicode.Scalar(text.utf8.first!) : nil
-        let length = single == nil ? text.unicodeScalars.count : 1
+        let length = single == nil ? text.unicodeScalarCount : 1
         guard length > 0 else { return neighbours }
         guard firstID.seq <= UInt64.max - UInt64(length) else {
             throw SyncCoreError(.invalidOp, "\(length) characters from \(firstID) run past the last sequence number")

@@ -1,0 +1,19 @@
+extension String {
+    /// The number of Unicode scalars, counted from the UTF-8 bytes: every byte that does not
+    /// continue a multi-byte sequence starts a scalar.
+    ///
+    /// Why: an insertion's span is its scalar count, asked for by delivery, the codec and the
+    /// store several times per op, and `unicodeScalars.count` decodes every scalar: on a sync of
+    /// short notes that counting was 5 % of all instructions (callgrind). Counting lead bytes
+    /// touches each byte once, with no decoding.
+    @inlinable public var unicodeScalarCount: Int {
+        if let count = utf8.withContiguousStorageIfAvailable({ bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count &+= 1 }
+            return count
+        }) {
+            return count
+        }
+        return unicodeScalars.count
+    }
+}
