@@ -18,19 +18,15 @@ struct LinkCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "note"))
-    var note: String
-
-    @Argument(help: ArgumentHelp("The finding's id.", valueName: "finding"))
-    var finding: String
+    @OptionGroup var pair: NoteFindingArguments
 
     func run() throws {
         try storeOptions.withStore { store in
-            let record = try store.note(prefix: note)
+            let record = try store.note(prefix: pair.note)
             let short = try store.shortID(record.id)
             if record.purged { throw CommandFailure("note \(short) was purged; it cannot be linked") }
             let catalog = try store.findingsCatalog()
-            let target = try FindingsFailure.map { () throws(FindingsError) in try catalog.show(finding) }
+            let target = try FindingsFailure.map { () throws(FindingsError) in try catalog.show(pair.finding) }
             try store.link(note: record.id, to: target.id)
             try LinkOutput.print(try store.note(record.id), short: short, catalog: catalog, json: output.json)
         }

@@ -18,22 +18,18 @@ struct UnlinkCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "note"))
-    var note: String
-
-    @Argument(help: ArgumentHelp("The finding's id.", valueName: "finding"))
-    var finding: String
+    @OptionGroup var pair: NoteFindingArguments
 
     func run() throws {
         try storeOptions.withStore { store in
-            let record = try store.note(prefix: note)
+            let record = try store.note(prefix: pair.note)
             let short = try store.shortID(record.id)
             let catalog = try store.findingsCatalog()
             // A link to a finding this device does not know (one a colleague added, not yet
             // synced) can still be removed; anything else must name a known finding.
-            var id = finding.lowercased()
+            var id = pair.finding.lowercased()
             if !record.links.contains(id) {
-                id = try FindingsFailure.map { () throws(FindingsError) in try catalog.show(finding) }.id
+                id = try FindingsFailure.map { () throws(FindingsError) in try catalog.show(pair.finding) }.id
             }
             if record.links.contains(id) {
                 try store.unlink(note: record.id, from: id)

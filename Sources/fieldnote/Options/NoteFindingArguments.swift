@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The two arguments of `link` and `unlink`: a note, then a finding.
+struct NoteFindingArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "note"))
+    var note: String
+
+    @Argument(help: ArgumentHelp("The finding's id.", valueName: "finding"))
+    var finding: String
+}
