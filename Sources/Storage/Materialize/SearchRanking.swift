@@ -26,9 +26,14 @@ enum SearchRanking {
         }
         defer { sqlite3_finalize(statement) }
         var api: UnsafeMutablePointer<fts5_api>?
-        withUnsafeMutablePointer(to: &api) { pointer in
-            _ = sqlite3_bind_pointer(statement, 1, pointer, "fts5_api_ptr", nil)
-            _ = sqlite3_step(statement)
+        // SQLite keeps the pointer type's C string until the statement has stepped and compares
+        // it then: it must outlive both calls, not only the bind (a literal passed straight to
+        // the bind is a temporary that AddressSanitizer caught being read after it was freed).
+        "fts5_api_ptr".withCString { type in
+            withUnsafeMutablePointer(to: &api) { pointer in
+                _ = sqlite3_bind_pointer(statement, 1, pointer, type, nil)
+                _ = sqlite3_step(statement)
+            }
         }
         guard let api, api.pointee.iVersion >= 2, let create = api.pointee.xCreateFunction,
               create(api, functionName, nil, rank, nil) == SQLITE_OK else {
