@@ -253,59 +253,34 @@ final class SyncSession: @unchecked Sendable {
 
     // MARK: Receiving
 
-    /// Reads, decodes and applies the peer's batches until DONE, acknowledging each after its
-    /// commit. A batch is applied on its own thread (`ApplyInFlight`) while this one reads and
-    /// decodes the next; before waiting on the peer for a frame that has not arrived yet, this
-    /// side settles the batch in flight and sends its ACK, which a sender whose window is full,
-    /// or one waiting to send DONE, is waiting for.
     private func receivePhase() throws(TransportError) {
         var expected: UInt64 = 1
         var received = 0
-        var inFlight: ApplyInFlight? = nil
-        defer { inFlight?.drain() }
-        func settle() throws(TransportError) {
-            guard let batch = inFlight else { return }
-            inFlight = nil
-            let result = try storeCall { () throws(StoreError) in try batch.wait() }
-            summary.received.ops += batch.opCount
-            summary.received.batches += 1
-            summary.received.applied += result.applied + result.drained
-            try writeFrame(.ack, Counts.encode([batch.header.number, UInt64(result.applied + result.drained), UInt64(result.duplicates)]))
-            progress?(SyncProgress(direction: .receiving, space: batch.header.space, ops: summary.received.ops, bytes: stream.bytesRead))
-            if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
-        }
         while true {
-            if inFlight != nil && !stream.hasInputReady() { try settle() }
-            // On the peer's ERROR or a lost connection the batch in flight still ends (`drain`).
             let frame = try readFrame()
             switch MessageType(rawValue: frame.type) {
             case .batch:
-                let ops: [Op]
-                let header: BatchHeader
-                do throws(TransportError) {
-                    header = try BatchHeader.decode(frame.body)
-                    guard header.number == expected else {
-                        throw TransportError(.malformed, "BATCH \(header.number) where \(expected) was expected")
-                    }
-                    ops = try checkedOps(header, frame.body)
-                } catch {
-                    // Acknowledge what was committed before refusing what came after it.
-                    try settle()
-                    throw error
+                let header = try BatchHeader.decode(frame.body)
+                guard header.number == expected else {
+                    throw TransportError(.malformed, "BATCH \(header.number) where \(expected) was expected")
                 }
-                try settle()
+                let ops = try checkedOps(header, frame.body)
+                let result = try storeCall { () throws(StoreError) in try store.apply(ops) }
                 received += ops.count
+                summary.received.ops += ops.count
+                summary.received.batches += 1
+                summary.received.applied += result.applied + result.drained
+                try writeFrame(.ack, Counts.encode([header.number, UInt64(result.applied + result.drained), UInt64(result.duplicates)]))
+                progress?(SyncProgress(direction: .receiving, space: header.space, ops: summary.received.ops, bytes: stream.bytesRead))
                 expected += 1
-                inFlight = ApplyInFlight(header: header, ops: ops, store: store)
+                if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
             case .done:
-                try settle()
                 let values = try Counts.decode(frame.body, count: 2, "DONE")
                 guard values[0] == expected - 1, values[1] == UInt64(received) else {
                     throw TransportError(.malformed, "DONE counts \(values[0]) batches and \(values[1]) ops; \(expected - 1) and \(received) arrived")
                 }
                 return
             default:
-                try settle()
                 throw unexpected(frame, expecting: "BATCH or DONE")
             }
         }

@@ -139,14 +139,6 @@ final class TLSStream: @unchecked Sendable {
         }
     }
 
-    /// Whether a read would start without waiting for the peer: TLS holds decrypted bytes not yet
-    /// read, or the socket has bytes (or an end) to deliver.
-    func hasInputReady() -> Bool {
-        if SSL_pending(ssl) > 0 { return true }
-        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        return poll(&poller, 1, 0) > 0
-    }
-
     func write(_ bytes: [UInt8]) throws(TransportError) {
         guard !bytes.isEmpty else { return }
         OpenSSLErrors.clear()
