@@ -129,6 +129,7 @@ extension Store {
         try editNote(id) { state, factory, _ in try body(&state, &factory) }
     }
 
+    @discardableResult
     private func editNote(
         _ id: EntityID, _ body: (inout EntityState, inout OpFactory, WriteSession) throws -> [Op]
     ) throws(StoreError) -> Int {

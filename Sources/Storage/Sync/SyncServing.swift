@@ -53,7 +53,7 @@ extension Store {
             guard !lagging.isEmpty else { return OpPage(ops: [], next: nil) }
             var sql = "SELECT replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE space = ?"
             var start: Timestamp? = nil
-            if let cursor {
+            if cursor != nil {
                 sql += " AND (hlc_ms, hlc_counter, replica, seq) > (?, ?, ?, ?)"
             } else if let mark = try OpMarks.start(in: space, lagging: lagging, db) {
                 // The first page starts where the earliest missing op can be, not at the log's
