@@ -129,7 +129,9 @@ struct LoadTests {
 
         // Hostile connections: three that connect and send nothing, one trusted peer that
         // completes TLS and then sends its HELLO one byte every 200 ms, never finishing it.
-        let silent = try (0..<3).map { _ in try Sockets.connect(host: "127.0.0.1", port: serving.port, timeout: .seconds(5)) }
+        var silent = try (0..<3).map { _ in try Sockets.connect(host: "127.0.0.1", port: serving.port, timeout: .seconds(5)) }
+        // Each closed once: a second close of a number the system has handed to another test's
+        // pipe meanwhile (tests run in parallel) would close that pipe under it.
         defer { for descriptor in silent { close(descriptor) } }
         let trickler = try SyncClient.connect(identity: hostileIdentity, trust: hostileTrust, host: "127.0.0.1", port: serving.port, limits: .default)
         trickler.setTimeouts(.seconds(20))
@@ -177,6 +179,7 @@ struct LoadTests {
         // The store's own files are counted apart: GRDB's pool opens reader connections on
         // demand (each holds the database and its -wal), up to its bound of five.
         for descriptor in silent { close(descriptor) }
+        silent.removeAll()
         trickler.close()
         func split(_ targets: [String]) -> (database: Int, other: [String]) {
             (targets.filter { $0.contains("store.sqlite") }.count, targets.filter { !$0.contains("store.sqlite") })
