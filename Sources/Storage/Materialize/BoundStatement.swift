@@ -127,13 +127,6 @@ struct BoundStatement {
         sqlite3_column_int64(handle, index)
     }
 
-    /// Column `index` of the current row as text (NULL reads as empty).
-    func string(at index: Int32) -> String {
-        guard let text = sqlite3_column_text(handle, index) else { return "" }
-        let count = Int(sqlite3_column_bytes(handle, index))
-        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
-    }
-
     /// Column `index` of the current row as a blob, valid only inside `body` (SQLite owns it).
     func withBlob<Result>(at index: Int32, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         // Asked for its bytes after the pointer, as SQLite's documentation orders it.
