@@ -8,18 +8,17 @@ import SyncCore
 struct WritePathTests {
     /// Rows written in chunks (full ones and a remainder) arrive whole and in order.
     @Test(arguments: [1, 3, 7, 8, 23])
-    func rowBufferWritesEveryRow(count: Int) throws {
+    func chunkedInsertWritesEveryRow(count: Int) throws {
         let queue = try DatabaseQueue()
         try queue.write { db in
             try db.execute(sql: "CREATE TABLE t (a INTEGER NOT NULL, b TEXT, c BLOB)")
-            var rows = RowBuffer(table: "t", columns: ["a", "b", "c"], chunk: 4)
-            for index in 0..<count {
-                rows.append(Int64(index).databaseValue, index % 2 == 0 ? "row \(index)".databaseValue : .null,
-                            Data([UInt8(index)]).databaseValue)
+            let insert = ChunkedInsert(table: "t", columns: ["a", "b", "c"], chunk: 4)
+            try insert.insert(0..<count, db) { statement, index in
+                statement.bind(Int64(index))
+                if index % 2 == 0 { statement.bind("row \(index)") } else { statement.bindNull() }
+                statement.bind(Data([UInt8(index)]))
             }
-            try rows.write(db)
-            #expect(rows.isEmpty)
-            try rows.write(db) // nothing left: writes nothing
+            try insert.insert(0..<0, db) { _, _ in Issue.record("a row bound where there is none") }
             let stored = try Row.fetchAll(db, sql: "SELECT a, b, c FROM t ORDER BY rowid")
             #expect(stored.count == count)
             for (index, row) in stored.enumerated() {

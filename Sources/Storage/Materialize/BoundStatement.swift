@@ -79,16 +79,6 @@ struct BoundStatement {
         if let value { bind(value) } else { bindNull() }
     }
 
-    mutating func bind(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: bindNull()
-        case .int64(let number): bind(number)
-        case .double(let number): bind(number)
-        case .string(let text): bind(text)
-        case .blob(let data): bind(data)
-        }
-    }
-
     mutating func bind(_ data: Data) {
         data.withUnsafeBytes { buffer in
             check(sqlite3_bind_blob(handle, next, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), Self.transient))

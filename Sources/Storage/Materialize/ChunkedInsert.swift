@@ -46,34 +46,3 @@ struct ChunkedInsert: Sendable {
             + Array(repeating: tuple, count: rows).joined(separator: ",")
     }
 }
-
-/// Rows of values for one table, gathered and then written with `ChunkedInsert`: for callers
-/// whose rows are not already at hand as values of their own.
-struct RowBuffer {
-    let insert: ChunkedInsert
-    private(set) var values: [DatabaseValue] = []
-
-    init(table: String, columns: [String], chunk: Int = 32) {
-        insert = ChunkedInsert(table: table, columns: columns, chunk: chunk)
-    }
-
-    var table: String { insert.table }
-    var columns: [String] { insert.columns }
-    var isEmpty: Bool { values.isEmpty }
-
-    /// Appends one row: exactly one value per column, in column order.
-    mutating func append(_ row: DatabaseValue...) {
-        precondition(row.count == columns.count, "a row of \(table) has \(columns.count) values")
-        values.append(contentsOf: row)
-    }
-
-    /// Writes every row and empties the buffer.
-    mutating func write(_ db: Database) throws {
-        let width = columns.count
-        let values = self.values
-        try insert.insert(0..<(values.count / width), db) { statement, row in
-            for value in values[(row * width)..<((row + 1) * width)] { statement.bind(value) }
-        }
-        self.values.removeAll(keepingCapacity: true)
-    }
-}
