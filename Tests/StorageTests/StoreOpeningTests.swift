@@ -40,9 +40,11 @@ struct StoreOpeningTests {
         let store = try directory.store()
         let writer = try store.pool.write { db in
             [try String.fetchOne(db, sql: "PRAGMA journal_mode"), try String.fetchOne(db, sql: "PRAGMA synchronous"),
-             try String.fetchOne(db, sql: "PRAGMA foreign_keys"), try String.fetchOne(db, sql: "PRAGMA secure_delete")]
+             try String.fetchOne(db, sql: "PRAGMA foreign_keys"), try String.fetchOne(db, sql: "PRAGMA secure_delete"),
+             try String.fetchOne(db, sql: "PRAGMA temp_store")]
         }
-        #expect(writer == ["wal", "2", "1", "1"])
+        // temp_store 2: statement journals in memory, never in a file outside the store.
+        #expect(writer == ["wal", "2", "1", "1", "2"])
         let reader = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA secure_delete") }
         #expect(reader == "1")
     }
