@@ -180,4 +180,21 @@ struct OpCodecTests {
         let batch = OpBatch(ops: ops)
         #expect(try OpCodec.decode(OpCodec.encode(batch)) == batch)
     }
+
+    /// The encoder's and decoder's table of next sequence numbers keeps its last entry aside;
+    /// whatever the order of keys, it must answer as a plain dictionary does.
+    @Test func nextSequenceTableAgreesWithADictionary() {
+        var generator = SplitMix64(seed: 23)
+        var table = OpCodec.NextSeqs()
+        var model: [OpCodec.SeqKey: UInt64] = [:]
+        for _ in 0..<5_000 {
+            let key = OpCodec.SeqKey(space: Int.random(in: 0..<3, using: &generator), replica: Int.random(in: 0..<4, using: &generator))
+            #expect(table.next(key) == model[key, default: 1])
+            if Bool.random(using: &generator) {
+                let value = UInt64.random(in: 1...1_000, using: &generator)
+                table.set(key, value)
+                model[key] = value
+            }
+        }
+    }
 }

@@ -51,4 +51,67 @@ struct VersionVectorTests {
         #expect(vector.contains(CharRange(start: Dot(replica: a, seq: 2), count: 4)))
         #expect(!vector.contains(CharRange(start: Dot(replica: a, seq: 2), count: 5)))
     }
+
+    @Test func advanceNeverStoresZeroNorMovesBack() {
+        var vector = VersionVector()
+        vector.advance(a, to: 0)
+        #expect(vector == VersionVector())
+        #expect(vector.isEmpty)
+        vector.advance(a, to: 4)
+        vector.advance(a, to: 2)
+        vector.advance(b, to: 0)
+        #expect(vector == VersionVector([a: 4]))
+        #expect(vector.entries.count == 1)
+    }
+
+    @Test func advanceAgreesWithAMaximumPerReplica() {
+        var generator = SplitMix64(seed: 7)
+        var vector = VersionVector()
+        var model: [ReplicaID: UInt64] = [:]
+        for _ in 0..<2_000 {
+            let replica = [a, b, c].randomElement(using: &generator)!
+            let seq = UInt64.random(in: 0...40, using: &generator)
+            vector.advance(replica, to: seq)
+            if seq > 0 { model[replica] = max(model[replica] ?? 0, seq) }
+            #expect(vector == VersionVector(model))
+        }
+    }
+
+    /// `Delivery` checks an op's own replica against the number it already looked up; that
+    /// shortcut must answer exactly as the vector does, for every kind of op that names others.
+    @Test func dependencyShortcutAgreesWithTheVector() {
+        var generator = SplitMix64(seed: 11)
+        let replicas = [a, b, c]
+        let entity = EntityID(high: 9, low: 9)
+        func dot() -> Dot {
+            Dot(replica: replicas.randomElement(using: &generator)!, seq: UInt64.random(in: 0...8, using: &generator))
+        }
+        func range() -> CharRange {
+            CharRange(start: dot(), count: UInt64.random(in: 0...4, using: &generator))
+        }
+        for _ in 0..<3_000 {
+            let vector = VersionVector(Dictionary(uniqueKeysWithValues: replicas.map {
+                ($0, UInt64.random(in: 0...8, using: &generator))
+            }))
+            let id = OpID(space: .team, replica: replicas.randomElement(using: &generator)!, seq: 1)
+            let payload: OpPayload
+            let expected: Bool
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0:
+                let (origin, right) = (Bool.random(using: &generator) ? dot() : nil, Bool.random(using: &generator) ? dot() : nil)
+                payload = .insertText(entity: entity, origin: origin, rightOrigin: right, text: "x")
+                expected = (origin.map(vector.contains) ?? true) && (right.map(vector.contains) ?? true)
+            case 1:
+                let ranges = (0..<Int.random(in: 1...3, using: &generator)).map { _ in range() }
+                payload = .deleteText(entity: entity, ranges: ranges)
+                expected = ranges.allSatisfy(vector.contains)
+            default:
+                let observed = (0..<Int.random(in: 0...3, using: &generator)).map { _ in dot() }
+                payload = .removeElement(entity: entity, set: "tags", element: "x", observed: observed)
+                expected = observed.allSatisfy(vector.contains)
+            }
+            let op = Op(id: id, timestamp: Timestamp(millis: 1, counter: 0), payload: payload)
+            #expect(Delivery.dependenciesMet(op, vector) == expected, "\(op)")
+        }
+    }
 }

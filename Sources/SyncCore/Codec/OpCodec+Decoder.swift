@@ -27,10 +27,10 @@ extension OpCodec {
             var ops: [Op] = []
             ops.reserveCapacity(opCount)
             var previous: (op: Op, key: SeqKey)? = nil
-            var nextSeq: [SeqKey: UInt64] = [:]
+            var nextSeq = NextSeqs()
             for _ in 0..<opCount {
-                let (op, key) = try readOp(after: previous, nextSeq: nextSeq)
-                nextSeq[key] = op.id.seq &+ span(of: op.payload)
+                let (op, key, span) = try readOp(after: previous, nextSeq: nextSeq)
+                nextSeq.set(key, op.id.seq &+ span)
                 previous = (op, key)
                 ops.append(op)
             }
@@ -101,8 +101,8 @@ extension OpCodec {
         }
 
         private mutating func readOp(
-            after previous: (op: Op, key: SeqKey)?, nextSeq: [SeqKey: UInt64]
-        ) throws(CodecError) -> (Op, SeqKey) {
+            after previous: (op: Op, key: SeqKey)?, nextSeq: NextSeqs
+        ) throws(CodecError) -> (Op, SeqKey, span: UInt64) {
             let tagOffset = reader.offset
             let tag = try reader.byte()
             switch tag {
@@ -110,7 +110,8 @@ extension OpCodec {
                 guard let previous else {
                     throw CodecError(.invalidValue, at: tagOffset, "a run form needs an op before it to continue")
                 }
-                return (try readRunOp(tag: tag, at: tagOffset, after: previous.op), previous.key)
+                let (op, span) = try readRunOp(tag: tag, at: tagOffset, after: previous.op)
+                return (op, previous.key, span)
             default:
                 let kind = tag & 0x0F
                 let flags = tag & 0x70
@@ -126,19 +127,19 @@ extension OpCodec {
         }
 
         private mutating func readFullOp(
-            tag: UInt8, flags: UInt8, previous: (op: Op, key: SeqKey)?, nextSeq: [SeqKey: UInt64]
-        ) throws(CodecError) -> (Op, SeqKey) {
+            tag: UInt8, flags: UInt8, previous: (op: Op, key: SeqKey)?, nextSeq: NextSeqs
+        ) throws(CodecError) -> (Op, SeqKey, span: UInt64) {
             let key: SeqKey
             let seq: UInt64
             let seqOffset = reader.offset
             var sameEntity: EntityID? = nil
             if flags & Tag.sameFlag != 0, let previous {
                 key = previous.key
-                seq = nextSeq[key, default: 1]
+                seq = nextSeq.next(key)
                 sameEntity = previous.op.entity
             } else {
                 key = SeqKey(space: try readIndex(count: spaces.count, "space"), replica: try readIndex(count: replicas.count, "replica"))
-                seq = nextSeq[key, default: 1] &+ UInt64(bitPattern: try reader.signedVarint())
+                seq = nextSeq.next(key) &+ UInt64(bitPattern: try reader.signedVarint())
             }
             guard seq != 0 else { throw CodecError(.invalidValue, at: seqOffset, "sequence number 0") }
             let millis: UInt64
@@ -165,21 +166,23 @@ extension OpCodec {
                 text: flags & Tag.blockTextFlag != 0 ? text : nil)
             let payloadOffset = reader.offset
             let payload = try readPayloadBody(tag: tag, references: references, limits: limits, from: &reader)
-            guard lastSeq(seq: seq, span: span(of: payload)) != nil else {
+            let span = span(of: payload)
+            guard lastSeq(seq: seq, span: span) != nil else {
                 throw CodecError(.overflow, at: payloadOffset, "op runs past the largest sequence number")
             }
             let id = OpID(space: spaces[key.space], replica: replica, seq: seq)
-            return (Op(id: id, timestamp: Timestamp(millis: millis, counter: counter), payload: payload), key)
+            return (Op(id: id, timestamp: Timestamp(millis: millis, counter: counter), payload: payload), key, span)
         }
 
-        private mutating func readRunOp(tag: UInt8, at tagOffset: Int, after previous: Op) throws(CodecError) -> Op {
+        /// A run form's op and its span.
+        private mutating func readRunOp(tag: UInt8, at tagOffset: Int, after previous: Op) throws(CodecError) -> (Op, UInt64) {
             if tag == Tag.backspaceRun {
                 guard let expected = backspaceContinuation(after: previous) else {
                     throw runError(at: tagOffset, after: previous, "a backspace run must follow an insertion or a one-range deletion")
                 }
                 let timestamp = try readRunTimestamp(after: previous.timestamp, from: &reader)
                 let id = OpID(space: previous.id.space, replica: previous.id.replica, seq: expected.seq)
-                return Op(id: id, timestamp: timestamp, payload: .deleteText(entity: expected.entity, ranges: [expected.range]))
+                return (Op(id: id, timestamp: timestamp, payload: .deleteText(entity: expected.entity, ranges: [expected.range])), 1)
             }
             guard let expected = insertContinuation(after: previous) else {
                 throw runError(at: tagOffset, after: previous, "an insertion run must follow an insertion")
@@ -194,13 +197,14 @@ extension OpCodec {
             } else {
                 text = String(Character(Unicode.Scalar(tag & 0x7F)))
             }
-            guard lastSeq(seq: expected.seq, span: UInt64(text.unicodeScalarCount)) != nil else {
+            let span = UInt64(text.unicodeScalarCount)
+            guard lastSeq(seq: expected.seq, span: span) != nil else {
                 throw CodecError(.overflow, at: textOffset, "op runs past the largest sequence number")
             }
             let id = OpID(space: previous.id.space, replica: previous.id.replica, seq: expected.seq)
             let payload = OpPayload.insertText(
                 entity: expected.entity, origin: expected.origin, rightOrigin: expected.rightOrigin, text: text)
-            return Op(id: id, timestamp: timestamp, payload: payload)
+            return (Op(id: id, timestamp: timestamp, payload: payload), span)
         }
 
         /// A run form that cannot continue `previous`: past the largest sequence number, or

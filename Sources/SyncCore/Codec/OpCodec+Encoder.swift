@@ -1,10 +1,4 @@
 extension OpCodec {
-    /// The key of "the next sequence number expected" from one replica in one space.
-    struct SeqKey: Hashable {
-        var space: Int
-        var replica: Int
-    }
-
     /// Writes a batch in two passes: the first collects the tables in order of first use,
     /// the second writes the ops against them.
     struct BatchEncoder {
@@ -55,13 +49,13 @@ extension OpCodec {
             var blockText: [UInt8] = []
             var hasText = false
             var previous: Op? = nil
-            var nextSeq: [SeqKey: UInt64] = [:]
+            var nextSeq = NextSeqs()
             for op in batch.ops {
                 let key = SeqKey(space: spaceIndex[op.id.space, default: 0], replica: replicaIndex[op.id.replica, default: 0])
                 if let previous, writeRun(op, after: previous, useBlock: useBlock, to: &writer, blockText: &blockText) {
                     // Written in a run form.
                 } else {
-                    let expected = nextSeq[key, default: 1]
+                    let expected = nextSeq.next(key)
                     var tag = Tag.of(op.payload)
                     var textInBlock = false
                     if case .insertText(_, _, _, let text) = op.payload {
@@ -97,7 +91,7 @@ extension OpCodec {
                         omitEntity: same, textInBlock: textInBlock)
                     writePayloadBody(op.payload, references: references, to: &writer)
                 }
-                nextSeq[key] = op.id.seq &+ span(of: op.payload)
+                nextSeq.set(key, op.id.seq &+ span(of: op.payload))
                 previous = op
             }
             return (writer.bytes, blockText, hasText)

@@ -18,19 +18,33 @@ public enum Delivery {
         let held = vector[op.id.replica]
         if op.lastSeq <= held { return .known }
         let fresh = op.id.seq <= held ? unseenSuffix(of: op, after: held) : op
-        guard fresh.id.seq == held + 1, dependenciesMet(fresh, vector) else { return .waiting }
+        guard fresh.id.seq == held + 1, dependenciesMet(fresh, vector, held: held) else { return .waiting }
         return .ready(fresh)
     }
 
     /// Whether everything the op names is covered by `vector`.
     public static func dependenciesMet(_ op: Op, _ vector: VersionVector) -> Bool {
+        dependenciesMet(op, vector, held: vector[op.id.replica])
+    }
+
+    /// The same, given what `vector` holds of the op's own replica: most insertions sit after the
+    /// replica's own previous character and most deletions remove its own, which then need no lookup.
+    static func dependenciesMet(_ op: Op, _ vector: VersionVector, held: UInt64) -> Bool {
+        let replica = op.id.replica
+        func contains(_ dot: Dot) -> Bool {
+            dot.replica == replica ? dot.seq >= 1 && dot.seq <= held : vector.contains(dot)
+        }
+        func contains(_ range: CharRange) -> Bool {
+            range.replica == replica
+                ? range.count > 0 && range.start.seq >= 1 && range.lastSeq <= held : vector.contains(range)
+        }
         switch op.payload {
         case .insertText(_, let origin, let rightOrigin, _):
-            return (origin.map(vector.contains) ?? true) && (rightOrigin.map(vector.contains) ?? true)
+            return (origin.map(contains) ?? true) && (rightOrigin.map(contains) ?? true)
         case .deleteText(_, let ranges):
-            return ranges.allSatisfy(vector.contains)
+            return ranges.allSatisfy(contains)
         case .removeElement(_, _, _, let observed):
-            return observed.allSatisfy(vector.contains)
+            return observed.allSatisfy(contains)
         case .create, .setField, .addElement, .setDeleted, .purge, .erased:
             return true
         }

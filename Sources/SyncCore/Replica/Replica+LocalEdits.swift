@@ -5,7 +5,7 @@ extension Replica {
     public func create(_ kind: EntityKind = .note, in space: SpaceID = .team, text: String = "") throws(SyncCoreError) -> EntityID {
         factory.wallMillis = currentWall()
         let (state, op) = EntityState.create(kind, in: space, using: &factory)
-        boxes[state.id] = EntityBox(state)
+        install(state)
         recordLocal(op)
         if !text.isEmpty { try insertText(text, at: 0, in: state.id) }
         return state.id
@@ -49,7 +49,7 @@ extension Replica {
     public func text(of entity: EntityID) -> String? { boxes[entity]?.state.text.text }
 
     private func edit(_ entity: EntityID, _ body: (inout EntityState, inout OpFactory) throws(SyncCoreError) -> [Op]) throws(SyncCoreError) {
-        let box = try existingBox(entity)
+        let box = try knownBox(entity)
         factory.wallMillis = currentWall()
         let updatedBefore = box.state.updated
         let ops = try body(&box.state, &factory)
@@ -65,15 +65,15 @@ extension Replica {
     /// The keystroke path: one op at most, no intermediate arrays, since the editing trace runs
     /// through here a quarter of a million times.
     private func type(into entity: EntityID, _ body: (inout EntityState, inout OpFactory) throws(SyncCoreError) -> Op?) throws(SyncCoreError) {
-        let box = try existingBox(entity)
+        let box = try knownBox(entity)
         factory.wallMillis = currentWall()
         let updatedBefore = box.state.updated
         guard let op = try body(&box.state, &factory) else { return }
         if recordLocal(op) { box.state.updated = updatedBefore }
     }
 
-    private func existingBox(_ entity: EntityID) throws(SyncCoreError) -> EntityBox {
-        guard let box = boxes[entity] else { throw SyncCoreError(.unknownEntity, "no entity \(entity.short) on this replica") }
+    private func knownBox(_ entity: EntityID) throws(SyncCoreError) -> EntityBox {
+        guard let box = existingBox(entity) else { throw SyncCoreError(.unknownEntity, "no entity \(entity.short) on this replica") }
         return box
     }
 

@@ -16,16 +16,19 @@ public final class Replica {
     /// Each entity's state in a box, so that an edit mutates it where it lies instead of moving a
     /// large struct out of the dictionary and back on every keystroke.
     @exclusivity(unchecked) var boxes: [EntityID: EntityBox] = [:]
+    /// The box used last: ops mostly come in runs on one entity, which then skip the hashing.
+    @exclusivity(unchecked) private var lastBox: EntityBox?
 
     /// Every entity this replica knows, as values.
     public var entities: [EntityID: EntityState] { boxes.mapValues(\.state) }
 
     public func state(of entity: EntityID) -> EntityState? { boxes[entity]?.state }
-    /// Per space, what this replica holds. The open edit is counted when it is sealed.
-    @exclusivity(unchecked) var storedVersions: [SpaceID: VersionVector] = [:]
+    /// Per space, the log and what this replica holds. The open edit is counted when it is sealed.
+    @exclusivity(unchecked) private var spaceLogs: [SpaceID: SpaceLog] = [:]
+    /// The space used last: a batch is mostly one space, whose ops then skip hashing its name.
+    @exclusivity(unchecked) private var lastSpaceLog: SpaceLog?
     @exclusivity(unchecked) var factory: OpFactory
     let wallClock: () -> UInt64
-    private var logs: [SpaceID: [Op]] = [:]
     private var pending: [Op] = []
     /// A local insertion or deletion still open to extension, kept out of the log so extending
     /// it never copies the log's storage.
@@ -43,14 +46,14 @@ public final class Replica {
 
     public var versions: [SpaceID: VersionVector] {
         seal()
-        return storedVersions
+        return spaceLogs.mapValues(\.vector)
     }
 
     public func versionVector(of space: SpaceID) -> VersionVector {
         seal()
-        return storedVersions[space] ?? VersionVector()
+        return existingLog(space)?.vector ?? VersionVector()
     }
-    public var spaces: [SpaceID] { logs.keys.sorted() }
+    public var spaces: [SpaceID] { spaceLogs.filter { !$0.value.ops.isEmpty }.keys.sorted() }
     public var pendingCount: Int { pending.count }
     /// Ops held back until what they depend on arrives.
     public var pendingOps: [Op] { pending }
@@ -58,7 +61,7 @@ public final class Replica {
     /// Every op this replica holds in `space`, in the order it applied them (a causal order).
     public func log(of space: SpaceID) -> [Op] {
         seal()
-        return logs[space] ?? []
+        return existingLog(space)?.ops ?? []
     }
 
     // MARK: Sync
@@ -66,7 +69,7 @@ public final class Replica {
     /// The ops in `space` that a peer holding `vector` lacks, in timestamp order (a causal order).
     public func ops(in space: SpaceID, missingFrom vector: VersionVector) -> [Op] {
         seal()
-        return (logs[space] ?? []).filter { $0.lastSeq > vector[$0.id.replica] }
+        return (existingLog(space)?.ops ?? []).filter { $0.lastSeq > vector[$0.id.replica] }
             .sorted { ($0.timestamp, $0.id.replica, $0.id.seq) < ($1.timestamp, $1.id.replica, $1.id.seq) }
     }
 
@@ -124,24 +127,57 @@ public final class Replica {
 
     /// Appends an op that is ready, applies it, and carries out a purge on the log itself.
     func applyLogged(_ op: Op) {
-        storedVersions[op.id.space, default: VersionVector()].advance(op.id.replica, to: op.lastSeq)
-        box(for: op.entity).state.apply(op)
+        let log = spaceLog(op.id.space)
+        log.vector.advance(op.id.replica, to: op.lastSeq)
+        let box = box(for: op.entity)
+        box.state.apply(op)
         if case .purge = op.payload {
-            logs[op.id.space, default: []].append(op)
+            log.ops.append(op)
             eraseLoggedContent(of: op.entity)
         } else {
             // An op that arrives after its entity was purged is kept only as its ids.
-            logs[op.id.space, default: []].append(isPurged(op.entity) ? erased(op) : op)
+            log.ops.append(box.state.isPurged ? erased(op) : op)
         }
     }
 
-    func isPurged(_ entity: EntityID) -> Bool { boxes[entity]?.state.isPurged ?? false }
+    func isPurged(_ entity: EntityID) -> Bool { existingBox(entity)?.state.isPurged ?? false }
+
+    func existingBox(_ entity: EntityID) -> EntityBox? {
+        if let last = lastBox, last.state.id == entity { return last }
+        guard let box = boxes[entity] else { return nil }
+        lastBox = box
+        return box
+    }
 
     func box(for entity: EntityID) -> EntityBox {
-        if let box = boxes[entity] { return box }
-        let box = EntityBox(EntityState(id: entity))
-        boxes[entity] = box
+        if let box = existingBox(entity) { return box }
+        return install(EntityState(id: entity))
+    }
+
+    /// Puts `state` in a new box, replacing any box of its entity.
+    @discardableResult
+    func install(_ state: EntityState) -> EntityBox {
+        let box = EntityBox(state)
+        boxes[state.id] = box
+        lastBox = box
         return box
+    }
+
+    // MARK: Space logs
+
+    private func existingLog(_ space: SpaceID) -> SpaceLog? {
+        if let last = lastSpaceLog, last.space == space { return last }
+        guard let log = spaceLogs[space] else { return nil }
+        lastSpaceLog = log
+        return log
+    }
+
+    private func spaceLog(_ space: SpaceID) -> SpaceLog {
+        if let log = existingLog(space) { return log }
+        let log = SpaceLog(space)
+        spaceLogs[space] = log
+        lastSpaceLog = log
+        return log
     }
 
     private func erased(_ op: Op) -> Op {
@@ -152,9 +188,9 @@ public final class Replica {
 
     /// Erasure reaches the log: every op of the purged entity keeps only its ids.
     private func eraseLoggedContent(of entity: EntityID) {
-        for space in logs.keys {
-            for index in logs[space]!.indices where logs[space]![index].entity == entity {
-                logs[space]![index].payload = logs[space]![index].payload.erasedForm
+        for log in spaceLogs.values {
+            for index in log.ops.indices where log.ops[index].entity == entity {
+                log.ops[index].payload = log.ops[index].payload.erasedForm
             }
         }
         pending = pending.map { $0.entity == entity ? erased($0) : $0 }
@@ -175,11 +211,12 @@ public final class Replica {
             return true
         }
         seal()
-        storedVersions[op.id.space, default: VersionVector()].advance(id, to: op.lastSeq)
-        if let box = boxes[op.entity], let edit = OpenEdit(op, box: box) {
+        let log = spaceLog(op.id.space)
+        log.vector.advance(id, to: op.lastSeq)
+        if let box = existingBox(op.entity), let edit = OpenEdit(op, box: box) {
             open = edit
         } else {
-            logs[op.id.space, default: []].append(op)
+            log.ops.append(op)
             if case .purge = op.payload { eraseLoggedContent(of: op.entity) }
         }
         return false
@@ -189,8 +226,9 @@ public final class Replica {
     func seal() {
         guard let edit = open else { return }
         open = nil
-        storedVersions[edit.id.space, default: VersionVector()].advance(id, to: edit.lastSeq)
-        logs[edit.id.space, default: []].append(edit.op)
+        let log = spaceLog(edit.id.space)
+        log.vector.advance(id, to: edit.lastSeq)
+        log.ops.append(edit.op)
     }
 }
 
@@ -283,6 +321,15 @@ extension CharRange {
         if b.lastSeq + 1 == a.start.seq { return CharRange(start: b.start, count: a.count + b.count) }
         return nil
     }
+}
+
+/// One space's log and version vector, boxed for the same reason as `EntityBox`: appending an
+/// op and advancing the vector change them where they lie. Never shared outside the replica.
+final class SpaceLog {
+    let space: SpaceID
+    @exclusivity(unchecked) var vector = VersionVector()
+    @exclusivity(unchecked) var ops: [Op] = []
+    init(_ space: SpaceID) { self.space = space }
 }
 
 /// A mutable home for one entity's state inside a replica; never shared outside it.
