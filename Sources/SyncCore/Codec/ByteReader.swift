@@ -63,7 +63,7 @@ public struct ByteReader: Sendable {
     public mutating func string() throws(CodecError) -> String {
         let start = offset
         let data = try lengthPrefixed()
-        guard let string = String(validating: data, as: UTF8.self) else {
+        guard let string = String(utf8Validating: data) else {
             throw CodecError(.invalidUTF8, at: start, "string is not valid UTF-8")
         }
         return string
@@ -102,7 +102,7 @@ extension ByteReader {
             throw CodecError(.truncated, at: start, "string of \(length) bytes, \(remaining) left")
         }
         let data = try raw(Int(length))
-        guard let string = String(validating: data, as: UTF8.self) else {
+        guard let string = String(utf8Validating: data) else {
             throw CodecError(.invalidUTF8, at: start, "string is not valid UTF-8")
         }
         return string

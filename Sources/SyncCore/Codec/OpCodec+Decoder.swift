@@ -311,7 +311,7 @@ final class TextSource {
             throw CodecError(.invalidValue, at: start, "text of \(length) bytes, \(remaining) left in the text block")
         }
         let end = offset + Int(length)
-        guard let text = String(validating: bytes[offset..<end], as: UTF8.self) else {
+        guard let text = String(utf8Validating: bytes[offset..<end]) else {
             throw CodecError(.invalidUTF8, at: start, "text is not valid UTF-8")
         }
         guard text.unicodeScalarCount <= limits.maxTextScalars else {

@@ -7,7 +7,7 @@ extension TextSequence {
     ///   inert), or when the ids would run past the last sequence number.
     @discardableResult
     public mutating func integrate(_ text: String, firstID: CharID, origin: CharID?, rightOrigin: CharID?) -> Bool {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = text.unicodeScalarArray
         guard !scalars.isEmpty else { return true }
         guard firstID.seq <= UInt64.max - UInt64(scalars.count) else { return false }
         let known = replicas.index(of: firstID.replica)

@@ -132,7 +132,7 @@ extension TextSequence {
         }
         let textOffset = reader.offset
         let utf8 = try reader.lengthPrefixed()
-        guard let decoded = String(validating: utf8, as: UTF8.self) else {
+        guard let decoded = String(utf8Validating: utf8) else {
             throw CodecError(.invalidUTF8, at: textOffset, "text is not valid UTF-8")
         }
         content.reserveCapacity(characters)
