@@ -33,6 +33,8 @@ extension Store {
         try write { session in
             var result = ApplyResult()
             var seen = Set<EntityID>()
+            // Ops come in runs on one entity: only the first of a run needs the set.
+            var lastSeen: EntityID?
             var progressed = false
             var parkedNow = Set<OpID>()
             for op in ops {
@@ -40,7 +42,8 @@ extension Store {
                 case .applied:
                     result.applied += 1
                     progressed = true
-                    if seen.insert(op.entity).inserted { result.entities.append(op.entity) }
+                    if op.entity != lastSeen, seen.insert(op.entity).inserted { result.entities.append(op.entity) }
+                    lastSeen = op.entity
                 case .duplicate: result.duplicates += 1
                 case .parked(let isNew):
                     if isNew { parkedNow.insert(op.id); progressed = true } else { result.duplicates += 1 }
