@@ -37,6 +37,40 @@ struct ApplyTests {
         #expect(try target.search("mother").map(\.id) == source.search("mother").map(\.id))
     }
 
+    /// One batch whose ops alternate between two spaces and two replicas: the session holds one
+    /// space's vector aside at a time, and every entry it moved must reach the `versions` table.
+    @Test func aBatchAcrossSpacesAndReplicasKeepsEveryVector() throws {
+        let (firstDirectory, secondDirectory) = (TemporaryDirectory(), TemporaryDirectory())
+        let first = try firstDirectory.store()
+        let second = try secondDirectory.store()
+        for index in 0..<6 {
+            try first.addNote(text: "team note \(index)", tags: ["caseload"])
+            try first.addNote(text: "evidence note \(index)", space: .evidence, fields: ["caseload": .int(Int64(20 + index))])
+            try second.addNote(text: "colleague's team note \(index)")
+            try second.addNote(text: "colleague's evidence \(index)", space: .evidence)
+        }
+        let streams = try [allOps(first), allOps(first, in: .evidence), allOps(second), allOps(second, in: .evidence)]
+        // Round robin over the four streams: each stream stays in order, the batch switches
+        // space and replica at almost every op.
+        var mixed: [Op] = []
+        for index in 0..<streams.map(\.count).max()! {
+            for stream in streams where index < stream.count { mixed.append(stream[index]) }
+        }
+        let targetDirectory = TemporaryDirectory()
+        var target = try targetDirectory.store()
+        let result = try target.apply(mixed)
+        #expect(result.applied == mixed.count && result.parked == 0)
+        let expected = [SpaceID.team, .evidence].map { space in
+            (try? first.versionVector(space))!.merging((try? second.versionVector(space))!)
+        }
+        #expect(try [target.versionVector(.team), target.versionVector(.evidence)] == expected)
+        // Read back from the table by a fresh open, not from anything cached.
+        try target.close()
+        target = try targetDirectory.store()
+        #expect(try [target.versionVector(.team), target.versionVector(.evidence)] == expected)
+        #expect(try target.apply(mixed).duplicates == mixed.count)
+    }
+
     /// Applying a batch the store already holds writes nothing: no row changes, no file bytes.
     @Test func reapplyingChangesNothing() throws {
         let sourceDirectory = TemporaryDirectory()
