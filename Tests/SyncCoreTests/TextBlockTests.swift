@@ -111,4 +111,30 @@ struct TextBlockTests {
         // A negative size is refused too.
         #expect(throws: CodecError.self) { try TextBlock.decompress([][...], size: -1, limit: 10) }
     }
+
+    /// Streams written token by token, with matches at every distance from 1 (each byte repeats
+    /// the one before) to the whole output, overlapping what they produce or not, decode to what
+    /// copying a byte at a time from the stream's own definition gives.
+    @Test func matchesOfEveryOverlapDecodeByteForByte() throws {
+        var generator = SplitMix64(seed: 31)
+        for _ in 0..<300 {
+            var stream = ByteWriter(capacity: 64)
+            var expected: [UInt8] = []
+            for token in 0..<Int.random(in: 1...12, using: &generator) {
+                let literals = (0..<Int.random(in: token == 0 ? 1...6 : 0...6, using: &generator)).map { _ in
+                    UInt8.random(in: 97...100, using: &generator)
+                }
+                stream.varint(literals.count)
+                stream.raw(literals[...])
+                expected += literals
+                let length = Int.random(in: TextBlock.minimumMatch...40, using: &generator)
+                let distance = Int.random(in: 1...expected.count, using: &generator)
+                stream.varint(length - TextBlock.minimumMatch)
+                stream.varint(distance - 1)
+                for _ in 0..<length { expected.append(expected[expected.count - distance]) }
+            }
+            let output = try TextBlock.decompress(stream.bytes[...], size: expected.count, limit: expected.count)
+            #expect(output == expected)
+        }
+    }
 }
