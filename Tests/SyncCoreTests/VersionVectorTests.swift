@@ -54,12 +54,12 @@ struct VersionVectorTests {
 
     @Test func advanceNeverStoresZeroNorMovesBack() {
         var vector = VersionVector()
-        vector.advance(a, to: 0)
+        // Whether each call moved the vector.
+        var moved = [vector.advance(a, to: 0)]
         #expect(vector == VersionVector())
         #expect(vector.isEmpty)
-        vector.advance(a, to: 4)
-        vector.advance(a, to: 2)
-        vector.advance(b, to: 0)
+        moved += [vector.advance(a, to: 4), vector.advance(a, to: 2), vector.advance(a, to: 4), vector.advance(b, to: 0)]
+        #expect(moved == [false, true, false, false, false])
         #expect(vector == VersionVector([a: 4]))
         #expect(vector.entries.count == 1)
     }
@@ -71,7 +71,8 @@ struct VersionVectorTests {
         for _ in 0..<2_000 {
             let replica = [a, b, c].randomElement(using: &generator)!
             let seq = UInt64.random(in: 0...40, using: &generator)
-            vector.advance(replica, to: seq)
+            let moved = vector.advance(replica, to: seq)
+            #expect(moved == (seq > (model[replica] ?? 0)))
             if seq > 0 { model[replica] = max(model[replica] ?? 0, seq) }
             #expect(vector == VersionVector(model))
         }

@@ -89,9 +89,8 @@ final class WriteSession {
 
     private func advance(_ space: SpaceID, _ replica: ReplicaID, to seq: UInt64) throws {
         try makeCurrent(space)
-        guard seq > current!.vector[replica] else { return }
         // In place: a copy taken out would be copied again on write, per op.
-        current!.vector.advance(replica, to: seq)
+        guard current!.vector.advance(replica, to: seq) else { return }
         if let last = lastChanged, last.space == space, last.replica == replica { return }
         changedVectorEntries[space, default: []].insert(replica)
         lastChanged = (space, replica)

@@ -24,9 +24,7 @@ extension String {
     /// (callgrind, the editing trace's merge). ASCII, nearly every note, is copied byte for byte.
     @inlinable public var unicodeScalarArray: [Unicode.Scalar] {
         let ascii = utf8.withContiguousStorageIfAvailable { bytes -> [Unicode.Scalar]? in
-            var high: UInt8 = 0
-            for byte in bytes { high |= byte }
-            guard high < 0x80 else { return nil }
+            guard bytes.isASCII else { return nil }
             return [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
                 for index in bytes.indices { (buffer.baseAddress! + index).initialize(to: Unicode.Scalar(bytes[index])) }
                 initialized = bytes.count

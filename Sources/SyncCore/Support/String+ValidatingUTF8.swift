@@ -8,10 +8,7 @@ extension String {
     /// which is valid UTF-8 by construction. Anything else takes the standard validation.
     @inlinable public init?(utf8Validating bytes: ArraySlice<UInt8>) {
         let decoded = bytes.withUnsafeBufferPointer { buffer -> String? in
-            var high: UInt8 = 0
-            for byte in buffer { high |= byte }
-            guard high < 0x80 else { return nil }
-            return String(decoding: buffer, as: UTF8.self)
+            buffer.isASCII ? String(decoding: buffer, as: UTF8.self) : nil
         }
         if let decoded {
             self = decoded
@@ -20,5 +17,14 @@ extension String {
         } else {
             return nil
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether every byte is below 0x80: one pass, no early exit, which the compiler vectorises.
+    @inlinable @usableFromInline var isASCII: Bool {
+        var high: UInt8 = 0
+        for byte in self { high |= byte }
+        return high < 0x80
     }
 }

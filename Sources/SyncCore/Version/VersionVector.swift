@@ -29,16 +29,20 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Records that every number up to `seq` from `replica` is held. Never moves backwards.
-    public mutating func advance(_ replica: ReplicaID, to seq: UInt64) {
+    /// Returns whether the entry moved.
+    @discardableResult
+    public mutating func advance(_ replica: ReplicaID, to seq: UInt64) -> Bool {
         // One lookup through the defaulted subscript's in-place access, not a read and then a
         // write (two hashes of the id); every applied op comes through here. Zero is never
         // stored, so a vector equals another exactly when they hold the same ops.
-        guard seq > 0 else { return }
-        Self.raise(&entries[replica, default: 0], to: seq)
+        guard seq > 0 else { return false }
+        return Self.raise(&entries[replica, default: 0], to: seq)
     }
 
-    @inline(__always) private static func raise(_ held: inout UInt64, to seq: UInt64) {
-        if seq > held { held = seq }
+    @inline(__always) private static func raise(_ held: inout UInt64, to seq: UInt64) -> Bool {
+        guard seq > held else { return false }
+        held = seq
+        return true
     }
 
     /// The least vector that covers both: what a store holds after taking everything from another.
