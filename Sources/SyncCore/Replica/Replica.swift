@@ -53,7 +53,8 @@ public final class Replica {
         seal()
         return existingLog(space)?.vector ?? VersionVector()
     }
-    public var spaces: [SpaceID] { spaceLogs.filter { !$0.value.ops.isEmpty }.keys.sorted() }
+    /// A space's log is made by the first op logged in it, so every one listed holds ops.
+    public var spaces: [SpaceID] { spaceLogs.keys.sorted() }
     public var pendingCount: Int { pending.count }
     /// Ops held back until what they depend on arrives.
     public var pendingOps: [Op] { pending }

@@ -24,14 +24,14 @@ extension String {
     /// of its instructions there (callgrind, the editing trace's merge). ASCII, nearly every
     /// note, is copied byte for byte.
     @inlinable public var unicodeScalarArray: [Unicode.Scalar] {
-        let ascii = utf8.withContiguousStorageIfAvailable { bytes -> [Unicode.Scalar]? in
+        let contiguous = utf8.withContiguousStorageIfAvailable { bytes -> [Unicode.Scalar]? in
             guard bytes.isASCII else { return nil }
             return [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
-                for index in bytes.indices { (buffer.baseAddress! + index).initialize(to: Unicode.Scalar(bytes[index])) }
+                for index in bytes.indices { buffer[index] = Unicode.Scalar(bytes[index]) }
                 initialized = bytes.count
             }
         }
-        if let ascii = ascii ?? nil { return ascii }
+        if let contiguous, let ascii = contiguous { return ascii }
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(unicodeScalarCount)
         scalars.append(contentsOf: unicodeScalars)
