@@ -90,8 +90,8 @@ extension Report {
         out += "## Findings cited\n\n"
         if citations.isEmpty { out += "None.\n" }
         for citation in citations {
-            out += "- **\(Report.markdownEscape(citation.title))** (`\(citation.id)`) — \(Report.markdownEscape(citation.publisher)), "
-            out += "\(Report.markdownEscape(citation.authority)), \(citation.published). "
+            out += "- **\(Report.markdownEscape(citation.title))** (`\(PrintableText.safe(citation.id))`) — \(Report.markdownEscape(citation.publisher)), "
+            out += "\(Report.markdownEscape(citation.authority)), \(Report.markdownEscape(citation.published)). "
             if !citation.quote.isEmpty { out += "“\(Report.markdownEscape(citation.quote))” " }
             out += "Source: \(Report.markdownEscape(citation.source))"
             if let quotedIn = citation.quotedIn { out += " (quoted in \(Report.markdownEscape(quotedIn)))" }
@@ -100,8 +100,9 @@ extension Report {
         return out
     }
 
+    /// One line of Markdown table or list text: no cell break, no line break, no control character.
     static func markdownEscape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        PrintableText.safe(text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " "))
     }
 
     // MARK: CSV
@@ -125,7 +126,9 @@ extension Report {
             if let quotedIn = citation.quotedIn { source += " (quoted in \(quotedIn))" }
             rows.append(["citation", citation.id, citation.title, "0"] + Array(repeating: "", count: Report.figureColumns.count) + [source])
         }
-        return CSV.write(rows)
+        // Labels, titles and sources may come from other devices: no control character reaches
+        // whoever opens the file at a terminal.
+        return CSV.write(rows.map { $0.map { PrintableText.safe($0) } })
     }
 
     // MARK: JSON

@@ -84,6 +84,18 @@ public struct ReportCitation: Sendable, Hashable, Codable {
 public struct Report: Sendable, Hashable, Codable {
     public enum Format: String, Sendable, CaseIterable {
         case markdown = "md", csv, json, html
+
+        /// From a file name's extension (`.md`, `.markdown`, `.csv`, `.json`, `.html`, `.htm`),
+        /// case-insensitively; nil for any other name.
+        public init?(fileName: String) {
+            switch (fileName as NSString).pathExtension.lowercased() {
+            case "md", "markdown": self = .markdown
+            case "csv": self = .csv
+            case "json": self = .json
+            case "html", "htm": self = .html
+            default: return nil
+            }
+        }
     }
 
     /// The first and last ISO weeks included (from `since` / `until`), if limited.
@@ -233,6 +245,6 @@ public struct Report: Sendable, Hashable, Codable {
            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month {
             return date
         }
-        throw FindingsError(.invalidReportParameter, "\"\(text)\" is not a date: use YYYY-MM-DD or an ISO week like 2026-W47")
+        throw FindingsError(.invalidReportParameter, "\"\(text)\" is not a date: use 2026-05-01, 2026-05-01 10:22, an ISO week like 2026-W47, or ISO 8601")
     }
 }

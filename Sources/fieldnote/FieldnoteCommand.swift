@@ -71,26 +71,35 @@ struct FieldnoteCommand: ParsableCommand {
         ]
     )
 
-    /// Parses, runs, and turns failures into one line on stderr and a distinct exit status.
+    /// Parses, runs, and turns failures into at most two lines on stderr and a distinct exit status.
     static func main() {
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(LeadingOptions.apply(to: Array(CommandLine.arguments.dropFirst())))
         } catch {
-            exitForParsing(error)
+            exitReporting(error)
         }
         do {
             var command = command
             try command.run()
+            Pager.finish()
         } catch let error as ExitCode {
+            Pager.finish()
             Foundation.exit(error.rawValue)
         } catch {
-            if let failure = CommandFailure.from(error) {
-                Terminal.note(Style.stderr.red("error:") + " " + failure.message)
-                Foundation.exit(failure.status.rawValue)
-            }
-            exitForParsing(error)
+            exitReporting(error)
         }
+    }
+
+    /// Our own failures as `error: what happened` and, when there is one, `hint: what to do next`;
+    /// anything else as ArgumentParser reports it.
+    private static func exitReporting(_ error: any Error) -> Never {
+        Pager.finish()
+        guard let failure = CommandFailure.from(error) else { exitForParsing(error) }
+        let style = Style.stderr
+        Terminal.note(style.red("error:") + " " + failure.message)
+        if let hint = failure.hint { Terminal.note(style.dim("hint:") + " " + hint) }
+        Foundation.exit(failure.status.rawValue)
     }
 
     /// ArgumentParser's own report (help, version, usage errors), with usage errors exiting 2.

@@ -6,11 +6,13 @@ extension Store {
     /// Live notes (not deleted or purged), newest first, optionally filtered.
     /// - Parameters:
     ///   - since: only notes created at or after this date.
+    ///   - until: only notes created before this date.
     ///   - limit: at most this many; nil for all.
     public func notes(
-        space: SpaceID? = nil, caseToken: String? = nil, tag: String? = nil, since: Date? = nil, limit: Int? = 50
+        space: SpaceID? = nil, caseToken: String? = nil, tag: String? = nil, since: Date? = nil, until: Date? = nil,
+        limit: Int? = 50
     ) throws(StoreError) -> [NoteRecord] {
-        try live(.note, space: space, caseToken: caseToken, tag: tag, since: since, limit: limit)
+        try live(.note, space: space, caseToken: caseToken, tag: tag, since: since, until: until, limit: limit)
     }
 
     /// Live entities of `kind` (findings, evidence records, notes), newest first, each with its
@@ -22,7 +24,7 @@ extension Store {
 
     private func live(
         _ kind: EntityKind, space: SpaceID? = nil, caseToken: String? = nil, tag: String? = nil, since: Date? = nil,
-        limit: Int?, withCreator: Bool = false
+        until: Date? = nil, limit: Int?, withCreator: Bool = false
     ) throws(StoreError) -> [NoteRecord] {
         // The creator is the replica of the entity's `create` op (op kind 1 in `ops.kind`); it is
         // looked up only when asked, so listing notes costs what it did.
@@ -39,6 +41,10 @@ extension Store {
         if let since {
             sql += " AND created_ms >= ?"
             arguments.append(Int64(max(0, since.timeIntervalSince1970 * 1000)))
+        }
+        if let until {
+            sql += " AND created_ms < ?"
+            arguments.append(Int64(max(0, until.timeIntervalSince1970 * 1000)))
         }
         if let caseToken {
             sql += " AND ref IN (SELECT entity FROM fields WHERE key = 'case' AND value = ?)"
@@ -102,7 +108,7 @@ extension Store {
     /// `SearchRanking` from the joined fts_docsize row rather than a lookup of FTS5's own per row).
     /// - Parameter highlight: the marks put around each match in the snippet.
     public func search(
-        _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("[", "]")
+        _ query: String, limit: Int? = 20, highlight: (open: String, close: String) = ("[", "]")
     ) throws(StoreError) -> [SearchHit] {
         guard let match = SearchIndex.matchExpression(query) else { return [] }
         return try read { db in
@@ -112,7 +118,7 @@ extension Store {
                 FROM fts JOIN fts_docsize d ON d.id = fts.rowid
                 WHERE fts MATCH ?
                 ORDER BY score LIMIT ?
-                """, arguments: [highlight.open, highlight.close, match, limit])
+                """, arguments: [highlight.open, highlight.close, match, limit ?? -1])
             let entity = try db.cachedStatement(sql: "SELECT id, created_ms, created_counter FROM entities WHERE ref = ?")
             return try ranked.compactMap { hit in
                 guard let row = try Row.fetchOne(entity, arguments: [hit[0] as Int64]) else { return nil }

@@ -46,6 +46,6 @@ enum LinkOutput {
             return
         }
         Swift.print("\(short) is linked to:")
-        for id in links { Swift.print("  \(id)" + (catalog.finding(id).map { "  \($0.title)" } ?? "")) }
+        for id in links { Swift.print(TerminalText.safe("  \(id)" + (catalog.finding(id).map { "  \($0.title)" } ?? ""))) }
     }
 }

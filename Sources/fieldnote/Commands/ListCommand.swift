@@ -7,11 +7,15 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List notes, newest first.",
         discussion: """
-            Notes in the bin (see `fieldnote rm`) are left out. Filters combine.
+            Notes in the bin (see `fieldnote rm`) are left out. Filters combine. Dates may be \
+            written as fieldnote prints them: 2026-05-01, 2026-05-01 10:22, 2026-W18, or ISO \
+            8601; --until includes the whole day, minute or week it names. At a terminal the \
+            newest 50 are shown, through $PAGER; --json gives every match unless --limit is given.
 
             Examples:
               fieldnote list --case "the Smiths" --since 2026-01-01
-              fieldnote list --tag supervision --limit 10 --json
+              fieldnote list --since "2026-05-01 10:22" --until 2026-W19
+              fieldnote list --tag supervision --json
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -26,55 +30,48 @@ struct ListCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only notes with this tag.", valueName: "tag"))
     var tag: String?
 
-    @Option(help: ArgumentHelp("Only notes written on or after this date (2026-01-31, or ISO 8601 with a time).", valueName: "date"))
+    @Option(help: ArgumentHelp("Only notes written from this date on (\(DateArgument.forms)).", valueName: "date"))
     var since: DateArgument?
 
-    @Option(help: ArgumentHelp("Show at most this many notes.", valueName: "n"))
-    var limit: Int = 50
+    @Option(help: ArgumentHelp("Only notes written up to this date, included.", valueName: "date"))
+    var until: DateArgument?
+
+    @Option(help: ArgumentHelp("Show at most this many notes (default: 50 as text, all with --json).", valueName: "n"))
+    var limit: Int?
+
+    @OptionGroup var pager: PagerOptions
 
     func validate() throws {
-        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
+
+    /// How many notes to show: what was asked, else all for scripts and 50 for people.
+    var effectiveLimit: Int? { limit ?? (output.json ? nil : ListCommand.textLimit) }
+    static let textLimit = 50
 
     func run() throws {
         let space = try Parse.space(space)
         try storeOptions.withStore { store in
             let token = try caseToken.map { try store.requireCase($0).token }
-            let notes = try store.notes(space: space, caseToken: token, tag: tag, since: since?.date, limit: limit)
+            // One more than shown, to know whether to say that there are more.
+            var notes = try store.notes(space: space, caseToken: token, tag: tag, since: since?.start, until: until?.end,
+                                        limit: effectiveLimit.map { $0 + 1 })
+            let more = effectiveLimit.map { notes.count > $0 } ?? false
+            if more { notes.removeLast() }
             if output.json {
                 try JSONOutput.print(notes.map(JSONOutput.note))
             } else if notes.isEmpty {
                 Terminal.note("no notes")
             } else {
-                print(try NoteText.table(notes, in: store))
+                let table = try NoteText.table(notes, in: store)
+                pager.start()
+                print(table)
+                if more, limit == nil {
+                    // On stdout at a terminal, so that it ends what the pager shows; else on stderr.
+                    let hint = "the newest \(notes.count) are shown: --limit N for more, or narrow with --since, --tag, --case"
+                    if Terminal.isTerminal(STDOUT_FILENO) { print(Style.stdout.dim(hint)) } else { Terminal.note(hint) }
+                }
             }
         }
     }
-}
-
-/// A date typed on the command line: a day (`2026-01-31`, local midnight) or an ISO 8601 date and time.
-struct DateArgument: ExpressibleByArgument {
-    var date: Date
-
-    init?(argument: String) {
-        let day = DateFormatter()
-        day.locale = Locale(identifier: "en_US_POSIX")
-        day.timeZone = .current
-        day.dateFormat = "yyyy-MM-dd"
-        if argument.count == 10, let date = day.date(from: argument) {
-            self.date = date
-            return
-        }
-        let full = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
-            full.formatOptions = options
-            if let date = full.date(from: argument) {
-                self.date = date
-                return
-            }
-        }
-        return nil
-    }
-
-    static var defaultCompletionKind: CompletionKind { .default }
 }

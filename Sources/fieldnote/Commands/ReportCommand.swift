@@ -17,20 +17,22 @@ struct ReportCommand: ParsableCommand {
 
             Examples:
               fieldnote report
-              fieldnote report --since 2026-01-01 --format html --out report.html
+              fieldnote report --since 2026-01-01 --out report.html   # HTML, from the name
               fieldnote report --since 2026-W02 --until 2026-W10 --format csv
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("Only weeks from the one holding this date (YYYY-MM-DD or 2026-W02).", valueName: "date"))
+    @Option(help: ArgumentHelp("Only weeks from the one holding this date (\(DateArgument.forms)).", valueName: "date"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Only weeks up to the one holding this date (YYYY-MM-DD or 2026-W10).", valueName: "date"))
+    @Option(help: ArgumentHelp("Only weeks up to the one holding this date, included.", valueName: "date"))
     var until: String?
 
-    @Option(help: ArgumentHelp("The output format.", valueName: "format"))
-    var format: Report.Format = .markdown
+    @OptionGroup var pager: PagerOptions
+
+    @Option(help: ArgumentHelp("The output format (default: from --out's extension, else md).", valueName: "format"))
+    var format: Report.Format?
 
     @Option(name: .customLong("min-reporters"), help: ArgumentHelp("Suppress cells from fewer distinct reporters than this.", valueName: "n"))
     var minReporters: Int = 3
@@ -38,10 +40,28 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file"))
     var out: String?
 
+    func validate() throws {
+        guard let out, let format, let named = Report.Format(fileName: out), named != format else { return }
+        throw ValidationError("--format \(format.rawValue) clashes with --out \(out), whose name says \(named.rawValue): change one of them")
+    }
+
+    /// The format asked for, else the one --out's name says, else Markdown.
+    var resolvedFormat: Report.Format {
+        format ?? out.flatMap(Report.Format.init(fileName:)) ?? .markdown
+    }
+
+    /// A date in any form the client prints, as an instant inside the week it falls in: the
+    /// middle of the span it names, so that a local day or week lands in the same ISO week in UTC.
+    static func week(_ text: String) throws(FindingsError) -> Date {
+        guard let date = DateArgument(argument: text) else { return try Report.parseDate(text) }
+        return date.start.addingTimeInterval(date.end.timeIntervalSince(date.start) / 2)
+    }
+
     func run() throws {
+        let format = resolvedFormat
         // Every parameter is checked before the store is opened, so a refused report touches nothing.
         let (sinceDate, untilDate) = try FindingsFailure.map { () throws(FindingsError) in
-            let dates = (try since.map(Report.parseDate), try until.map(Report.parseDate))
+            let dates = (try since.map(ReportCommand.week), try until.map(ReportCommand.week))
             _ = try Report.build(records: [], since: dates.0, until: dates.1, minReporters: minReporters)
             return dates
         }
@@ -57,6 +77,7 @@ struct ReportCommand: ParsableCommand {
             }
         }
         guard let out else {
+            pager.start()
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             return
         }

@@ -20,18 +20,25 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The words to look for.", valueName: "query"))
     var query: [String]
 
-    @Option(help: ArgumentHelp("Show at most this many matches.", valueName: "n"))
-    var limit: Int = 20
+    @Option(help: ArgumentHelp("Show at most this many matches (default: 20 as text, all with --json).", valueName: "n"))
+    var limit: Int?
+
+    @OptionGroup var pager: PagerOptions
 
     func validate() throws {
         guard !query.joined().allSatisfy(\.isWhitespace) else { throw ValidationError("give some words to search for") }
-        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
+
+    /// Marks around matches that no escaping touches, replaced by the style's own after the
+    /// snippet (text from any device) has been made safe for the terminal.
+    private static let marks = (open: "\u{E000}", close: "\u{E001}")
 
     func run() throws {
         let style = output.json ? Style(enabled: false) : Style.stdout
         try storeOptions.withStore { store in
-            let hits = try store.search(query.joined(separator: " "), limit: limit, highlight: style.highlight)
+            let marks = output.json ? style.highlight : SearchCommand.marks
+            let hits = try store.search(query.joined(separator: " "), limit: limit ?? (output.json ? nil : 20), highlight: marks)
             if output.json {
                 try JSONOutput.print(hits.map { hit in
                     ["id": hit.id.hex, "created": Dates.iso8601(hit.created), "rank": hit.rank, "snippet": hit.snippet] as [String: Any]
@@ -42,10 +49,14 @@ struct SearchCommand: ParsableCommand {
                 Terminal.note("no matches")
                 return
             }
-            for hit in hits {
-                print(style.bold(try store.shortID(hit.id)) + "  " + style.dim(Dates.human(hit.created)))
-                print("    " + Text.oneLine(hit.snippet))
+            let shown = try hits.map { hit in
+                let snippet = TerminalText.safe(Text.oneLine(hit.snippet))
+                    .replacingOccurrences(of: marks.open, with: style.highlight.open)
+                    .replacingOccurrences(of: marks.close, with: style.highlight.close)
+                return style.bold(try store.shortID(hit.id)) + "  " + style.dim(Dates.human(hit.created)) + "\n    " + snippet
             }
+            pager.start()
+            print(shown.joined(separator: "\n"))
         }
     }
 }

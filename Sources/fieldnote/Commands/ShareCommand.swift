@@ -19,7 +19,8 @@ struct ShareCommand: ParsableCommand {
 
             Examples:
               fieldnote share 0193ab12
-              fieldnote share 0193ab12 --excerpt "Third cancelled supervision this month." --yes
+              fieldnote share 0193ab12 --yes \\
+                  --excerpt "Third cancelled supervision this month."
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -45,7 +46,7 @@ struct ShareCommand: ParsableCommand {
             }
             let preview = Evidence.preview(evidence, replica: store.replica.hex, catalog: catalog)
             // The preview is for the person; with --json, stdout is kept for the result.
-            if output.json { Terminal.note(preview.text) } else { print(preview.text) }
+            if output.json { Terminal.note(TerminalText.safe(preview.text, multiline: true)) } else { print(TerminalText.safe(preview.text, multiline: true)) }
             if !yes {
                 guard Terminal.confirm("Share this record from note \(short)?") else {
                     throw CommandFailure("nothing was shared from note \(short)")

@@ -45,8 +45,8 @@ struct SuggestCommand: ParsableCommand {
             }
             let style = Style.stdout
             for (index, suggestion) in suggestions.enumerated() {
-                print("\(index + 1). " + style.bold(suggestion.finding.id) + style.dim("  \(suggestion.finding.category.rawValue)"))
-                print("   \(suggestion.finding.title)")
+                print("\(index + 1). " + style.bold(TerminalText.safe(suggestion.finding.id)) + style.dim("  \(suggestion.finding.category.rawValue)"))
+                print("   \(TerminalText.safe(suggestion.finding.title))")
                 print("   " + style.dim("matched: " + suggestion.matchedTerms.joined(separator: ", ")))
             }
             print(style.dim("link one: fieldnote link \(short) \(suggestions[0].finding.id)"))

@@ -57,7 +57,7 @@ struct TagCommand: ParsableCommand {
             if output.json {
                 try JSONOutput.print(["id": note.id.hex, "tags": tags] as [String: Any])
             } else {
-                print(tags.isEmpty ? "\(short): no tags" : "\(short): " + tags.joined(separator: ", "))
+                print(tags.isEmpty ? "\(short): no tags" : "\(short): " + TerminalText.safe(tags.joined(separator: ", ")))
             }
         }
     }

@@ -16,8 +16,9 @@ enum FindingText {
 
     /// Everything about one finding, labelled; the quote in quotation marks.
     static func detail(_ finding: Finding, origin: FindingsCatalog.Origin?, style: Style = .stdout) -> String {
-        var lines = [style.bold(finding.title), style.dim(finding.id)]
-        func row(_ label: String, _ value: String) { lines.append(style.dim(label.padding(10)) + " " + value) }
+        // A finding added on a colleague's device is text from that device: made safe to print.
+        var lines = [style.bold(TerminalText.safe(finding.title)), style.dim(TerminalText.safe(finding.id))]
+        func row(_ label: String, _ value: String) { lines.append(style.dim(label.padding(10)) + " " + TerminalText.safe(value)) }
         row("publisher", finding.publisher)
         row("authority", finding.authority)
         row("published", finding.published)
@@ -26,10 +27,10 @@ enum FindingText {
         if let quotedIn = finding.quotedIn { row("quoted in", quotedIn) }
         row("origin", origin == .user ? "added on a device (synced in the team space)" : "built in")
         lines.append("")
-        lines.append("“\(finding.quote)”")
+        lines.append("“\(TerminalText.safe(finding.quote, multiline: true))”")
         if !finding.summary.isEmpty {
             lines.append("")
-            lines.append(finding.summary)
+            lines.append(TerminalText.safe(finding.summary, multiline: true))
         }
         return lines.joined(separator: "\n")
     }

@@ -22,8 +22,9 @@ enum NoteText {
     /// Everything about one note, labelled, then its text.
     static func detail(_ note: NoteRecord, shortID: String, alias: String?, style: Style = .stdout) -> String {
         var lines: [String] = []
+        // Every value may come from another device: made safe for the terminal.
         func row(_ label: String, _ value: String) {
-            lines.append(style.dim(label.padding(8)) + " " + value)
+            lines.append(style.dim(label.padding(8)) + " " + TerminalText.safe(value))
         }
         lines.append(style.bold("note \(shortID)") + style.dim("  \(note.id.hex)"))
         row("space", note.space.name)
@@ -39,7 +40,7 @@ enum NoteText {
         if !note.links.isEmpty { row("findings", note.links.sorted().joined(separator: ", ")) }
         if !note.text.isEmpty {
             lines.append("")
-            lines.append(note.text)
+            lines.append(TerminalText.safe(note.text, multiline: true))
         }
         return lines.joined(separator: "\n")
     }

@@ -1,7 +1,10 @@
 /// A plain text table: columns padded to their widest cell, the last column cut to the width.
+/// When the columns before the last leave it too little room (long finding ids at 80 columns),
+/// each row is stacked instead: its first cell on a line, the others indented below it.
 ///
-/// Styling is applied per column after the layout is worked out on plain text, so escape codes
-/// never count towards a column's width.
+/// Every cell is made safe for the terminal (`TerminalText`): cells hold names, tags and text
+/// from other devices. Styling is applied per column after the layout is worked out on plain
+/// text, so escape codes never count towards a column's width.
 struct Table {
     var headers: [String]
     var rows: [[String]] = []
@@ -10,7 +13,7 @@ struct Table {
 
     init(_ headers: String...) { self.headers = headers }
 
-    mutating func add(_ cells: String...) { rows.append(cells) }
+    mutating func add(_ cells: String...) { rows.append(cells.map { TerminalText.safe($0) }) }
 
     func render(width: Int = Terminal.columns, style: Style = .stdout) -> String {
         let count = headers.count
@@ -19,6 +22,7 @@ struct Table {
             for (index, cell) in row.enumerated() where index < count - 1 { widths[index] = max(widths[index], cell.count) }
         }
         let used = widths.dropLast().reduce(0) { $0 + $1 + 2 }
+        if count > 1, width - used < Table.narrowestLastColumn { return stacked(width: width, style: style) }
         let last = max(10, width - used)
         func line(_ cells: [String], header: Bool) -> String {
             var parts: [String] = []
@@ -34,6 +38,18 @@ struct Table {
             return parts.joined(separator: "  ")
         }
         return ([line(headers, header: true)] + rows.map { line($0, header: false) }).joined(separator: "\n")
+    }
+
+    /// Below this many columns for the last cell, rows are stacked.
+    static let narrowestLastColumn = 24
+
+    /// Each row as its first cell, styled as the first column, then the rest indented on one line.
+    private func stacked(width: Int, style: Style) -> String {
+        rows.map { row in
+            let first = row.first ?? ""
+            let rest = "    " + row.dropFirst().filter { !$0.isEmpty }.joined(separator: "  ")
+            return (styles[0]?(first) ?? first) + "\n" + Text.truncated(rest, to: width)
+        }.joined(separator: "\n")
     }
 }
 

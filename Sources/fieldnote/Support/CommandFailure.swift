@@ -23,13 +23,16 @@ enum ExitStatus: Int32 {
     case protocolError = 8
 }
 
-/// A failure reported as one line on stderr (`error: …`) with its exit status.
+/// A failure reported on stderr as `error: …` (what happened, one line) and, when there is
+/// something to do about it, `hint: …` (what to do next, one line), with its exit status.
 struct CommandFailure: Error, CustomStringConvertible {
     var message: String
+    var hint: String?
     var status: ExitStatus
 
-    init(_ message: String, status: ExitStatus = .general) {
-        self.message = message
+    init(_ message: String, hint: String? = nil, status: ExitStatus = .general) {
+        self.message = CommandFailure.oneLine(message)
+        self.hint = hint.map(CommandFailure.oneLine)
         self.status = status
     }
 

@@ -36,7 +36,7 @@ struct CaseShowCommand: ParsableCommand {
             }
             let style = Style.stdout
             let alias = record.alias.map { " (\($0))" } ?? ""
-            print(style.bold("case \(record.token)") + alias)
+            print(style.bold("case \(TerminalText.safe(record.token))") + TerminalText.safe(alias))
             print(style.dim("created \(Dates.human(record.created)), \(record.noteCount) note\(record.noteCount == 1 ? "" : "s")"))
             if !notes.isEmpty {
                 print("")

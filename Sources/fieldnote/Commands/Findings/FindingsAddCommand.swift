@@ -13,7 +13,8 @@ struct FindingsAddCommand: ParsableCommand {
             Example:
               fieldnote findings add --id branch-2025-caseload-survey \\
                   --title "Branch survey: caseloads above 25 for most members" \\
-                  --publisher "UNISON Example branch" --authority "Example County Council" \\
+                  --publisher "UNISON Example branch" \\
+                  --authority "Example County Council" \\
                   --published 2025-03 --category caseload_workload \\
                   --quote "Two in three members carry more than 25 cases." \\
                   --source "https://example.org/branch-survey-2025"

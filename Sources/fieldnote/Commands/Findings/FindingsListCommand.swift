@@ -19,6 +19,8 @@ struct FindingsListCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only findings of this category.", valueName: "category"))
     var category: FindingCategory?
 
+    @OptionGroup var pager: PagerOptions
+
     func run() throws {
         try storeOptions.withStore { store in
             let catalog = try store.findingsCatalog()
@@ -28,7 +30,9 @@ struct FindingsListCommand: ParsableCommand {
             } else if findings.isEmpty {
                 Terminal.note("no findings in \(category?.rawValue ?? "the catalog")")
             } else {
-                print(FindingText.table(findings, catalog: catalog))
+                let table = FindingText.table(findings, catalog: catalog)
+                pager.start()
+                print(table)
             }
         }
     }
