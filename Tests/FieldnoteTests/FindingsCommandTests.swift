@@ -45,8 +45,13 @@ struct FindingsCommandTests {
         #expect(imported.stdout.contains("imported 2 findings"))
         let mine = try #require(try sandbox.findings("list", "--json").json() as? [[String: Any]]).filter { $0["origin"] as? String == "user" }
         #expect(mine.compactMap { $0["id"] as? String }.sorted() == ["branch-2025-caseload-survey", "branch-2025-recording", "branch-2025-supervision"])
-        let table = try sandbox.findings("list")
+        let table = try sandbox.run(["findings", "list"], environment: ["COLUMNS": "200"])
         #expect(table.stdout.split(separator: "\n").contains { $0.hasPrefix("branch-2025-caseload-survey") && $0.contains("yours") }, "\(table.stdout)")
+        // At 80 columns the long ids stack each finding over two lines.
+        let narrow = try sandbox.run(["findings", "list"], environment: ["COLUMNS": "80"]).stdout.split(separator: "\n")
+        let row = try #require(narrow.firstIndex { $0 == "branch-2025-caseload-survey" })
+        #expect(narrow[row + 1].hasPrefix("    ") && narrow[row + 1].contains("yours"))
+        #expect(narrow.allSatisfy { $0.count <= 80 })
 
         // Findings are not notes: listings and search show none of them.
         #expect(try sandbox.noteIDs().isEmpty)

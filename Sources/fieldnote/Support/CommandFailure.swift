@@ -44,17 +44,17 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let error as CommandFailure:
             return error
         case let error as StoreError:
-            return CommandFailure(oneLine(error.message), status: status(for: error.code))
+            return CommandFailure(error.message, status: status(for: error.code))
         case let error as SyncCoreError:
             let status: ExitStatus = switch error.code {
             case .invalidSpaceName, .invalidFieldKey, .invalidValue: .invalidValue
             case .unknownEntity: .notFound
             default: .general
             }
-            return CommandFailure(oneLine(error.message), status: status)
+            return CommandFailure(error.message, status: status)
         case let error as TransportError:
-            let message = error.fromPeer ? "the peer said: \(error.message)" : error.message
-            return CommandFailure(oneLine("\(message) [\(error.code)]"), status: status(for: error.code))
+            return CommandFailure(error.fromPeer ? "the other device said: \(error.message)" : error.message,
+                                  status: status(for: error.code))
         default:
             return nil
         }

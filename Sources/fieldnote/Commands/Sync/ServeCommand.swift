@@ -19,7 +19,8 @@ struct ServeCommand: ParsableCommand {
             cleanly: sessions in flight end at a batch boundary, and nothing is half applied.
 
             The default address is loopback only; to let colleagues on the office network \
-            reach you, bind to your address on it (or 0.0.0.0).
+            reach you, bind to 0.0.0.0 (every address) or to your address on it. serve prints \
+            the addresses colleagues can type, never 0.0.0.0.
 
             Examples:
               fieldnote serve
@@ -54,7 +55,7 @@ struct ServeCommand: ParsableCommand {
                 Terminal.note("no device is trusted yet: every connection will be refused (see `fieldnote peers add`)")
             }
             Terminal.note("this device is \(identity.id)")
-            print("listening on \(bind):\(bound)")
+            ServeCommand.announce(bind: bind, port: bound)
             fflush(nil)
 
             var received: Int32 = 0
@@ -63,6 +64,30 @@ struct ServeCommand: ParsableCommand {
             server.stop()
             Terminal.note("stopped")
         }
+    }
+
+    /// "listening on ADDR:PORT" on stdout, with an address colleagues can type (never 0.0.0.0),
+    /// and on stderr the other addresses, or how to be reachable when only loopback listens.
+    static func announce(bind: String, port: UInt16) {
+        let others = LocalAddresses.reachable(includeIPv6: bind.contains(":"))
+        guard LocalAddresses.isWildcard(bind) else {
+            print("listening on \(bind):\(port)")
+            if LocalAddresses.isLoopback(bind) {
+                let example = others.first.map { " (this computer is \($0) on its network)" } ?? ""
+                Terminal.note("only this computer can connect; to let colleagues sync, use --bind 0.0.0.0\(example)")
+            }
+            return
+        }
+        guard let first = others.first else {
+            print("listening on 127.0.0.1:\(port)")
+            Terminal.note("this computer has no network address besides loopback: colleagues cannot reach it yet")
+            return
+        }
+        print("listening on \(first):\(port)")
+        if others.count > 1 {
+            Terminal.note("also reachable at " + others.dropFirst().map { "\($0):\(port)" }.joined(separator: ", "))
+        }
+        Terminal.note("colleagues sync with: fieldnote sync \(first):\(port)")
     }
 
     /// One line on stderr per session.

@@ -43,7 +43,8 @@ struct SyncCommand: ParsableCommand {
 
         try storeOptions.withDevice { store, identity, trust in
             if try trust.peers().isEmpty {
-                throw CommandFailure("no device is trusted yet: add the other device with `fieldnote peers add DEVICE-ID --name NAME` (and it must add this one: \(identity.id))",
+                throw CommandFailure("this device trusts no other device yet",
+                                     hint: "add the other with `fieldnote peers add ITS-ID --name NAME`; it adds this one: \(identity.id)",
                                      status: .refused)
             }
             let summary: SyncSummary
@@ -70,19 +71,27 @@ struct SyncCommand: ParsableCommand {
         }
     }
 
-    /// The transport's error with what to do about it, and its exit status.
+    /// The transport's error in words for people: what happened, and what to do next.
     static func explain(_ error: TransportError, address: String, identity: DeviceIdentity) -> CommandFailure {
-        let failure = CommandFailure.from(error) ?? CommandFailure(error.message)
-        let hint: String = switch error.code {
-        case .handshakeFailed, .notTrusted:
-            " — check that both devices trust each other: this device is \(identity.id.short)… (`fieldnote id`), see `fieldnote peers list` on both"
-        case .unreachable: " — is `fieldnote serve` running there, on that address and port?"
-        case .timedOut: " — the network may be slow or blocked; try again"
-        case .versionMismatch: " — update fieldnote on the older device"
-        case .spaceNotGranted, .readOnly: " — see `fieldnote peers list` on both devices"
-        default: ""
+        let status = CommandFailure.from(error)?.status ?? .general
+        let (what, next): (String, String?) = switch error.code {
+        case .handshakeFailed:
+            ("the device at \(address) refused this one: it has not added this device, or has removed it",
+             "on that device run: fieldnote peers add \(identity.id) --name YOUR-NAME")
+        case .notTrusted:
+            ("the device at \(address) is not one this device trusts",
+             "add it with `fieldnote peers add ITS-ID --name NAME` (its id: `fieldnote id` there)")
+        case .unreachable, .connectionLost:
+            ("cannot reach \(address): \(error.message)",
+             "is `fieldnote serve` running there? It prints the addresses colleagues can use")
+        case .timedOut: ("\(address) did not answer in time", "the network may be slow or blocked; try again")
+        case .versionMismatch: ("\(address) speaks another version of the sync protocol: \(error.message)",
+                                "update fieldnote on the older device")
+        case .spaceNotGranted, .readOnly: ("\(address) refused: \(error.message)", "compare `fieldnote peers list` on both devices")
+        case .clockSkew: ("\(address) refused: \(error.message)", "check the date and time on both devices")
+        default: ("cannot sync with \(address): \(error.fromPeer ? "the other device said: " : "")\(error.message)", nil)
         }
-        return CommandFailure("cannot sync with \(address): \(failure.message)\(hint)", status: failure.status)
+        return CommandFailure(what, hint: next, status: status)
     }
 }
 
