@@ -26,14 +26,8 @@ struct ShowCommand: ParsableCommand {
             let names = try ReplicaNames(store: store)
             if output.json {
                 var object = JSONOutput.note(note)
-                object["merged"] = marks.map { mark in
-                    [
-                        "time": Dates.iso8601(mark.mergedAt),
-                        "text": mark.text,
-                        "fields": mark.fields,
-                        "edited_by": mark.authors.map(names.json),
-                    ] as [String: Any]
-                }
+                // Only on merged notes: the keys of every other note stay as they were.
+                if !marks.isEmpty { object["merged"] = marks.map { Self.json($0, names: names) } }
                 try JSONOutput.print(object)
             } else {
                 let alias = try note.caseToken.flatMap { try store.caseAliases()[$0] }
@@ -49,5 +43,14 @@ struct ShowCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    static func json(_ mark: MergeMark, names: ReplicaNames) -> [String: Any] {
+        [
+            "time": Dates.iso8601(mark.mergedAt),
+            "text": mark.text,
+            "fields": mark.fields,
+            "edited_by": mark.authors.map(names.json),
+        ]
     }
 }

@@ -13,12 +13,13 @@ struct ReplicaNames {
     let devices: [ReplicaID: String]
     let peerNames: [String: String]
 
-    /// Reads the learned replicas and the trust list of `store` (an absent list names nobody).
+    /// Reads the learned replicas and the trust list of `store`. An absent or unreadable list
+    /// names nobody: a note's history is still worth showing with hex ids.
     init(store: Store) throws {
         own = store.replica
         devices = try store.peerReplicas()
-        let trust = try TrustList(directory: store.location.directory)
-        peerNames = Dictionary(try trust.peers().map { ($0.device.description, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let peers = (try? TrustList(directory: store.location.directory).peers()) ?? []
+        peerNames = Dictionary(peers.map { ($0.device.description, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// "this device", the trust list's name, "device MFZWI3D", or the replica's 8 hex digits.
@@ -47,9 +48,9 @@ extension MergeMark {
     /// When this store applied the merge, as a timestamp for `Dates`.
     var mergedAt: Timestamp { Timestamp(millis: mergedMillis, counter: 0) }
 
-    /// "text", "caseload", "text and caseload": what both sides had changed.
+    /// "text", "field caseload", "text and field caseload": what both sides had changed.
     var subjects: String {
-        let parts = (text ? ["text"] : []) + fields
+        let parts = (text ? ["text"] : []) + fields.map { "field \($0)" }
         guard parts.count > 1 else { return parts.first ?? "" }
         return parts.dropLast().joined(separator: ", ") + " and " + parts.last!
     }
