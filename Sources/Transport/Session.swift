@@ -35,6 +35,8 @@ final class SyncSession: @unchecked Sendable {
     private var summary: SyncSummary!
     private var exchanged: [SpaceID] = []
     private var peerHello: Hello!
+    /// This store's vectors as its HELLO gave them: what it held when the session began.
+    private var ownVectors: [SpaceID: VersionVector] = [:]
     private var cut = false
 
     init(stream: TLSStream, store: Store, identity: DeviceIdentity, trust: TrustList, limits: SyncLimits, isServer: Bool,
@@ -114,6 +116,7 @@ final class SyncSession: @unchecked Sendable {
         for (space, access) in grants.sorted(by: { $0.key < $1.key }) {
             if let requestedSpaces, !requestedSpaces.contains(space) { continue }
             let vector = try storeCall { () throws(StoreError) in try store.versionVector(space) }
+            ownVectors[space] = vector
             spaces.append(HelloSpace(space: space, accepts: access == .readWrite, vector: vector))
         }
         return Hello(minVersion: version.0, maxVersion: version.1, replica: store.replica,
@@ -161,6 +164,7 @@ final class SyncSession: @unchecked Sendable {
         let mine = Set(peer.spaces.keys).union(faults.extraSpaces).filter { requestedSpaces?.contains($0) ?? true }
         exchanged = peerHello.spaces.map(\.space).filter { mine.contains($0) }.sorted()
         summary = SyncSummary(peer: device, peerName: peer.name, peerReplica: peerHello.replica, version: version, spaces: exchanged)
+        try storeCall { () throws(StoreError) in try store.rememberPeerReplica(peerHello.replica, device: device.description) }
     }
 
     private func expectHello() throws(TransportError) -> Hello {
@@ -265,7 +269,12 @@ final class SyncSession: @unchecked Sendable {
                     throw TransportError(.malformed, "BATCH \(header.number) where \(expected) was expected")
                 }
                 let ops = try checkedOps(header, frame.body)
-                let result = try storeCall { () throws(StoreError) in try store.apply(ops) }
+                let merging = peerHello.spaces.first { $0.space == header.space }.map {
+                    MergeContext(space: header.space, sender: peerHello.replica, senderVector: $0.vector,
+                                 localVector: ownVectors[header.space] ?? VersionVector())
+                }
+                let result = try storeCall { () throws(StoreError) in try store.apply(ops, merging: merging) }
+                summary.record(result.merged)
                 received += ops.count
                 summary.received.ops += ops.count
                 summary.received.batches += 1

@@ -1,3 +1,4 @@
+import Storage
 import SyncCore
 
 /// Bounds on a server or client: timeouts, sizes, concurrency.
@@ -53,6 +54,16 @@ public struct SyncSummary: Sendable, Hashable {
     public var sent = Traffic()
     public var received = Traffic()
     public var duration: Duration = .zero
+    /// Notes where ops received in this session met concurrent changes of this store: text both
+    /// sides edited, or a field both set. One entry a note, in the order first met.
+    public var merged: [MergeMark] = []
+
+    /// Adds the merges one received batch found, one entry a note.
+    mutating func record(_ marks: [MergeMark]) {
+        for mark in marks {
+            if let index = merged.firstIndex(where: { $0.note == mark.note }) { merged[index] = mark } else { merged.append(mark) }
+        }
+    }
 }
 
 /// Reported after every batch sent or received.

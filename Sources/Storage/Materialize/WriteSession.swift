@@ -129,6 +129,13 @@ final class WriteSession {
     /// Whether `id` is already in the working set.
     func isCached(_ id: EntityID) -> Bool { entries[id] != nil }
 
+    /// The `entities.ref` and current state of a cached entity whose row existed before this
+    /// transaction (until flush, only those have a ref): merge detection looks only at these.
+    func preexisting(_ id: EntityID) -> (ref: Int64, state: EntityState)? {
+        guard let entry = entries[id], let ref = entry.ref else { return nil }
+        return (ref, entry.state)
+    }
+
     private func entry(_ id: EntityID, createIfMissing: Bool) throws -> Entry? {
         if let last = lastEntry, last.state.id == id { return last }
         if let entry = entries[id] {
@@ -156,6 +163,9 @@ final class WriteSession {
         logged.append(op)
         try advance(op.id.space, op.id.replica, to: op.lastSeq)
     }
+
+    /// The ops applied in this transaction, in the order applied; they reach the log at flush.
+    var unflushedOps: [Op] { logged }
 
     /// A factory that numbers this replica's next ops after everything it has logged.
     func makeFactory() throws -> OpFactory {

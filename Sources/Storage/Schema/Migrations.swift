@@ -16,6 +16,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1 op log, materialised state, local tables", migrate: v1)
+        migrator.registerMigration("merge marks and peer replicas", migrate: mergeMarksAndPeerReplicas)
         return migrator
     }
 
@@ -147,6 +148,43 @@ enum Migrations {
                 token TEXT PRIMARY KEY NOT NULL,
                 -- Unique per device: an alias names one case wherever a token is accepted.
                 alias TEXT NOT NULL UNIQUE
+            ) STRICT;
+            """)
+    }
+
+    /// Local-only: which notes a sync merged from concurrent changes (so `show` and `history` can
+    /// say so later), and which device each replica id that synced directly with this store
+    /// belongs to (so `history` can name colleagues). Neither is ever synced.
+    private static func mergeMarksAndPeerReplicas(_ db: Database) throws {
+        try db.execute(sql: """
+            -- One row per note and sync that met concurrent changes (MergeDetection). The vectors
+            -- (MergeMarkRows.encode) say what each side had seen, so history can rebuild each
+            -- side's text before the merge from the op log.
+            CREATE TABLE merge_marks (
+                entity INTEGER NOT NULL REFERENCES entities(ref),
+                merged_ms INTEGER NOT NULL,
+                -- 1 when both sides edited the text.
+                text INTEGER NOT NULL,
+                -- The fields both sides set, newline-separated ('' when none).
+                fields TEXT NOT NULL,
+                -- The replicas that made the concurrent changes, 16 bytes each: this side's
+                -- (unseen by the sender) and the received ones.
+                local_authors BLOB NOT NULL,
+                remote_authors BLOB NOT NULL,
+                -- The replica that sent the received changes.
+                sender BLOB NOT NULL,
+                -- This store's vector of the space when the sync began, and the sender's.
+                local_vector BLOB NOT NULL,
+                remote_vector BLOB NOT NULL,
+                PRIMARY KEY (entity, remote_vector)
+            ) STRICT, WITHOUT ROWID;
+
+            -- The device (its id as `fieldnote id` prints it) whose store has this replica id, as
+            -- that device said in the HELLO of a sync with this store.
+            CREATE TABLE peer_replicas (
+                replica BLOB PRIMARY KEY NOT NULL,
+                device TEXT NOT NULL,
+                learned_ms INTEGER NOT NULL
             ) STRICT;
             """)
     }

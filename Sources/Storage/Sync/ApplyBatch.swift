@@ -15,6 +15,8 @@ public struct ApplyResult: Sendable, Hashable {
     public var drained = 0
     /// Entities whose materialised state was touched, in first-touched order.
     public var entities: [EntityID] = []
+    /// Notes where this batch met concurrent changes of this store (only with a `MergeContext`).
+    public var merged: [MergeMark] = []
 
     public init() {}
 }
@@ -28,8 +30,11 @@ extension Store {
     /// the vector advanced. Parked ops are retried until none can move. Every timestamp goes
     /// through the hybrid logical clock; one too far ahead refuses the whole batch (`clockSkew`)
     /// and nothing of it is kept. A batch that holds nothing new writes nothing at all.
+    ///
+    /// With `merging` (a sync, which knows what the sender had seen), notes where the batch met
+    /// concurrent changes of this store are marked (`MergeDetection`) and listed in the result.
     @discardableResult
-    public func apply(_ ops: [Op]) throws(StoreError) -> ApplyResult {
+    public func apply(_ ops: [Op], merging: MergeContext? = nil) throws(StoreError) -> ApplyResult {
         try write { session in
             var result = ApplyResult()
             var seen = Set<EntityID>()
@@ -56,6 +61,7 @@ extension Store {
                 }
             }
             result.parked = parkedNow.count
+            if let merging, result.applied + result.drained > 0 { result.merged = try session.detectMerges(merging) }
             return result
         }
     }

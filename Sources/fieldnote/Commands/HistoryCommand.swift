@@ -6,10 +6,16 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "Show who changed a note, what and when, oldest first.",
         discussion: """
-            Each change names the device store (replica) that made it; "this device" is yours.
+            Each change names the device that made it: "this device" for yours, a trusted device \
+            by its name in `fieldnote peers list`, any other by its store's short hex id.
 
-            Example:
+            With --text, the note's text after each change instead. Where a sync merged edits \
+            made on two devices at once, it shows the text each side had before the merge, and \
+            the merged text, so you can check the merge reads as meant.
+
+            Examples:
               fieldnote history 0193ab12
+              fieldnote history 0193ab12 --text
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -18,15 +24,29 @@ struct HistoryCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
     var id: String
 
+    @Flag(help: "Show the text after each change, and each side's text where concurrent edits were merged.")
+    var text = false
+
     func run() throws {
         try storeOptions.withStore { store in
             let noteID = try store.resolve(prefix: id)
+            let names = try ReplicaNames(store: store)
+            if text {
+                let entries = try store.textHistory(noteID)
+                if output.json {
+                    try JSONOutput.print(entries.map { TextHistoryOutput.json($0, names: names) })
+                } else {
+                    print(TextHistoryOutput.text(entries, names: names, style: .stdout))
+                }
+                return
+            }
             let entries = try store.history(noteID)
             if output.json {
                 try JSONOutput.print(entries.map { entry in
                     [
                         "time": Dates.iso8601(entry.timestamp),
                         "replica": entry.replica.hex,
+                        "by": names.name(entry.replica),
                         "local": entry.isLocal,
                         "space": entry.op.space.name,
                         "seq": entry.op.seq,
@@ -39,7 +59,7 @@ struct HistoryCommand: ParsableCommand {
             var table = Table("WHEN", "BY", "CHANGE")
             table.styles = [0: style.dim]
             for entry in entries {
-                table.add(Dates.human(entry.timestamp), entry.isLocal ? "this device" : entry.replica.description, entry.summary)
+                table.add(Dates.human(entry.timestamp), TerminalText.safe(names.name(entry.replica)), TerminalText.safe(entry.summary))
             }
             print(table.render(style: style))
         }

@@ -96,7 +96,10 @@ struct ServeCommand: ParsableCommand {
         switch report.result {
         case .success(let summary):
             let spaces = summary.spaces.map(\.name).joined(separator: ",")
-            Terminal.note("\(time) synced with \(summary.peerName) (\(summary.peer.short)) from \(report.address) [\(spaces)]: \(summary.line)")
+            // Ids only: a server's log is no place for the words of notes.
+            let merged = summary.merged.isEmpty ? ""
+                : "; merged concurrent changes in \(Units.plural(summary.merged.count, "note")): " + summary.merged.map(\.note.short).joined(separator: ", ")
+            Terminal.note("\(time) synced with \(summary.peerName) (\(summary.peer.short)) from \(report.address) [\(spaces)]: \(summary.line)\(merged)")
         case .failure(let error):
             let who = report.peer.map { " (\($0.short))" } ?? ""
             Terminal.note("\(time) session from \(report.address)\(who) failed: \(CommandFailure.oneLine(error.description))")

@@ -57,9 +57,11 @@ struct SyncCommand: ParsableCommand {
                 throw SyncCommand.explain(error, address: "\(host):\(port)", identity: identity)
             }
             reporter.finish()
+            let merged = try MergedNotes(summary, store: store)
             if output.json {
                 var object = summary.json
                 object["address"] = "\(host):\(port)"
+                object["merged"] = merged.json
                 try JSONOutput.print(object)
             } else {
                 let style = Style.stdout
@@ -67,6 +69,7 @@ struct SyncCommand: ParsableCommand {
                 print(style.dim("  spaces    ") + (summary.spaces.isEmpty ? "none in common" : summary.spaces.map(\.name).joined(separator: ", ")))
                 print(style.dim("  sent      ") + "\(Units.plural(summary.sent.ops, "op")) (\(Units.bytes(summary.sent.bytes)))")
                 print(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(summary.received.applied) new")
+                for line in merged.lines(style: style) { print(line) }
             }
         }
     }
