@@ -38,6 +38,7 @@ struct FieldnoteCommand: ParsableCommand {
               6  refused (sync): a device is not trusted, on either side
               7  timed out (sync): the peer did not answer in time
               8  protocol (sync): different protocol versions, or a malformed message
+              9  nothing in common (sync): the two devices grant each other no common space
 
             Errors are one line on stderr starting with "error:"; a refused command \
             leaves the store unchanged.
@@ -52,8 +53,10 @@ struct FieldnoteCommand: ParsableCommand {
             SearchCommand.self,
             TagCommand.self,
             RemoveCommand.self,
+            RestoreCommand.self,
             PurgeCommand.self,
             CaseCommand.self,
+            SpacesCommand.self,
             FieldsCommand.self,
             HistoryCommand.self,
             FindingsCommand.self,

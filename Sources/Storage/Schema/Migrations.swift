@@ -11,11 +11,12 @@ import GRDB
 /// - materialised tables (`entities`, `fields`, `set_elements`, `note_text`, `fts`), which are the
 ///   op log folded through `EntityState.apply` and serve queries; they change in the same
 ///   transaction as the log;
-/// - local-only tables (`settings`, `case_aliases`) that sync never reads and never sends.
+/// - local-only tables (`settings`, `case_aliases`, `made_spaces`) that sync never reads and never sends.
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1 op log, materialised state, local tables", migrate: v1)
+        migrator.registerMigration("v2 made spaces", migrate: v2MadeSpaces)
         return migrator
     }
 
@@ -147,6 +148,19 @@ enum Migrations {
                 token TEXT PRIMARY KEY NOT NULL,
                 -- Unique per device: an alias names one case wherever a token is accepted.
                 alias TEXT NOT NULL UNIQUE
+            ) STRICT;
+            """)
+    }
+
+    /// The spaces made on this device with `spaces add`, so that a space name typed anywhere
+    /// else can be checked against them (team and evidence always exist and are not stored).
+    private static func v2MadeSpaces(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Local-only: spaces made here. Never synced: a peer's spaces become known here by
+            -- syncing them (their ops), not through this table.
+            CREATE TABLE made_spaces (
+                name TEXT PRIMARY KEY NOT NULL,
+                made_ms INTEGER NOT NULL
             ) STRICT;
             """)
     }

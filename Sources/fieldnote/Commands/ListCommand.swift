@@ -7,11 +7,13 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List notes, newest first.",
         discussion: """
-            Notes in the bin (see `fieldnote rm`) are left out. Filters combine.
+            Notes in the bin (see `fieldnote rm`) are left out; --bin lists only them, the most \
+            recently binned first (`fieldnote restore` takes one back out). Filters combine.
 
             Examples:
               fieldnote list --case "the Smiths" --since 2026-01-01
               fieldnote list --tag supervision --limit 10 --json
+              fieldnote list --bin
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -32,19 +34,27 @@ struct ListCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Show at most this many notes.", valueName: "n"))
     var limit: Int = 50
 
+    @Flag(help: "List the notes in the bin instead (with --space and --limit only).")
+    var bin = false
+
     func validate() throws {
+        if bin, caseToken != nil || tag != nil || since != nil {
+            throw ValidationError("--bin lists the bin by space only: leave out --case, --tag and --since")
+        }
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() throws {
         let space = try Parse.space(space)
-        try storeOptions.withStore { store in
+        try storeOptions.withStore(knowing: space.map { [$0] } ?? []) { store in
             let token = try caseToken.map { try store.requireCase($0).token }
-            let notes = try store.notes(space: space, caseToken: token, tag: tag, since: since?.date, limit: limit)
+            let notes = bin
+                ? try store.binnedNotes(space: space, limit: limit)
+                : try store.notes(space: space, caseToken: token, tag: tag, since: since?.date, limit: limit)
             if output.json {
                 try JSONOutput.print(notes.map(JSONOutput.note))
             } else if notes.isEmpty {
-                Terminal.note("no notes")
+                Terminal.note(bin ? "the bin is empty" : "no notes")
             } else {
                 print(try NoteText.table(notes, in: store))
             }

@@ -13,8 +13,9 @@ struct SyncCommand: ParsableCommand {
             both sides are merged, nothing is lost. An interrupted sync leaves both stores \
             consistent, and the next one carries on where it stopped.
 
-            Exit status 5 (unreachable), 6 (refused: not trusted on one side), 7 (timed out) or \
-            8 (protocol mismatch) says what went wrong; see `fieldnote --help`.
+            Exit status 5 (unreachable), 6 (refused: not trusted on one side), 7 (timed out), \
+            8 (protocol mismatch) or 9 (no space in common: nothing was exchanged, and the error \
+            says what each device grants the other) says what went wrong; see `fieldnote --help`.
 
             Examples:
               fieldnote sync 10.0.0.7:7420
@@ -41,7 +42,7 @@ struct SyncCommand: ParsableCommand {
         var onProgress: (@Sendable (SyncProgress) -> Void)? = nil
         if reporter.isOn { onProgress = { @Sendable progress in reporter.report(progress) } }
 
-        try storeOptions.withDevice { store, identity, trust in
+        try storeOptions.withDevice(knowing: only) { store, identity, trust in
             if try trust.peers().isEmpty {
                 throw CommandFailure("no device is trusted yet: add the other device with `fieldnote peers add DEVICE-ID --name NAME` (and it must add this one: \(identity.id))",
                                      status: .refused)
@@ -56,6 +57,15 @@ struct SyncCommand: ParsableCommand {
                 throw SyncCommand.explain(error, address: "\(host):\(port)", identity: identity)
             }
             reporter.finish()
+            if summary.spaces.isEmpty {
+                let grantedHere = try trust.peer(summary.peer)?.sortedSpaces.map(\.space) ?? summary.offered
+                let asked = only.isEmpty ? "" : " (this sync asked only for \(SyncCommand.names(only.sorted())))"
+                throw CommandFailure("""
+                    nothing synced with \(summary.peerName) at \(host):\(port): no space in common — \
+                    \(SyncCommand.grants(here: grantedHere, there: summary.peerOffered, peer: summary.peerName))\(asked)
+                    a space syncs only when both devices grant it: see `fieldnote peers list` on both, and `fieldnote peers add` to grant one
+                    """, status: .noCommonSpace)
+            }
             if output.json {
                 var object = summary.json
                 object["address"] = "\(host):\(port)"
@@ -68,6 +78,18 @@ struct SyncCommand: ParsableCommand {
                 print(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(summary.received.applied) new")
             }
         }
+    }
+
+    /// `this device grants Ben team, evidence; Ben grants this device nothing`: why a session
+    /// exchanged nothing, said the same way by `sync` and by `serve`. The server says "offered":
+    /// a client's HELLO lists only the spaces its `sync --space` asked for.
+    static func grants(here: [SpaceID], there: [SpaceID], peer: String, peerIsClient: Bool = false) -> String {
+        let theirs = peerIsClient ? "offered" : "grants this device"
+        return "this device grants \(peer) \(names(here)); \(peer) \(theirs) \(names(there))"
+    }
+
+    static func names(_ spaces: [SpaceID]) -> String {
+        spaces.isEmpty ? "nothing" : spaces.map(\.name).joined(separator: ", ")
     }
 
     /// The transport's error with what to do about it, and its exit status.
