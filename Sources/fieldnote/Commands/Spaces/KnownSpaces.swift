@@ -55,13 +55,11 @@ extension StoreOptions {
         }
     }
 
-    /// `withDevice`, refusing first any of `spaces` that does not exist in the store.
+    /// `withDevice`, refusing first any of `spaces` that does not exist in the store: checked in
+    /// a store of its own opening, before `withDevice` makes the device's identity on first use.
     func withDevice<T>(knowing spaces: [SpaceID], _ body: (Store, DeviceIdentity, TrustList) throws -> T) throws -> T {
-        try refuseBeforeOpening(spaces)
-        return try withDevice { store, identity, trust in
-            try KnownSpaces.require(spaces, known: store.knownSpaces())
-            return try body(store, identity, trust)
-        }
+        if spaces.contains(where: { !Store.builtInSpaces.contains($0) }) { try withStore(knowing: spaces) { _ in } }
+        return try withDevice(body)
     }
 
     private func refuseBeforeOpening(_ spaces: [SpaceID]) throws {
