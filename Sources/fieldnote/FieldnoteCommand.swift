@@ -38,7 +38,7 @@ struct FieldnoteCommand: ParsableCommand {
               6  refused (sync): a device is not trusted, on either side
               7  timed out (sync): the peer did not answer in time
               8  protocol (sync): different protocol versions, or a malformed message
-              9  nothing in common (sync): the two devices grant each other no common space
+              9  no space in common (sync): no space is granted by both devices
 
             Errors are one line on stderr starting with "error:"; a refused command \
             leaves the store unchanged.

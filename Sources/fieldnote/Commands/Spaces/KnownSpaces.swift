@@ -48,9 +48,11 @@ extension StoreOptions {
     /// `withStore`, refusing first any of `spaces` that does not exist in the store. When there
     /// is no store yet only team and evidence exist, and a typo is refused before one is created.
     func withStore<T>(knowing spaces: [SpaceID], _ body: (Store) throws -> T) throws -> T {
-        try refuseBeforeOpening(spaces)
+        // team and evidence exist in every store: only other names cost a look at the store.
+        let others = spaces.filter { !Store.builtInSpaces.contains($0) }
+        try refuseBeforeOpening(others)
         return try withStore { store in
-            try KnownSpaces.require(spaces, known: store.knownSpaces())
+            if !others.isEmpty { try KnownSpaces.require(others, known: store.knownSpaces()) }
             return try body(store)
         }
     }
@@ -63,7 +65,7 @@ extension StoreOptions {
     }
 
     private func refuseBeforeOpening(_ spaces: [SpaceID]) throws {
-        guard !FileManager.default.fileExists(atPath: location.databaseURL.path) else { return }
+        guard !spaces.isEmpty, !FileManager.default.fileExists(atPath: location.databaseURL.path) else { return }
         try KnownSpaces.require(spaces, known: Store.builtInSpaces)
     }
 }
