@@ -59,12 +59,7 @@ struct SyncCommand: ParsableCommand {
             reporter.finish()
             if summary.spaces.isEmpty {
                 let grantedHere = try trust.peer(summary.peer)?.sortedSpaces.map(\.space) ?? summary.offered
-                let asked = only.isEmpty ? "" : " (this sync asked only for \(SyncCommand.names(only.sorted())))"
-                throw CommandFailure("""
-                    nothing synced with \(summary.peerName) at \(host):\(port): no space in common — \
-                    \(SyncCommand.grants(here: grantedHere, there: summary.peerOffered, peer: summary.peerName))\(asked)
-                    a space syncs only when both devices grant it: see `fieldnote peers list` on both, and `fieldnote peers add` to grant one
-                    """, status: .noCommonSpace)
+                throw SyncCommand.nothingInCommon(summary, address: "\(host):\(port)", grantedHere: grantedHere, asked: only)
             }
             if output.json {
                 var object = summary.json
@@ -78,6 +73,17 @@ struct SyncCommand: ParsableCommand {
                 print(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(summary.received.applied) new")
             }
         }
+    }
+
+    /// A session that exchanged nothing is a failure: the worker must not believe her notes
+    /// reached the peer. Says what each side grants, which is what has to change.
+    static func nothingInCommon(_ summary: SyncSummary, address: String, grantedHere: [SpaceID], asked: [SpaceID]) -> CommandFailure {
+        let grants = grants(here: grantedHere, there: summary.peerOffered, peer: summary.peerName)
+        let narrowed = asked.isEmpty ? "" : " (this sync asked only for \(names(asked.sorted())))"
+        return CommandFailure("""
+            nothing synced with \(summary.peerName) at \(address): no space in common — \(grants)\(narrowed)
+            a space syncs only when both devices grant it: see `fieldnote peers list` on both, and `fieldnote peers add` to grant one
+            """, status: .noCommonSpace)
     }
 
     /// `this device grants Ben team, evidence; Ben grants this device nothing`: why a session
