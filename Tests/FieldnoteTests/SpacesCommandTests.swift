@@ -108,6 +108,13 @@ struct SpacesCommandTests {
         let asked = try a.sync(server, "--space", "team")
         #expect(asked.status == 9, "\(asked.stderr)")
         #expect(asked.stderr.contains("this sync asked only for team"), "\(asked.stderr)")
+
+        // Once one space is in common the sync succeeds, and names the space it could not carry.
+        try a.trust(b, as: "Bea", spaces: "team,evidence")
+        let partial = try a.run("sync", server.address)
+        #expect(partial.status == 0, "\(partial.stderr)")
+        #expect(partial.stdout.contains("spaces    team"), "\(partial.stdout)")
+        #expect(partial.stdout.contains("skipped   evidence: Bea does not grant it to this device"), "\(partial.stdout)")
     }
 }
 

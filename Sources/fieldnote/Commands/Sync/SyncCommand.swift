@@ -9,7 +9,8 @@ struct SyncCommand: ParsableCommand {
         abstract: "Sync with a trusted device that runs `fieldnote serve`.",
         discussion: """
             Both directions in one session: each side gets the changes it lacks, in every space \
-            both devices grant each other (or only those given with --space). Notes edited on \
+            both devices grant each other (or only those given with --space); a space only one \
+            side grants is listed as skipped, with the side that does not. Notes edited on \
             both sides are merged, nothing is lost. An interrupted sync leaves both stores \
             consistent, and the next one carries on where it stopped.
 
@@ -68,7 +69,10 @@ struct SyncCommand: ParsableCommand {
             } else {
                 let style = Style.stdout
                 print("synced with " + style.bold(summary.peerName) + " (\(summary.peer.short)) at \(host):\(port) in \(Units.time(summary.duration))")
-                print(style.dim("  spaces    ") + (summary.spaces.isEmpty ? "none in common" : summary.spaces.map(\.name).joined(separator: ", ")))
+                print(style.dim("  spaces    ") + summary.spaces.map(\.name).joined(separator: ", "))
+                for (space, reason) in SyncCommand.skipped(summary, asked: only) {
+                    print(style.dim("  skipped   ") + "\(space.name): \(reason)")
+                }
                 print(style.dim("  sent      ") + "\(Units.plural(summary.sent.ops, "op")) (\(Units.bytes(summary.sent.bytes)))")
                 print(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(summary.received.applied) new")
             }
@@ -84,6 +88,16 @@ struct SyncCommand: ParsableCommand {
             nothing synced with \(summary.peerName) at \(address): no space in common — \(grants)\(narrowed)
             a space syncs only when both devices grant it: see `fieldnote peers list` on both, and `fieldnote peers add` to grant one
             """, status: .noCommonSpace)
+    }
+
+    /// Spaces this sync meant to carry but did not, each with the side that does not grant it:
+    /// a note written there has not reached the peer, however well the rest went.
+    static func skipped(_ summary: SyncSummary, asked: [SpaceID]) -> [(SpaceID, String)] {
+        (asked.isEmpty ? summary.offered : asked.sorted()).filter { !summary.spaces.contains($0) }.map { space in
+            summary.offered.contains(space)
+                ? (space, "\(summary.peerName) does not grant it to this device")
+                : (space, "this device does not grant it to \(summary.peerName)")
+        }
     }
 
     /// `this device grants Ben team, evidence; Ben grants this device nothing`: why a session
