@@ -115,6 +115,7 @@ struct SpacesCommandTests {
         #expect(partial.status == 0, "\(partial.stderr)")
         #expect(partial.stdout.contains("spaces    team"), "\(partial.stdout)")
         #expect(partial.stdout.contains("skipped   evidence: Bea does not grant it to this device"), "\(partial.stdout)")
+        #expect((try a.syncOK(server)["skipped"] as? [String]) == ["evidence"])
     }
 }
 

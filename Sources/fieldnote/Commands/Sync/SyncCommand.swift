@@ -65,6 +65,7 @@ struct SyncCommand: ParsableCommand {
             if output.json {
                 var object = summary.json
                 object["address"] = "\(host):\(port)"
+                object["skipped"] = SyncCommand.skipped(summary, asked: only).map { $0.0.name }
                 try JSONOutput.print(object)
             } else {
                 let style = Style.stdout
