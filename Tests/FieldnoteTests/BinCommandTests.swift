@@ -69,7 +69,7 @@ struct BinCommandTests {
 
     /// util-linux `script` gives purge a terminal to ask on.
     static let hasScript = FileManager.default.isExecutableFile(atPath: "/usr/bin/script")
-        && (try? FieldnoteProcessShell.run("/usr/bin/script", ["--version"]))?.contains("util-linux") == true
+        && (try? ExternalProgram.run("/usr/bin/script", ["--version"]))?.contains("util-linux") == true
 
     @Test("purge asks before erasing a note in the bin, and says it is in the bin",
           .enabled(if: hasScript, "needs util-linux script(1) for a terminal"))
@@ -79,11 +79,11 @@ struct BinCommandTests {
         #expect(try sandbox.run("rm", note).status == 0)
         let command = [FieldnoteProcess.executable.path, "purge", "--store", sandbox.store.path, note].joined(separator: " ")
 
-        let declined = try FieldnoteProcessShell.run("/usr/bin/script", ["-qec", command, "/dev/null"], input: "n\n")
+        let declined = try ExternalProgram.run("/usr/bin/script", ["-qec", command, "/dev/null"], input: "n\n")
         #expect(declined.contains("in the bin, on every device?"), "\(declined)")
         #expect(try binned(sandbox) == [note])
 
-        let accepted = try FieldnoteProcessShell.run("/usr/bin/script", ["-qec", command, "/dev/null"], input: "y\n")
+        let accepted = try ExternalProgram.run("/usr/bin/script", ["-qec", command, "/dev/null"], input: "y\n")
         #expect(accepted.contains("purged"), "\(accepted)")
         #expect(try binned(sandbox).isEmpty)
     }
@@ -99,8 +99,8 @@ struct BinCommandTests {
     }
 }
 
-/// Runs a program other than fieldnote (script(1)) and returns its combined output.
-enum FieldnoteProcessShell {
+/// Runs a program other than fieldnote (here script(1)) and returns its stdout and stderr together.
+enum ExternalProgram {
     static func run(_ path: String, _ arguments: [String], input: String = "") throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
