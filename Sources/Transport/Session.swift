@@ -163,7 +163,8 @@ final class SyncSession: @unchecked Sendable {
         }
         let mine = Set(peer.spaces.keys).union(faults.extraSpaces).filter { requestedSpaces?.contains($0) ?? true }
         exchanged = peerHello.spaces.map(\.space).filter { mine.contains($0) }.sorted()
-        summary = SyncSummary(peer: device, peerName: peer.name, peerReplica: peerHello.replica, version: version, spaces: exchanged)
+        summary = SyncSummary(peer: device, peerName: peer.name, peerReplica: peerHello.replica, version: version, spaces: exchanged,
+                              offered: mine.sorted(), peerOffered: peerHello.spaces.map(\.space).sorted())
         try storeCall { () throws(StoreError) in try store.rememberPeerReplica(peerHello.replica, device: device.description) }
     }
 

@@ -51,6 +51,11 @@ public struct SyncSummary: Sendable, Hashable {
     public var version: UInt64
     /// The spaces exchanged: granted by both sides to each other.
     public var spaces: [SpaceID]
+    /// The spaces this side's HELLO offered: its grants to the peer, narrowed to those asked for.
+    public var offered: [SpaceID] = []
+    /// The spaces the peer's HELLO offered: its grants to this device, narrowed to those it asked
+    /// for when it is the client. With `offered`, says why nothing was exchanged.
+    public var peerOffered: [SpaceID] = []
     public var sent = Traffic()
     public var received = Traffic()
     public var duration: Duration = .zero

@@ -38,9 +38,11 @@ struct FieldnoteCommand: ParsableCommand {
               6  refused (sync): a device is not trusted, on either side
               7  timed out (sync): the peer did not answer in time
               8  protocol (sync): different protocol versions, or a malformed message
+              9  no space in common (sync): no space is granted by both devices
 
-            Errors are one line on stderr starting with "error:"; a refused command \
-            leaves the store unchanged.
+            Errors go to stderr: a line starting with "error:" says what happened, and a \
+            line starting with "hint:" what to do next. A refused command leaves the store \
+            unchanged.
             """,
         version: "0.1.0",
         subcommands: [
@@ -52,8 +54,10 @@ struct FieldnoteCommand: ParsableCommand {
             SearchCommand.self,
             TagCommand.self,
             RemoveCommand.self,
+            RestoreCommand.self,
             PurgeCommand.self,
             CaseCommand.self,
+            SpacesCommand.self,
             FieldsCommand.self,
             HistoryCommand.self,
             FindingsCommand.self,

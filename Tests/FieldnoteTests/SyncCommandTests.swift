@@ -104,10 +104,10 @@ struct SyncCommandTests {
         let workerServer = try ServerProcess(worker)
         defer { workerServer.terminate() }
         try rep.syncOK(workerServer)
-        // Asking for team explicitly exchanges nothing.
+        // Asking for team explicitly exchanges nothing, and says so (exit 9: no space in common).
         let asked = try rep.run("sync", workerServer.address, "--space", "team", "--json")
-        #expect(asked.status == 0, "\(asked.stderr)")
-        #expect(((try asked.json() as? [String: Any])?["spaces"] as? [String]) == [])
+        #expect(asked.status == 9, "\(asked.stderr)")
+        #expect(asked.stderr.contains("Asha grants this device evidence"), "\(asked.stderr)")
 
         let listed = try rep.run("list", "--space", "team", "--json")
         #expect(listed.status == 0)

@@ -11,12 +11,13 @@ import GRDB
 /// - materialised tables (`entities`, `fields`, `set_elements`, `note_text`, `fts`), which are the
 ///   op log folded through `EntityState.apply` and serve queries; they change in the same
 ///   transaction as the log;
-/// - local-only tables (`settings`, `case_aliases`) that sync never reads and never sends.
+/// - local-only tables (`settings`, `case_aliases`, `made_spaces`) that sync never reads and never sends.
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1 op log, materialised state, local tables", migrate: v1)
-        migrator.registerMigration("merge marks and peer replicas", migrate: mergeMarksAndPeerReplicas)
+        migrator.registerMigration("v2 merge marks and peer replicas", migrate: v2MergeMarksAndPeerReplicas)
+        migrator.registerMigration("v3 made spaces", migrate: v3MadeSpaces)
         return migrator
     }
 
@@ -155,7 +156,7 @@ enum Migrations {
     /// Local-only: which notes a sync merged from concurrent changes (so `show` and `history` can
     /// say so later), and which device each replica id that synced directly with this store
     /// belongs to (so `history` can name colleagues). Neither is ever synced.
-    private static func mergeMarksAndPeerReplicas(_ db: Database) throws {
+    private static func v2MergeMarksAndPeerReplicas(_ db: Database) throws {
         try db.execute(sql: """
             -- One row per note and sync that met concurrent changes (MergeDetection). The vectors
             -- (MergeMarkRows.encode) say what each side had seen, so history can rebuild each
@@ -185,6 +186,19 @@ enum Migrations {
                 replica BLOB PRIMARY KEY NOT NULL,
                 device TEXT NOT NULL,
                 learned_ms INTEGER NOT NULL
+            ) STRICT;
+            """)
+    }
+
+    /// The spaces made on this device with `spaces add`, so that a space name typed anywhere
+    /// else can be checked against them (team and evidence always exist and are not stored).
+    private static func v3MadeSpaces(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Local-only: spaces made here. Never synced: a peer's spaces become known here by
+            -- syncing them (their ops), not through this table.
+            CREATE TABLE made_spaces (
+                name TEXT PRIMARY KEY NOT NULL,
+                made_ms INTEGER NOT NULL
             ) STRICT;
             """)
     }

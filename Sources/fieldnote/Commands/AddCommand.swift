@@ -33,7 +33,7 @@ struct AddCommand: ParsableCommand {
     @Option(name: .customLong("field"), help: ArgumentHelp("A known field, KEY=VALUE (e.g. caseload=31); repeat for more.", valueName: "key=value"))
     var fields: [String] = []
 
-    @Option(help: ArgumentHelp("The space to write in.", valueName: "space"))
+    @Option(help: ArgumentHelp("The space to write in: team, evidence, or one made with `spaces add`.", valueName: "space"))
     var space: String = SpaceID.team.name
 
     func run() throws {
@@ -46,7 +46,7 @@ struct AddCommand: ParsableCommand {
         let space = try SpaceID(space)
         let argumentText = try text.map { $0 == "-" ? TextInput.readStandardInput() : $0 }.map { try TextInput.requireText($0) }
 
-        try storeOptions.withStore { store in
+        try storeOptions.withStore(knowing: [space]) { store in
             let token = try caseToken.map { try store.requireCase($0).token }
             let body = try argumentText ?? TextInput.requireText(Editor.edit(""))
             let tagList = tags.flatMap { $0.split(separator: ",").map(String.init) }

@@ -7,15 +7,18 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List notes, newest first.",
         discussion: """
-            Notes in the bin (see `fieldnote rm`) are left out. Filters combine. Dates may be \
-            written as fieldnote prints them: 2026-05-01, 2026-05-01 10:22, 2026-W18, or ISO \
-            8601; --until includes the whole day, minute or week it names. At a terminal the \
-            newest 50 are shown, through $PAGER; --json gives every match unless --limit is given.
+            Notes in the bin (see `fieldnote rm`) are left out; --bin lists only them, the most \
+            recently binned first (`fieldnote restore` takes one back out). Filters combine. \
+            Dates may be written as fieldnote prints them: 2026-05-01, 2026-05-01 10:22, \
+            2026-W18, or ISO 8601; --until includes the whole day, minute or week it names. At a \
+            terminal the newest 50 are shown, through $PAGER; --json gives every match unless \
+            --limit is given.
 
             Examples:
               fieldnote list --case "the Smiths" --since 2026-01-01
               fieldnote list --since "2026-05-01 10:22" --until 2026-W19
               fieldnote list --tag supervision --json
+              fieldnote list --bin
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -41,7 +44,13 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var pager: PagerOptions
 
+    @Flag(help: "List the notes in the bin instead (with --space and --limit only).")
+    var bin = false
+
     func validate() throws {
+        if bin, caseToken != nil || tag != nil || since != nil || until != nil {
+            throw ValidationError("--bin lists the bin by space only: leave out --case, --tag, --since and --until")
+        }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
@@ -51,17 +60,19 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let space = try Parse.space(space)
-        try storeOptions.withStore { store in
+        try storeOptions.withStore(knowing: space.map { [$0] } ?? []) { store in
             let token = try caseToken.map { try store.requireCase($0).token }
             // One more than shown, to know whether to say that there are more.
-            var notes = try store.notes(space: space, caseToken: token, tag: tag, since: since?.start, until: until?.end,
-                                        limit: effectiveLimit.map { $0 + 1 })
+            let fetch = effectiveLimit.map { $0 + 1 }
+            var notes = bin
+                ? try store.binnedNotes(space: space, limit: fetch)
+                : try store.notes(space: space, caseToken: token, tag: tag, since: since?.start, until: until?.end, limit: fetch)
             let more = effectiveLimit.map { notes.count > $0 } ?? false
             if more { notes.removeLast() }
             if output.json {
                 try JSONOutput.print(notes.map(JSONOutput.note))
             } else if notes.isEmpty {
-                Terminal.note("no notes")
+                Terminal.note(bin ? "the bin is empty" : "no notes")
             } else {
                 let table = try NoteText.table(notes, in: store)
                 pager.start()

@@ -8,7 +8,8 @@ struct PurgeCommand: ParsableCommand {
         discussion: """
             The text, fields, tags, links and case of the note are erased from this store, and the \
             erasure travels with the next sync so that no copy survives on a colleague's device. \
-            Only the id remains. This cannot be undone. Asks first on a terminal; without a \
+            Only the id remains. This cannot be undone. Notes in the bin can be purged too \
+            (`fieldnote list --bin` shows their ids). Asks first on a terminal; without a \
             terminal, pass --yes.
 
             Examples:
@@ -25,9 +26,7 @@ struct PurgeCommand: ParsableCommand {
     var yes = false
 
     func run() throws {
-        try storeOptions.withStore { store in
-            let note = try store.note(prefix: id)
-            let short = try store.shortID(note.id)
+        try storeOptions.withNote(id) { store, note, short in
             if note.purged {
                 print("\(short) was purged already")
                 return
@@ -37,7 +36,8 @@ struct PurgeCommand: ParsableCommand {
                     throw CommandFailure("not purging \(short) without confirmation: stdin is not a terminal, so pass --yes")
                 }
                 let preview = Text.truncated(Text.firstLine(note.text), to: 50)
-                guard Terminal.confirm("Erase note \(short) (\"\(preview)\") on every device? This cannot be undone.") else {
+                let binned = note.deleted ? ", in the bin," : ""
+                guard Terminal.confirm("Erase note \(short) (\"\(preview)\")\(binned) on every device? This cannot be undone.") else {
                     throw CommandFailure("\(short) was not purged")
                 }
             }

@@ -7,7 +7,8 @@ struct RemoveCommand: ParsableCommand {
         abstract: "Move a note to the bin.",
         discussion: """
             The note leaves listings and search, but its content is kept and the removal syncs to \
-            colleagues. To erase a note's content everywhere, use `fieldnote purge`.
+            colleagues. `fieldnote list --bin` lists the bin and `fieldnote restore` takes a note \
+            back out. To erase a note's content everywhere, use `fieldnote purge`.
 
             Example:
               fieldnote rm 0193ab12
@@ -28,7 +29,7 @@ struct RemoveCommand: ParsableCommand {
                 return
             }
             try store.delete(note: note.id)
-            print("moved \(short) to the bin")
+            print("moved \(short) to the bin (`fieldnote restore \(short)` takes it back)")
         }
     }
 }

@@ -21,6 +21,9 @@ enum ExitStatus: Int32 {
     case timedOut = 7
     /// Sync: the peers could not agree (protocol version, malformed or unexpected messages).
     case protocolError = 8
+    /// Sync: the session worked but nothing was exchanged, because the devices grant each other no
+    /// space in common (or none of those asked for with --space).
+    case noCommonSpace = 9
 }
 
 /// A failure reported on stderr as `error: …` (what happened, one line) and, when there is

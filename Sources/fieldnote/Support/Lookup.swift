@@ -27,7 +27,8 @@ extension Store {
 }
 
 enum Parse {
-    /// A space name, checked by SyncCore (exit 4 when malformed).
+    /// A space name, checked by SyncCore (exit 4 when malformed); whether the space exists is
+    /// checked once the store is open (`StoreOptions.withStore(knowing:)`).
     static func space(_ name: String?) throws -> SpaceID? {
         guard let name else { return nil }
         return try SpaceID(name)

@@ -29,6 +29,9 @@ struct PeersAddCommand: ParsableCommand {
             The id is what `fieldnote id` prints on the other device, with or without dashes, in \
             any case of letters. A mistyped character is caught by the check characters.
 
+            --spaces replaces the device's grants: list every space it should have. Each must \
+            exist here: team, evidence, or one made with `fieldnote spaces add`.
+
             Examples:
               fieldnote peers add MFZWI3D-BONSGYC-… --name Ben
               fieldnote peers add NB2HI4D-… --name Rosa --spaces evidence
@@ -55,15 +58,18 @@ struct PeersAddCommand: ParsableCommand {
         var granted = try SyncParse.spaces(spaces)
         if granted.isEmpty { granted = [.team] }
         let access: Access = readOnly ? .readOnly : .readWrite
-        try storeOptions.withDevice { _, identity, trust in
+        try storeOptions.withDevice(knowing: granted) { _, identity, trust in
             guard device != identity.id else {
                 throw CommandFailure("\(device.short)… is this device's own id; add the id `fieldnote id` prints on the other device",
                                      status: .invalidValue)
             }
-            let existed = try trust.peer(device) != nil
+            let before = try trust.peer(device)
             let peer = try trust.add(device, name: name, spaces: Dictionary(uniqueKeysWithValues: granted.map { ($0, access) }))
             let grants = peer.sortedSpaces.map { "\($0.space.name) (\($0.access.rawValue))" }.joined(separator: ", ")
-            print("\(existed ? "updated" : "trusted") \(peer.name) (\(peer.device.short)): \(grants)")
+            // A grant list replaces the old one; say what it took away, which is easy to miss.
+            let dropped = (before?.sortedSpaces ?? []).map(\.space).filter { peer.spaces[$0] == nil }
+            let droppedText = dropped.isEmpty ? "" : "; no longer granted: " + dropped.map(\.name).joined(separator: ", ")
+            print("\(before != nil ? "updated" : "trusted") \(peer.name) (\(peer.device.short)): \(grants)\(droppedText)")
         }
     }
 }

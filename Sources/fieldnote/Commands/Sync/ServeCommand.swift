@@ -94,6 +94,9 @@ struct ServeCommand: ParsableCommand {
     @Sendable static func report(_ report: SessionReport) {
         let time = Dates.iso8601(Date())
         switch report.result {
+        case .success(let summary) where summary.spaces.isEmpty:
+            let grants = SyncCommand.grants(here: summary.offered, there: summary.peerOffered, peer: summary.peerName, peerIsClient: true)
+            Terminal.note("\(time) nothing synced with \(summary.peerName) (\(summary.peer.short)) from \(report.address): no space in common — \(grants)")
         case .success(let summary):
             let spaces = summary.spaces.map(\.name).joined(separator: ",")
             // Ids only: a server's log is no place for the words of notes.

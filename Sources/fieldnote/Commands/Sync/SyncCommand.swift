@@ -9,12 +9,14 @@ struct SyncCommand: ParsableCommand {
         abstract: "Sync with a trusted device that runs `fieldnote serve`.",
         discussion: """
             Both directions in one session: each side gets the changes it lacks, in every space \
-            both devices grant each other (or only those given with --space). Notes edited on \
+            both devices grant each other (or only those given with --space); a space only one \
+            side grants is listed as skipped, with the side that does not. Notes edited on \
             both sides are merged, nothing is lost. An interrupted sync leaves both stores \
             consistent, and the next one carries on where it stopped.
 
-            Exit status 5 (unreachable), 6 (refused: not trusted on one side), 7 (timed out) or \
-            8 (protocol mismatch) says what went wrong; see `fieldnote --help`.
+            Exit status 5 (unreachable), 6 (refused: not trusted on one side), 7 (timed out), \
+            8 (protocol mismatch) or 9 (no space in common: nothing was exchanged, and the error \
+            says what each device grants the other) says what went wrong; see `fieldnote --help`.
 
             Examples:
               fieldnote sync 10.0.0.7:7420
@@ -41,7 +43,7 @@ struct SyncCommand: ParsableCommand {
         var onProgress: (@Sendable (SyncProgress) -> Void)? = nil
         if reporter.isOn { onProgress = { @Sendable progress in reporter.report(progress) } }
 
-        try storeOptions.withDevice { store, identity, trust in
+        try storeOptions.withDevice(knowing: only) { store, identity, trust in
             if try trust.peers().isEmpty {
                 throw CommandFailure("this device trusts no other device yet",
                                      hint: "add the other with `fieldnote peers add ITS-ID --name NAME`; it adds this one: \(identity.id)",
@@ -57,21 +59,62 @@ struct SyncCommand: ParsableCommand {
                 throw SyncCommand.explain(error, address: "\(host):\(port)", identity: identity)
             }
             reporter.finish()
+            if summary.spaces.isEmpty {
+                let grantedHere = try trust.peer(summary.peer)?.sortedSpaces.map(\.space) ?? summary.offered
+                throw SyncCommand.nothingInCommon(summary, address: "\(host):\(port)", grantedHere: grantedHere, asked: only)
+            }
             let merged = try MergedNotes(summary, store: store)
             if output.json {
                 var object = summary.json
                 object["address"] = "\(host):\(port)"
                 object["merged"] = merged.json
+                object["skipped"] = SyncCommand.skipped(summary, asked: only).map { $0.0.name }
                 try JSONOutput.print(object)
             } else {
                 let style = Style.stdout
                 print("synced with " + style.bold(summary.peerName) + " (\(summary.peer.short)) at \(host):\(port) in \(Units.time(summary.duration))")
-                print(style.dim("  spaces    ") + (summary.spaces.isEmpty ? "none in common" : summary.spaces.map(\.name).joined(separator: ", ")))
+                print(style.dim("  spaces    ") + summary.spaces.map(\.name).joined(separator: ", "))
+                for (space, reason) in SyncCommand.skipped(summary, asked: only) {
+                    print(style.dim("  skipped   ") + "\(space.name): \(reason)")
+                }
                 print(style.dim("  sent      ") + "\(Units.plural(summary.sent.ops, "op")) (\(Units.bytes(summary.sent.bytes)))")
                 print(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(summary.received.applied) new")
                 for line in merged.lines(style: style) { print(line) }
             }
         }
+    }
+
+    /// A session that exchanged nothing is a failure: the worker must not believe her notes
+    /// reached the peer. Says what each side grants, which is what has to change.
+    static func nothingInCommon(_ summary: SyncSummary, address: String, grantedHere: [SpaceID], asked: [SpaceID]) -> CommandFailure {
+        let grants = grants(here: grantedHere, there: summary.peerOffered, peer: summary.peerName)
+        let narrowed = asked.isEmpty ? "" : " (this sync asked only for \(names(asked.sorted())))"
+        return CommandFailure(
+            "nothing synced with \(summary.peerName) at \(address): no space in common — \(grants)\(narrowed)",
+            hint: "a space syncs only when both devices grant it: see `fieldnote peers list` on both, and `fieldnote peers add` to grant one",
+            status: .noCommonSpace)
+    }
+
+    /// Spaces this sync meant to carry but did not, each with the side that does not grant it:
+    /// a note written there has not reached the peer, however well the rest went.
+    static func skipped(_ summary: SyncSummary, asked: [SpaceID]) -> [(SpaceID, String)] {
+        (asked.isEmpty ? summary.offered : asked.sorted()).filter { !summary.spaces.contains($0) }.map { space in
+            summary.offered.contains(space)
+                ? (space, "\(summary.peerName) does not grant it to this device")
+                : (space, "this device does not grant it to \(summary.peerName)")
+        }
+    }
+
+    /// `this device grants Ben team, evidence; Ben grants this device nothing`: why a session
+    /// exchanged nothing, said the same way by `sync` and by `serve`. The server says "offered":
+    /// a client's HELLO lists only the spaces its `sync --space` asked for.
+    static func grants(here: [SpaceID], there: [SpaceID], peer: String, peerIsClient: Bool = false) -> String {
+        let theirs = peerIsClient ? "offered" : "grants this device"
+        return "this device grants \(peer) \(names(here)); \(peer) \(theirs) \(names(there))"
+    }
+
+    static func names(_ spaces: [SpaceID]) -> String {
+        spaces.isEmpty ? "nothing" : spaces.map(\.name).joined(separator: ", ")
     }
 
     /// The transport's error in words for people: what happened, and what to do next.
