@@ -27,6 +27,8 @@ struct HistoryCommand: ParsableCommand {
     @Flag(help: "Show the text after each change, and each side's text where concurrent edits were merged.")
     var text = false
 
+    @OptionGroup var pager: PagerOptions
+
     func run() throws {
         try storeOptions.withStore { store in
             let noteID = try store.resolve(prefix: id)
@@ -36,7 +38,9 @@ struct HistoryCommand: ParsableCommand {
                 if output.json {
                     try JSONOutput.print(entries.map { TextHistoryOutput.json($0, names: names) })
                 } else {
-                    print(TextHistoryOutput.text(entries, names: names, style: .stdout))
+                    let shown = TextHistoryOutput.text(entries, names: names, style: .stdout)
+                    pager.start()
+                    print(shown)
                 }
                 return
             }
@@ -61,7 +65,9 @@ struct HistoryCommand: ParsableCommand {
             for entry in entries {
                 table.add(Dates.human(entry.timestamp), TerminalText.safe(names.name(entry.replica)), TerminalText.safe(entry.summary))
             }
-            print(table.render(style: style))
+            let shown = table.render(style: style)
+            pager.start()
+            print(shown)
         }
     }
 }

@@ -19,6 +19,8 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
     var id: String
 
+    @OptionGroup var pager: PagerOptions
+
     func run() throws {
         try storeOptions.withStore { store in
             let note = try store.note(prefix: id)
@@ -32,6 +34,7 @@ struct ShowCommand: ParsableCommand {
             } else {
                 let alias = try note.caseToken.flatMap { try store.caseAliases()[$0] }
                 let shortID = try store.shortID(note.id)
+                pager.start()
                 print(NoteText.detail(note, shortID: shortID, alias: alias))
                 if let last = marks.last {
                     let style = Style.stdout
