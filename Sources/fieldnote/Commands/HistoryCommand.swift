@@ -9,18 +9,18 @@ struct HistoryCommand: ParsableCommand {
             Each change names the device store (replica) that made it; "this device" is yours.
 
             Example:
-              fieldnote history 0193ab12
+              fieldnote history 7c2e91f4
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "id"))
     var id: String
 
     func run() throws {
         try storeOptions.withStore { store in
-            let noteID = try store.resolve(prefix: id)
+            let noteID = try store.noteID(prefix: id)
             let entries = try store.history(noteID)
             if output.json {
                 try JSONOutput.print(entries.map { entry in
