@@ -135,9 +135,8 @@ struct ShortIDTests {
         let store = try directory.store()
         try store.addNotes((0..<200).map { NoteDraft(text: "note \($0)") })
         let plan = try store.read { db in
-            try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT ref, id, kind FROM entities WHERE substr(id, 7) BETWEEN ? AND ? ORDER BY ref LIMIT ?
-                """, arguments: [Data(count: 10), Data(count: 10), 6]).map { $0["detail"] as String }.joined(separator: " | ")
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + ShownIDs.matchingSQL, arguments: [Data(count: 10), Data(count: 10), 6])
+                .map { $0["detail"] as String }.joined(separator: " | ")
         }
         #expect(plan.contains("USING INDEX entities_by_tail (<expr>>? AND <expr><?)"), "\(plan)")
     }

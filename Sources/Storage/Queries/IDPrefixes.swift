@@ -75,13 +75,13 @@ enum ShownIDs {
     static let minimumLength = 8
     static let tailDigits = 20
 
-    /// Every entity whose tail starts with `digits`, known longest first; a range of `entities_by_tail`.
+    /// Entities whose tail lies between two blobs, known longest first; a range of `entities_by_tail`.
+    static let matchingSQL = "SELECT ref, id, kind FROM entities WHERE substr(id, 7) BETWEEN ? AND ? ORDER BY ref LIMIT ?"
+
+    /// Every entity whose tail starts with `digits`, known longest first (at most `limit`).
     static func matching(_ digits: some StringProtocol, limit: Int? = nil, _ db: Database) throws -> [Entity] {
         let (low, high) = tailRange(digits)
-        let statement = try db.cachedStatement(sql: """
-            SELECT ref, id, kind FROM entities WHERE substr(id, 7) BETWEEN ? AND ? ORDER BY ref LIMIT ?
-            """)
-        return try Row.fetchAll(statement, arguments: [low, high, limit ?? -1]).map(entity)
+        return try Row.fetchAll(db.cachedStatement(sql: matchingSQL), arguments: [low, high, limit ?? -1]).map(entity)
     }
 
     static func entity(_ id: EntityID, _ db: Database) throws -> Entity? {
