@@ -42,8 +42,9 @@ struct SearchCommand: ParsableCommand {
                 Terminal.note("no matches")
                 return
             }
+            let shown = try store.shownIDs(of: hits.map(\.id))
             for hit in hits {
-                print(style.bold(try store.shortID(hit.id)) + "  " + style.dim(Dates.human(hit.created)))
+                print(style.bold(shown[hit.id] ?? hit.id.hex) + "  " + style.dim(Dates.human(hit.created)))
                 print("    " + Text.oneLine(hit.snippet))
             }
         }
