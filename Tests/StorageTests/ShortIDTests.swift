@@ -141,6 +141,27 @@ struct ShortIDTests {
         #expect(plan.contains("USING INDEX entities_by_tail (<expr>>? AND <expr><?)"), "\(plan)")
     }
 
+    /// A store written before the tail index existed (v1 only) gets it when next opened, built
+    /// over the notes it already holds.
+    @Test func aStoreFromBeforeTheTailIndexGetsIt() throws {
+        let directory = TemporaryDirectory()
+        var ids: [EntityID] = []
+        do {
+            let store = try directory.store()
+            ids = try store.addNotes((0..<30).map { NoteDraft(text: "note \($0)") })
+            try store.pool.write { db in
+                try db.execute(sql: "DROP INDEX entities_by_tail")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v2 %'")
+            }
+        }
+        let reopened = try directory.store()
+        let index = try reopened.read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'entities_by_tail'")
+        }
+        #expect(index?.contains("substr(id, 7)") == true)
+        for id in ids { #expect(try reopened.resolve(prefix: id.short) == id) }
+    }
+
     /// An id whose random part starts with the first `sharing` digits of `id`'s and then differs.
     static func twin(of id: EntityID, sharing: Int, millis: UInt64) -> EntityID {
         var random = Array(id.randomHex)
