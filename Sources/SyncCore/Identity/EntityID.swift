@@ -42,7 +42,7 @@ public struct EntityID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var randomHex: String { String(hex.dropFirst(12)) }
     /// The first 8 random digits: how messages name an entity, and the id the terminal client
     /// shows unless an entity this device knew earlier shares them (then it shows more).
-    public var short: String { String(hex.dropFirst(12).prefix(8)) }
+    public var short: String { String(randomHex.prefix(8)) }
     public var description: String { hex }
 
     public static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.value < rhs.value }
