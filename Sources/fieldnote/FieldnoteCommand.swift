@@ -9,8 +9,9 @@ struct FieldnoteCommand: ParsableCommand {
         discussion: """
             Notes live in a store on this device: --store DIR, else $FIELDNOTE_HOME, else \
             ~/.fieldnote. The first command that needs the store creates it. Notes are shown by \
-            a short id: 8 hex digits, more when notes written close together share them. Any \
-            unique prefix of an id is accepted.
+            a short id: 8 hex digits from the random part of the full id, more only when a \
+            note already here shares them. A shown id names the same note for good, whatever \
+            is added or synced later; the full 32-digit id is accepted too.
 
             Start with:
               fieldnote case add --alias "the Smiths"

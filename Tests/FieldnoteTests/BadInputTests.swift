@@ -5,7 +5,7 @@ import Testing
 /// store byte for byte as it was.
 @Suite("fieldnote bad input")
 struct BadInputTests {
-    /// A store with a case and two notes made within the same second, so their ids share a long prefix.
+    /// A store with a case and two notes.
     final class Fixture {
         let sandbox: Sandbox
         let first: String
@@ -82,11 +82,18 @@ struct BadInputTests {
 
     @Test func anAmbiguousPrefixListsTheCandidates() throws {
         let fixture = try Fixture()
-        // Ids begin with their creation time: two notes made a moment apart share their first digit.
-        let prefix = String(fixture.first.prefix(1))
-        #expect(fixture.second.hasPrefix(prefix))
+        // Shown ids are random digits: notes are added until two share their first one (at most 15).
+        var ids = [fixture.first, fixture.second]
+        func sharedDigit() -> String? {
+            let digits = ids.map { $0.dropFirst(12).prefix(1) }
+            return digits.first { digit in digits.filter { $0 == digit }.count > 1 }.map(String.init)
+        }
+        while sharedDigit() == nil { ids.append(try fixture.sandbox.add("Filler \(ids.count)")) }
+        let prefix = try #require(sharedDigit())
+        let shown = ids.filter { $0.dropFirst(12).hasPrefix(prefix) }.map { String($0.dropFirst(12).prefix(8)) }
+        #expect(shown.count == 2)
         for command in [["show", prefix], ["rm", prefix], ["edit", prefix, "--text", "x"], ["purge", prefix, "--yes"], ["tag", prefix, "+x"]] {
-            try expectRefused(fixture, command, status: 3, mentioning: ["ambiguous", String(fixture.first.prefix(12)), String(fixture.second.prefix(12))])
+            try expectRefused(fixture, command, status: 3, mentioning: ["ambiguous"] + shown)
         }
     }
 

@@ -28,6 +28,8 @@ struct ConflictCommandTests {
         #expect(entry["text"] as? Bool == true)
         #expect(entry["fields"] as? [String] == [])  // no command sets a field after `add`; the storage tests cover fields
         #expect((entry["edited_by"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["Bea"])
+        // The marks the merge left pass SQLite's integrity check on both stores.
+        for store in [ari, bea] { #expect(try store.status()["integrity"] as? [String] == ["ok"]) }
 
         // Text: the same, for people.
         #expect(try ari.run("edit", id, "--text", "Caseload is 34 this week.").status == 0)

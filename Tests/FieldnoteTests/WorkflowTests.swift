@@ -51,8 +51,9 @@ struct WorkflowTests {
         let rows = listed.stdout.split(separator: "\n")
         #expect(rows.count == 3)
         let shown1 = String(rows[1].prefix { $0 != " " }), shown2 = String(rows[2].prefix { $0 != " " })
-        #expect(shown1.count >= 8 && other.hasPrefix(shown1))
-        #expect(shown2.count >= 8 && id.hasPrefix(shown2))
+        // Shown ids are taken from the random part of the id, after its 12 digits of time.
+        #expect(shown1.count >= 8 && other.dropFirst(12).hasPrefix(shown1))
+        #expect(shown2.count >= 8 && id.dropFirst(12).hasPrefix(shown2))
         #expect(rows.allSatisfy { $0.count <= 80 })
         let listedJSON = try #require(try sandbox.run("list", "--json").json() as? [[String: Any]])
         #expect(listedJSON.compactMap { $0["id"] as? String } == [other, id])
@@ -66,7 +67,7 @@ struct WorkflowTests {
         // search: matches marked with brackets when not on a terminal.
         let found = try sandbox.run("search", "supervision")
         #expect(found.status == 0)
-        #expect(found.stdout.contains(id.prefix(8)))
+        #expect(found.stdout.contains(id.dropFirst(12).prefix(8)))
         #expect(found.stdout.contains("[supervision]"))
         #expect(!found.stdout.contains("Home visit"))
         let hits = try #require(try sandbox.run("search", "visit", "--json").json() as? [[String: Any]])
@@ -237,15 +238,17 @@ struct WorkflowTests {
 
     @Test func printedIdsAreShortUniqueAndAccepted() throws {
         let sandbox = try Sandbox()
-        // Ids begin with the time, so notes made together share their first 8 digits; the
-        // printed id grows until it names one note, and typed back in, finds that note.
+        // The printed id is 8 random digits of the full id (notes made together share its time
+        // digits, never these), and typed back in, finds that note.
         var printed: [String] = []
         for index in 0..<3 {
             let result = try sandbox.run("add", "Note \(index)")
             #expect(result.status == 0)
             let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(id.wholeMatch(of: /[0-9a-f]{8,31}/) != nil)
-            #expect(try sandbox.note(id)["text"] as? String == "Note \(index)")
+            #expect(id.wholeMatch(of: /[0-9a-f]{8}/) != nil)
+            let note = try sandbox.note(id)
+            #expect(note["text"] as? String == "Note \(index)")
+            #expect((note["id"] as? String)?.dropFirst(12).hasPrefix(id) == true)
             printed.append(id)
         }
         #expect(Set(printed).count == 3)

@@ -58,49 +58,18 @@ struct LocalEditTests {
         #expect(try store.notes().count == 2)
     }
 
+    /// Shown ids and every way of typing them: see ShortIDTests.
     @Test func resolvesPrefixes() throws {
         let directory = TemporaryDirectory()
         let store = try directory.store()
         let ids = try store.addNotes((0..<40).map { NoteDraft(text: "note \($0)") })
+        let shown = try store.shownIDs(of: ids)
         for id in ids {
-            #expect(try store.resolve(prefix: String(id.hex.prefix(24)).uppercased()) == id)
+            #expect(try store.resolve(prefix: String(id.randomHex.prefix(12)).uppercased()) == id)
+            #expect(try store.resolve(prefix: try #require(shown[id])) == id)
         }
-        // All 40 ids share their first hex digits (the time prefix): a short prefix is ambiguous.
-        #expect { try store.resolve(prefix: String(ids[0].hex.prefix(2))) } throws: { error in
-            guard let error = error as? StoreError, error.code == .ambiguousID else { return false }
-            return error.message.contains(String(ids[0].hex.prefix(6)))
-        }
-        #expect { try store.resolve(prefix: "ffffffff") } throws: { ($0 as? StoreError)?.code == .unknownID }
+        #expect { try store.resolve(prefix: "ffffffffffffffffffff") } throws: { ($0 as? StoreError)?.code == .unknownID }
         #expect { try store.resolve(prefix: "xyz") } throws: { ($0 as? StoreError)?.code == .invalidArgument }
-    }
-
-    /// The shortest unique prefix comes from the id's neighbours, agrees with `resolve(prefix:)`,
-    /// and both read the id index rather than every note.
-    @Test func shortestUniquePrefixesAreUniqueAndIndexBacked() throws {
-        let directory = TemporaryDirectory()
-        let store = try directory.store()
-        let ids = try store.addNotes((0..<40).map { NoteDraft(text: "note \($0)") })
-        let prefixes = try store.shortestUniquePrefixes(of: ids)
-        for id in ids {
-            let prefix = try #require(prefixes[id])
-            #expect(prefix.count >= 8 && id.hex.hasPrefix(prefix))
-            #expect(try store.shortestUniquePrefix(of: id) == prefix)
-            #expect(try store.resolve(prefix: prefix) == id)
-            // One digit fewer is shared with another note, unless the minimum length was the reason.
-            if prefix.count > 8 {
-                #expect { try store.resolve(prefix: String(prefix.dropLast())) } throws: { ($0 as? StoreError)?.code == .ambiguousID }
-            }
-        }
-        let plans = try store.read { db in
-            try ["SELECT id FROM entities WHERE id < ? AND +kind = 1 ORDER BY id DESC LIMIT 1",
-                 "SELECT id FROM entities WHERE id BETWEEN ? AND ? AND +kind = 1 ORDER BY id LIMIT 11"].map { sql in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: sql.contains("BETWEEN") ? [Data(count: 16), Data(count: 16)] : [Data(count: 16)])
-                    .map { $0["detail"] as String }.joined(separator: " | ")
-            }
-        }
-        for plan in plans {
-            #expect(plan.contains("sqlite_autoindex_entities_1") && !plan.contains("TEMP B-TREE"), "\(plan)")
-        }
     }
 
     /// Search ranks exactly as FTS5's own bm25() would, token counts and all.

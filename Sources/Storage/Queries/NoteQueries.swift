@@ -77,33 +77,6 @@ extension Store {
         return NoteRecord(state)
     }
 
-    /// The one note whose id starts with `prefix` (hex, any case, at least 1 character).
-    /// Throws `unknownID` when none does and `ambiguousID`, listing the candidates, when several do.
-    public func resolve(prefix: String, kind: EntityKind? = .note) throws(StoreError) -> EntityID {
-        let hex = prefix.lowercased()
-        guard !hex.isEmpty, hex.count <= 32, hex.allSatisfy(\.isHexDigit) else {
-            throw StoreError(.invalidArgument, "\"\(prefix)\" is not a note id (ids are hexadecimal, like 0193ab12)")
-        }
-        let low = EntityID(hex: hex.padding(toLength: 32, withPad: "0", startingAt: 0))!
-        let high = EntityID(hex: hex.padding(toLength: 32, withPad: "f", startingAt: 0))!
-        var sql = "SELECT id FROM entities WHERE id BETWEEN ? AND ?"
-        var arguments: [(any DatabaseValueConvertible)?] = [Data(low.bytes), Data(high.bytes)]
-        // `+kind` keeps the planner on the id index (a range of it), not on every note of entities_by_created.
-        if let kind { sql += " AND +kind = ?"; arguments.append(Int64(kind.rawValue)) }
-        sql += " ORDER BY id LIMIT 11"
-        let ids = try read { db in
-            try Data.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { EntityID(bytes: $0) }
-        }
-        switch ids.count {
-        case 0: throw StoreError(.unknownID, "no note with id \(prefix)")
-        case 1: return ids[0]
-        default:
-            let shown = ids.prefix(10).map { String($0.hex.prefix(max(12, hex.count + 4))) }
-            let more = ids.count > 10 ? ", …" : ""
-            throw StoreError(.ambiguousID, "id \(prefix) is ambiguous: \(shown.joined(separator: ", "))\(more)")
-        }
-    }
-
     /// Ranked full-text search over live notes' text, tags and field values (bm25, computed by
     /// `SearchRanking` from the joined fts_docsize row rather than a lookup of FTS5's own per row).
     /// - Parameter highlight: the marks put around each match in the snippet.

@@ -2,7 +2,9 @@
 ///
 /// The first 48 bits are Unix milliseconds, like UUIDv7, so ids made later sort later:
 /// SQLite appends them at the right edge of its B-trees instead of splitting pages at random.
-/// The remaining 80 bits are random, so two devices never collide.
+/// The remaining 80 bits are random, so two devices never collide. People are shown a prefix of
+/// the random part (`short`), never of the time: every note written in the same minute shares
+/// its first time digits, so a prefix of them would name a neighbour after the slightest typo.
 public struct EntityID: Hashable, Comparable, Sendable, CustomStringConvertible {
     @usableFromInline var value: Bytes16
 
@@ -36,8 +38,11 @@ public struct EntityID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var hex: String { value.hex }
     /// The creation time embedded in the id, in Unix milliseconds.
     public var millis: UInt64 { value.high >> 16 }
-    /// The short form the terminal client prints; any unique prefix of `hex` is accepted back.
-    public var short: String { String(hex.prefix(8)) }
+    /// The 80 random bits as 20 hex digits (hex digits 13–32 of `hex`).
+    public var randomHex: String { String(hex.dropFirst(12)) }
+    /// The first 8 random digits: how messages name an entity, and the id the terminal client
+    /// shows unless an entity this device knew earlier shares them (then it shows more).
+    public var short: String { String(randomHex.prefix(8)) }
     public var description: String { hex }
 
     public static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.value < rhs.value }

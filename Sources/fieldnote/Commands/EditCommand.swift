@@ -11,13 +11,13 @@ struct EditCommand: ParsableCommand {
             were offline are kept when you sync.
 
             Examples:
-              fieldnote edit 0193ab12
-              fieldnote edit 0193ab12 --text "Caseload 32 today"
+              fieldnote edit 7c2e91f4
+              fieldnote edit 7c2e91f4 --text "Caseload 32 today"
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "id"))
     var id: String
 
     @Option(help: ArgumentHelp("The new text, instead of opening $EDITOR; \"-\" reads stdin.", valueName: "text"))

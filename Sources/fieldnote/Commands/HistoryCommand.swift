@@ -14,14 +14,14 @@ struct HistoryCommand: ParsableCommand {
             the merged text, so you can check the merge reads as meant.
 
             Examples:
-              fieldnote history 0193ab12
-              fieldnote history 0193ab12 --text
+              fieldnote history 7c2e91f4
+              fieldnote history 7c2e91f4 --text
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "id"))
     var id: String
 
     @Flag(help: "Show the text after each change, and each side's text where concurrent edits were merged.")
@@ -31,7 +31,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try storeOptions.withStore { store in
-            let noteID = try store.resolve(prefix: id)
+            let noteID = try store.noteID(prefix: id)
             let names = try ReplicaNames(store: store)
             if text {
                 let entries = try store.textHistory(noteID)

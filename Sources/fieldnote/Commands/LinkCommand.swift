@@ -12,7 +12,7 @@ struct LinkCommand: ParsableCommand {
             adds while another removes it survives (add wins). Linking again changes nothing.
 
             Example:
-              fieldnote link 0193ab12 ofsted-worcestershire-2017-caseloads
+              fieldnote link 7c2e91f4 ofsted-worcestershire-2017-caseloads
             """)
 
     @OptionGroup var storeOptions: StoreOptions

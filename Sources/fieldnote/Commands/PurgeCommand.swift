@@ -13,13 +13,13 @@ struct PurgeCommand: ParsableCommand {
             terminal, pass --yes.
 
             Examples:
-              fieldnote purge 0193ab12
-              fieldnote purge 0193ab12 --yes
+              fieldnote purge 7c2e91f4
+              fieldnote purge 7c2e91f4 --yes
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "id"))
     var id: String
 
     @Flag(name: [.customLong("yes"), .customShort("y")], help: "Do not ask for confirmation.")

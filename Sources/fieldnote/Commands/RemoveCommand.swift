@@ -11,12 +11,12 @@ struct RemoveCommand: ParsableCommand {
             back out. To erase a note's content everywhere, use `fieldnote purge`.
 
             Example:
-              fieldnote rm 0193ab12
+              fieldnote rm 7c2e91f4
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "id"))
     var id: String
 
     func run() throws {

@@ -12,7 +12,7 @@ struct RestoreCommand: ParsableCommand {
 
             Examples:
               fieldnote list --bin
-              fieldnote restore 0193ab12
+              fieldnote restore 7c2e91f4
             """)
 
     @OptionGroup var storeOptions: StoreOptions

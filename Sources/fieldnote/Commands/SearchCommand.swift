@@ -49,11 +49,12 @@ struct SearchCommand: ParsableCommand {
                 Terminal.note("no matches")
                 return
             }
-            let shown = try hits.map { hit in
+            let ids = try store.shownIDs(of: hits.map(\.id))
+            let shown = hits.map { hit in
                 let snippet = TerminalText.safe(Text.oneLine(hit.snippet))
                     .replacingOccurrences(of: marks.open, with: style.highlight.open)
                     .replacingOccurrences(of: marks.close, with: style.highlight.close)
-                return style.bold(try store.shortID(hit.id)) + "  " + style.dim(Dates.human(hit.created)) + "\n    " + snippet
+                return style.bold(ids[hit.id] ?? hit.id.hex) + "  " + style.dim(Dates.human(hit.created)) + "\n    " + snippet
             }
             pager.start()
             print(shown.joined(separator: "\n"))

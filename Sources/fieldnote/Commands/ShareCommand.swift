@@ -18,15 +18,15 @@ struct ShareCommand: ParsableCommand {
             Shows the record and asks y/N (reading the answer from stdin); --yes skips the question.
 
             Examples:
-              fieldnote share 0193ab12
-              fieldnote share 0193ab12 --yes \\
+              fieldnote share 7c2e91f4
+              fieldnote share 7c2e91f4 --yes \\
                   --excerpt "Third cancelled supervision this month."
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "note"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "note"))
     var note: String
 
     @Option(help: ArgumentHelp("A short text to share with the figures (at most 280 characters, no names or case tokens).", valueName: "text"))

@@ -6,17 +6,19 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show one note in full.",
         discussion: """
-            Any unique prefix of the id will do. Notes in the bin and purged notes show their state.
+            The id is the one `add`, `list` or `search` printed, or the full 32-digit id; a \
+            shorter prefix will do while only one note has it. Notes in the bin and purged notes \
+            show their state.
 
             Examples:
-              fieldnote show 0193ab12
-              fieldnote show 0193 --json
+              fieldnote show 7c2e91f4
+              fieldnote show 7c2e --json
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "id"))
     var id: String
 
     @OptionGroup var pager: PagerOptions

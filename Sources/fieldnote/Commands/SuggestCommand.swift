@@ -12,14 +12,14 @@ struct SuggestCommand: ParsableCommand {
             linked to are left out. Link one with `fieldnote link NOTE FINDING`.
 
             Examples:
-              fieldnote suggest 0193ab12
-              fieldnote suggest 0193ab12 --limit 3 --json
+              fieldnote suggest 7c2e91f4
+              fieldnote suggest 7c2e91f4 --limit 3 --json
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "note"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "note"))
     var note: String
 
     @Option(help: ArgumentHelp("Show at most this many findings.", valueName: "n"))

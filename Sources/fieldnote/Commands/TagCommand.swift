@@ -10,14 +10,14 @@ struct TagCommand: ParsableCommand {
             has, or removing one it lacks, changes nothing. Prints the note's tags afterwards.
 
             Examples:
-              fieldnote tag 0193ab12 +supervision +overtime -draft
-              fieldnote tag 0193ab12 -- -h          # after --, a tag named "h" is removed
+              fieldnote tag 7c2e91f4 +supervision +overtime -draft
+              fieldnote tag 7c2e91f4 -- -h          # after --, a tag named "h" is removed
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: ArgumentHelp("The note's id, or a unique prefix of it.", valueName: "id"))
+    @Argument(help: ArgumentHelp("The note's id as `list` shows it, or the full id.", valueName: "id"))
     var id: String
 
     // Words starting with "-" are removals, not options: collect everything ArgumentParser does not know.

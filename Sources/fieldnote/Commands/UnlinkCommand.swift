@@ -12,7 +12,7 @@ struct UnlinkCommand: ParsableCommand {
             device knows, is refused.
 
             Example:
-              fieldnote unlink 0193ab12 ofsted-worcestershire-2017-caseloads
+              fieldnote unlink 7c2e91f4 ofsted-worcestershire-2017-caseloads
             """)
 
     @OptionGroup var storeOptions: StoreOptions

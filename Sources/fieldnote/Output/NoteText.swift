@@ -9,12 +9,13 @@ enum NoteText {
         let aliases = try store.caseAliases()
         var table = Table("ID", "CREATED", "CASE", "NOTE")
         table.styles = [0: style.bold, 1: style.dim]
+        let shown = try store.shownIDs(of: notes.map(\.id))
         for note in notes {
             let tags = note.tags.sorted().map { "#\($0)" }.joined(separator: " ")
             let links = note.links.isEmpty ? "" : "[\(note.links.count) finding\(note.links.count == 1 ? "" : "s")]"
             let summary = [Text.firstLine(note.text), tags, links].filter { !$0.isEmpty }.joined(separator: "  ")
             let caseLabel = note.caseToken.map { aliases[$0] ?? $0 } ?? "-"
-            table.add(try store.shortID(note.id), Dates.human(note.created), caseLabel, summary)
+            table.add(shown[note.id] ?? note.id.hex, Dates.human(note.created), caseLabel, summary)
         }
         return table.render(style: style)
     }

@@ -5,7 +5,19 @@ import SyncCore
 extension Store {
     /// The note an id prefix names; unknown and ambiguous prefixes throw (exit 3).
     func note(prefix: String) throws -> NoteRecord {
-        try note(try resolve(prefix: prefix))
+        try note(try noteID(prefix: prefix))
+    }
+
+    /// The id of the note that `typed` names (see `Store.resolve(prefix:kind:)`). An unknown id
+    /// says where ids are shown: ids printed before they were taken from the random part are no
+    /// longer accepted, unless given in full.
+    func noteID(prefix typed: String) throws -> EntityID {
+        do {
+            return try resolve(prefix: typed)
+        } catch {
+            guard error.code == .unknownID else { throw error }
+            throw CommandFailure("\(error.message); `fieldnote list` and `fieldnote search` show note ids", status: .notFound)
+        }
     }
 
     /// The case named by a token (any case of letters) or by its local alias.
@@ -36,12 +48,9 @@ enum Parse {
 }
 
 extension Store {
-    /// The id as printed: its first 8 hex digits, or as many more as it takes to name only this note.
-    ///
-    /// Ids begin with their creation time, so notes written within about a minute of each other
-    /// share their first 8 digits; a prefix that another note shares could not be typed back in.
-    /// The store finds the length from the id's two neighbours in its index, not by trying prefixes.
+    /// The id to print for a note: 8 digits of its random part, more only when a note this
+    /// device knew earlier shares them. It names that note for as long as the store exists.
     func shortID(_ id: EntityID) throws -> String {
-        try shortestUniquePrefix(of: id, kind: .note, minimumLength: 8)
+        try shownID(of: id)
     }
 }

@@ -18,7 +18,7 @@ struct MergedNotes {
 
     init(_ summary: SyncSummary, store: Store) throws {
         names = try ReplicaNames(store: store)
-        let shortIDs = try store.shortestUniquePrefixes(of: summary.merged.map(\.note))
+        let shortIDs = try store.shownIDs(of: summary.merged.map(\.note))
         entries = try summary.merged.map { mark in
             let text = try store.note(mark.note).text
             return Entry(mark: mark, shortID: shortIDs[mark.note] ?? mark.note.short,

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// The README's "first five minutes", run as written: what a newcomer types must work.
+@Suite struct FirstFiveMinutesTests {
+    /// The README at the package root (the test bundle lives under `.build`).
+    static func readme() throws -> String {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("README.md")
+            if FileManager.default.fileExists(atPath: candidate.path),
+               FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                return try String(contentsOf: candidate, encoding: .utf8)
+            }
+            directory.deleteLastPathComponent()
+        }
+        throw SandboxError("README.md not found above \(#filePath)")
+    }
+
+    /// The `sh` code blocks of the section that starts with `heading`, up to the next heading of
+    /// the same or a higher level.
+    static func blocks(under heading: String, in readme: String) -> [String] {
+        let lines = readme.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(of: heading) else { return [] }
+        let level = heading.prefix { $0 == "#" }.count
+        var blocks: [String] = [], current: [String]? = nil
+        for line in lines[(start + 1)...] {
+            if current == nil, line.hasPrefix("#"), line.prefix(while: { $0 == "#" }).count <= level { break }
+            if line == "```sh" { current = []; continue }
+            if line == "```", let block = current { blocks.append(block.joined(separator: "\n")); current = nil; continue }
+            current?.append(line)
+        }
+        return blocks
+    }
+
+    /// Runs a shell script with the built `fieldnote` first on the PATH and the store in `$FIELDNOTE_HOME`.
+    static func sh(_ script: String, home: URL) throws -> FieldnoteProcess.Result {
+        let bin = FieldnoteProcess.executable.deletingLastPathComponent().path
+        let path = "\(bin):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-e", "-c", script]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = path
+        environment["FIELDNOTE_HOME"] = home.path
+        environment["NO_COLOR"] = "1"
+        environment["EDITOR"] = nil
+        environment["VISUAL"] = nil
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Both pipes at once, so that a full stderr cannot block the script while stdout is read.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return FieldnoteProcess.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test func writingListingSearchingAndEditingWorkAsWritten() throws {
+        let blocks = FirstFiveMinutesTests.blocks(under: "## The first five minutes", in: try FirstFiveMinutesTests.readme())
+        let first = try #require(blocks.first, "no sh block under \"## The first five minutes\"")
+        #expect(first.contains("fieldnote add") && first.contains("fieldnote search") && first.contains("fieldnote edit"))
+        let sandbox = try Sandbox()
+        let result = try FirstFiveMinutesTests.sh(first, home: sandbox.store)
+        #expect(result.status == 0, "the README's first block failed: \(result.stderr)")
+        let notes = try sandbox.run("list", "--json")
+        let note = try #require((try notes.json() as? [[String: Any]])?.first)
+        #expect(note["text"] as? String == "Supervision cancelled again; caseload 32")
+        #expect(note["tags"] as? [String] == ["supervision"])
+    }
+
+    @Test func syncingWithAColleagueWorksAsWritten() throws {
+        let blocks = FirstFiveMinutesTests.blocks(under: "### Sync with a colleague", in: try FirstFiveMinutesTests.readme())
+        let block = try #require(blocks.first, "no sh block under \"### Sync with a colleague\"")
+        let asha = try Sandbox(), ben = try Sandbox()
+        _ = try asha.add("Referral screened by an agency worker")
+        let ids = ["ASHA-ID": try asha.deviceID(), "BEN-ID": try ben.deviceID()]
+
+        // Split by "# on NAME's laptop"; `serve` runs in the background on a free loopback port,
+        // and the address the README shows is replaced by the one it printed.
+        var server: ServerProcess?
+        defer { server?.terminate() }
+        var device: Sandbox? = nil
+        var ran = 0
+        for rawLine in block.components(separatedBy: "\n") {
+            if rawLine.hasPrefix("# on ") {
+                device = rawLine.contains("Ben") ? ben : rawLine.contains("Asha") ? asha : nil
+                continue
+            }
+            let line = rawLine.components(separatedBy: "  #").first!.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, let device else { continue }
+            if line.hasPrefix("fieldnote serve") {
+                server = try ServerProcess(device)
+                continue
+            }
+            var command = line
+            for (placeholder, id) in ids { command = command.replacingOccurrences(of: placeholder, with: id) }
+            if let server { command = command.replacingOccurrences(of: "10.0.0.7:7420", with: server.address) }
+            let result = try FirstFiveMinutesTests.sh(command, home: device.store)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            ran += 1
+        }
+        #expect(ran >= 4 && server != nil, "the block lost its commands")
+        #expect(try ben.noteIDs() == asha.noteIDs() && ben.noteIDs().count == 1)
+    }
+}
