@@ -7,8 +7,10 @@ struct FieldnoteCommand: ParsableCommand {
         commandName: "fieldnote",
         abstract: "Field notes for social work, kept on your device and synced directly with trusted colleagues.",
         discussion: """
-            Notes live in a store on this device: --store DIR, else $FIELDNOTE_HOME, else \
-            ~/.fieldnote. The first command that needs the store creates it. Notes are shown by \
+            Notes live in a store on this device: --store DIR (before or after the command \
+            name), else $FIELDNOTE_HOME, else ~/.fieldnote. The first command that needs the \
+            store creates it. Long output goes through $PAGER (less) at a terminal; --no-pager \
+            (before or after the command name) turns it off. Notes are shown by \
             a short id: 8 hex digits from the random part of the full id, more only when a \
             note already here shares them. A shown id names the same note for good, whatever \
             is added or synced later; the full 32-digit id is accepted too.
@@ -26,7 +28,10 @@ struct FieldnoteCommand: ParsableCommand {
             anonymised, to the evidence space; a union rep runs `report`.
 
             Syncing: `fieldnote id` on each device, `peers add` the other's id, then one runs \
-            `serve` and the other `sync HOST:PORT`.
+            `serve --bind 0.0.0.0` (it prints the address to use) and the other `sync HOST:PORT`.
+
+            Shell completion: `fieldnote --generate-completion-script bash` (or zsh, fish); see \
+            the README for where to put it, and for the manual page.
 
             Exit status:
               0  success
@@ -54,25 +59,23 @@ struct FieldnoteCommand: ParsableCommand {
             EditCommand.self,
             SearchCommand.self,
             TagCommand.self,
+            HistoryCommand.self,
             RemoveCommand.self,
             RestoreCommand.self,
             PurgeCommand.self,
-            CaseCommand.self,
-            SpacesCommand.self,
-            FieldsCommand.self,
-            HistoryCommand.self,
-            FindingsCommand.self,
-            LinkCommand.self,
-            UnlinkCommand.self,
-            SuggestCommand.self,
-            ShareCommand.self,
-            ReportCommand.self,
-            StatusCommand.self,
-            IDCommand.self,
-            PeersCommand.self,
-            ServeCommand.self,
-            SyncCommand.self,
-            DemoCommand.self,
+        ],
+        groupedSubcommands: [
+            CommandGroup(name: "Cases, fields and spaces", subcommands: [
+                CaseCommand.self, FieldsCommand.self, SpacesCommand.self,
+            ]),
+            CommandGroup(name: "Findings and evidence", subcommands: [
+                FindingsCommand.self, LinkCommand.self, UnlinkCommand.self, SuggestCommand.self, ShareCommand.self,
+                ReportCommand.self,
+            ]),
+            CommandGroup(name: "Syncing", subcommands: [
+                IDCommand.self, PeersCommand.self, ServeCommand.self, SyncCommand.self, StatusCommand.self,
+                DemoCommand.self,
+            ]),
         ]
     )
 

@@ -36,7 +36,7 @@ struct ConflictCommandTests {
         #expect(try bea.run("edit", id, "--text", "Caseload is 35 this week.").status == 0)
         let text = try ari.run("sync", server.address)
         #expect(text.status == 0, "\(text.stderr)")
-        let shortID = String(id.prefix(8))
+        let shortID = String(id.dropFirst(12).prefix(8))  // the random part, as ids are shown
         let line = text.stdout.split(separator: "\n").first { $0.contains(shortID) }.map(String.init) ?? ""
         #expect(text.stdout.contains("1 note was changed on both sides"), "\(text.stdout)")
         #expect(line.contains("Caseload is 3"), "\(text.stdout)")

@@ -11,6 +11,7 @@ import Testing
         ["findings", "list"], ["findings", "show"], ["findings", "add"], ["findings", "import"],
         ["link"], ["unlink"], ["suggest"], ["share"], ["report"], ["status"], ["id"],
         ["peers", "add"], ["peers", "list"], ["peers", "rm"], ["serve"], ["sync"], ["demo"],
+        ["restore"], ["spaces", "add"], ["spaces", "list"],
     ]
 
     /// The indented lines under "Example:", "Examples:" or "Start with:" in a help text.
@@ -121,5 +122,34 @@ import Testing
         #expect(nested.status == 0, "\(nested.stderr)")
         let missing = try FieldnoteProcess.run(["--store"])
         #expect(missing.status == 2 && missing.stderr.contains("--store needs a directory"))
+    }
+
+    @Test func tablesFitEightyColumns() throws {
+        let (asha, ben) = try trustedPair()
+        let note = try asha.add(String(repeating: "Supervision cancelled again and again ", count: 4), "--tag", "supervision")
+        _ = try asha.run("case", "add", "--alias", "the Smiths with a long alias for their family")
+        let benID = try ben.deviceID()
+        let commands: [[String]] = [
+            ["list"], ["search", "supervision"], ["history", note], ["findings", "list"], ["peers", "list"],
+            ["case", "list"], ["status"], ["spaces", "list"], ["suggest", note],
+        ]
+        for command in commands {
+            let result = try asha.run(command, environment: ["COLUMNS": "80"])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            let long = result.stdout.split(separator: "\n").filter { $0.count > 80 }
+            #expect(long.isEmpty, "\(command) at 80 columns: \(long)")
+        }
+        // Device ids are never cut: people compare them.
+        #expect(try asha.run(["peers", "list"], environment: ["COLUMNS": "80"]).stdout.contains(benID))
+    }
+
+    @Test func shellCompletionsNameEveryCommand() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try FieldnoteProcess.run(["--generate-completion-script", shell])
+            #expect(script.status == 0, "\(shell): \(script.stderr)")
+            for command in ["add", "list", "search", "sync", "restore", "spaces"] {
+                #expect(script.stdout.contains(command), "\(shell) completion lacks \(command)")
+            }
+        }
     }
 }

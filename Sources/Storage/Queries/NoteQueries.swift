@@ -38,13 +38,15 @@ extension Store {
             """
         var arguments: [(any DatabaseValueConvertible)?] = [Int64(kind.rawValue)]
         if let space { sql += " AND space = ?"; arguments.append(space.name) }
+        // Dates come in whole milliseconds (as `--json` prints them); rounded, not truncated, so
+        // that .913 s does not become 912.9999… ms and lose the note written at that instant.
         if let since {
             sql += " AND created_ms >= ?"
-            arguments.append(Int64(max(0, since.timeIntervalSince1970 * 1000)))
+            arguments.append(Int64(max(0, (since.timeIntervalSince1970 * 1000).rounded())))
         }
         if let until {
             sql += " AND created_ms < ?"
-            arguments.append(Int64(max(0, until.timeIntervalSince1970 * 1000)))
+            arguments.append(Int64(max(0, (until.timeIntervalSince1970 * 1000).rounded())))
         }
         if let caseToken {
             sql += " AND ref IN (SELECT entity FROM fields WHERE key = 'case' AND value = ?)"

@@ -50,8 +50,14 @@ struct SearchCommand: ParsableCommand {
                 return
             }
             let ids = try store.shownIDs(of: hits.map(\.id))
+            let width = Terminal.columns - 4
             let shown = hits.map { hit in
-                let snippet = TerminalText.safe(Text.oneLine(hit.snippet))
+                var snippet = Text.truncated(TerminalText.safe(Text.oneLine(hit.snippet)), to: width)
+                // A match cut in two still ends its mark, so the highlight does not run on.
+                if snippet.count(where: { String($0) == marks.open }) > snippet.count(where: { String($0) == marks.close }) {
+                    snippet += marks.close
+                }
+                snippet = snippet
                     .replacingOccurrences(of: marks.open, with: style.highlight.open)
                     .replacingOccurrences(of: marks.close, with: style.highlight.close)
                 return style.bold(ids[hit.id] ?? hit.id.hex) + "  " + style.dim(Dates.human(hit.created)) + "\n    " + snippet

@@ -127,11 +127,16 @@ struct PeersListCommand: ParsableCommand {
                 let spaces = peer.sortedSpaces.map { $0.access == .readOnly ? "\($0.space.name) (read-only)" : $0.space.name }
                 table.add(peer.name, spaces.joined(separator: ", "), peer.device.description)
             }
-            // Device ids are printed whole, however narrow the terminal: people compare them.
+            // Device ids are printed whole, however narrow the terminal: people compare them. When
+            // a row does not fit, each peer takes two lines, its id alone on the second.
             let nameWidth = ([table.headers[0]] + table.rows.map { $0[0] }).map(\.count).max()!
             let spacesWidth = ([table.headers[1]] + table.rows.map { $0[1] }).map(\.count).max()!
             let needed = nameWidth + 2 + spacesWidth + 2 + 63
-            print(table.render(width: max(Terminal.columns, needed), style: style))
+            guard needed > Terminal.columns else {
+                print(table.render(width: needed, style: style))
+                return
+            }
+            print(table.rows.map { row in style.bold(row[0]) + "  " + row[1] + "\n    " + row[2] }.joined(separator: "\n"))
         }
     }
 }
