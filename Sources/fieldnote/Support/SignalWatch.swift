@@ -18,6 +18,7 @@ final class SignalWatch {
     private let readEnd: Int32
     private let writeEnd: Int32
     private var previous: [Int32: SignalHandler] = [:]
+    private var previousMask = sigset_t()
 
     /// Installs the handlers; `restore()` must follow.
     init() throws {
@@ -33,6 +34,12 @@ final class SignalWatch {
         signalWakeDescriptor = writeEnd
         caughtTerminatingSignal = 0
         for number in Self.watched { previous[number] = signal(number, recordSignal) }
+        // A parent may have started fieldnote with these signals blocked (Foundation's `Process`
+        // blocks nearly all): blocked, SIGCHLD would never wake the wait for the editor.
+        var watched = sigset_t()
+        sigemptyset(&watched)
+        for number in Self.watched { sigaddset(&watched, number) }
+        pthread_sigmask(SIG_UNBLOCK, &watched, &previousMask)
     }
 
     /// "SIGINT" for the signals people meet, else "signal N".
@@ -44,16 +51,19 @@ final class SignalWatch {
     /// The first terminating signal received since `init`, if any.
     var caught: Int32? { caughtTerminatingSignal == 0 ? nil : caughtTerminatingSignal }
 
-    /// Blocks until a watched signal arrives (or one arrived since the last call).
+    /// Blocks until a watched signal arrives (or one arrived since the last call), or a second
+    /// passes: the caller checks again either way, so a wake-up lost to a signal delivered
+    /// elsewhere costs a second, never a hang.
     func waitForSignal() {
         var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-        _ = poll(&descriptor, 1, -1)
+        _ = poll(&descriptor, 1, 1000)
         var drain = [UInt8](repeating: 0, count: 64)
         while read(readEnd, &drain, drain.count) > 0 {}
     }
 
     /// Puts the previous handlers back and closes the pipe.
     func restore() {
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
         for (number, handler) in previous { _ = signal(number, handler) }
         signalWakeDescriptor = -1
         close(readEnd)
