@@ -38,6 +38,8 @@ struct FieldnoteCommand: ParsableCommand {
               6  refused (sync): a device is not trusted, on either side
               7  timed out (sync): the peer did not answer in time
               8  protocol (sync): different protocol versions, or a malformed message
+              128+N  signal N came while the editor was open (130: SIGINT, 143: SIGTERM);
+                 nothing was saved
 
             Errors are one line on stderr starting with "error:"; a refused command \
             leaves the store unchanged.

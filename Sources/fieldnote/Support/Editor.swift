@@ -32,13 +32,8 @@ enum Editor {
     static func edit(_ initial: String, purpose: EditorBuffer.Purpose) throws -> String {
         let buffer = EditorBuffer(text: initial, purpose: purpose)
         let signals = try SignalWatch()
-        let saved: Result<String, any Error>
-        do {
-            // The directory is gone before the handlers are restored, so no signal can leave it behind.
-            let directory = try PrivateDirectory()
-            defer { directory.remove() }
-            saved = Result { try run(on: directory.write(buffer.contents, as: "note.txt"), signals: signals) }
-        }
+        // The directory is gone before the handlers are restored, so no signal can leave it behind.
+        let saved = Result { try runInPrivateDirectory(buffer.contents, signals: signals) }
         signals.restore()
         // Checked even when the editor saved: a signal means the person wants out, not a note.
         if let signal = signals.caught {
@@ -46,6 +41,12 @@ enum Editor {
             throw ExitCode(128 + signal)
         }
         return buffer.noteText(fromSaved: try saved.get())
+    }
+
+    private static func runInPrivateDirectory(_ contents: String, signals: SignalWatch) throws -> String {
+        let directory = try PrivateDirectory()
+        defer { directory.remove() }
+        return try run(on: directory.write(contents, as: "note.txt"), signals: signals)
     }
 
     private static func run(on file: String, signals: SignalWatch) throws -> String {
