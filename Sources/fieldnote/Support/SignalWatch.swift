@@ -33,13 +33,23 @@ final class SignalWatch {
         }
         signalWakeDescriptor = writeEnd
         caughtTerminatingSignal = 0
-        for number in Self.watched { previous[number] = signal(number, recordSignal) }
+        for number in Self.watched {
+            let before = signal(number, recordSignal)
+            previous[number] = before
+            // A signal ignored on purpose stays ignored (`nohup`, `&` in a script sets SIGINT).
+            if number != SIGCHLD, Self.isIgnore(before) { _ = signal(number, SIG_IGN) }
+        }
         // A parent may have started fieldnote with these signals blocked (Foundation's `Process`
         // blocks nearly all): blocked, SIGCHLD would never wake the wait for the editor.
         var watched = sigset_t()
         sigemptyset(&watched)
         for number in Self.watched { sigaddset(&watched, number) }
         pthread_sigmask(SIG_UNBLOCK, &watched, &previousMask)
+    }
+
+    private static func isIgnore(_ handler: SignalHandler) -> Bool {
+        guard let handler else { return false }
+        return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     /// "SIGINT" for the signals people meet, else "signal N".
