@@ -45,6 +45,8 @@ struct FieldnoteCommand: ParsableCommand {
               7  timed out (sync): the peer did not answer in time
               8  protocol (sync): different protocol versions, or a malformed message
               9  no space in common (sync): no space is granted by both devices
+              128+N  signal N came while the editor was open (130: SIGINT, 143: SIGTERM);
+                 nothing was saved
 
             Errors go to stderr: a line starting with "error:" says what happened, and a \
             line starting with "hint:" what to do next. A refused command leaves the store \

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Note text from an argument, from stdin (`-`), or from `$EDITOR`.
+/// Note text from an argument, from stdin (`-`), or from the editor (see `Editor`).
 enum TextInput {
     /// All of stdin, with trailing newlines dropped (`echo` adds one).
     static func readStandardInput() -> String {
