@@ -4,7 +4,7 @@ import SyncCore
 public enum SyncProtocol {
     /// The protocol versions this implementation speaks.
     public static let minVersion: UInt64 = 2
-    public static let maxVersion: UInt64 = 3
+    public static let maxVersion: UInt64 = 4
     /// From this version on a sender may have `batchWindow` batches unacknowledged (Protocol.md
     /// 2.4): the receiver applies one while the next is read from the log, encoded and sent.
     public static let windowedVersion: UInt64 = 3

@@ -58,7 +58,8 @@ extension Store {
     /// colleague added elsewhere in the note concurrently survive the merge. Returns the op count.
     @discardableResult
     public func editText(note: EntityID, newText: String) throws(StoreError) -> Int {
-        try editNote(note) { state, factory in try state.replaceText(with: newText, using: &factory) }
+        try NoteSizeRule.check(newText)
+        return try editNote(note) { state, factory in try state.replaceText(with: newText, using: &factory) }
     }
 
     /// Sets a known field (checked against `FieldCatalog`), or clears it when `value` is nil.

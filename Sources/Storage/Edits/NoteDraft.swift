@@ -74,6 +74,7 @@ enum DraftRules {
         case .note:
             break
         }
+        try NoteSizeRule.check(draft.text)
         draft.tags = try draft.tags.map(TagRules.validated)
         draft.links = try draft.links.map(validatedLink)
         if draft.kind == .finding {
@@ -98,5 +99,19 @@ enum DraftRules {
             throw StoreError(.invalidArgument, "invalid finding id \"\(finding)\": use up to \(maximumLinkLength) characters without spaces")
         }
         return finding
+    }
+}
+
+/// The one limit on a note's length (`OpCodec.maximumNoteScalars`), checked before a local write.
+///
+/// Why here and not in the commands: every way text enters a store locally (`add`, `edit`,
+/// import, findings) passes through `addNotes` or `editText`, and a note longer than a peer's
+/// decoder accepts must never be written, or it would be stored and then block sync.
+enum NoteSizeRule {
+    static func check(_ text: String) throws(StoreError) {
+        let length = text.unicodeScalars.count
+        guard length <= OpCodec.maximumNoteScalars else {
+            throw StoreError(.noteTooLong, "the text is \(length) characters long; a note holds at most \(OpCodec.maximumNoteScalars)")
+        }
     }
 }

@@ -12,7 +12,8 @@ import GRDBSQLite
 /// while the same docsize lookups done as a join cost 5.5 M. A common word matches a third of
 /// a store, so search time grew with the store mostly through ranking.
 ///
-/// Registered on every connection of the store (`register`), through FTS5's C API. The
+/// Registered on every connection of the store (`register`), through FTS5's C API, with
+/// `SearchSnippet`'s function. The
 /// per-query constants (row count, average length, each phrase's document frequency) are
 /// computed once per query, as FTS5's bm25 does, and kept as the query's auxiliary data.
 enum SearchRanking {
@@ -36,8 +37,9 @@ enum SearchRanking {
             }
         }
         guard let api, api.pointee.iVersion >= 2, let create = api.pointee.xCreateFunction,
-              create(api, functionName, nil, rank, nil) == SQLITE_OK else {
-            throw StoreError(.database, "cannot register the search ranking function")
+              create(api, functionName, nil, rank, nil) == SQLITE_OK,
+              create(api, SearchSnippet.functionName, nil, SearchSnippet.function, nil) == SQLITE_OK else {
+            throw StoreError(.database, "cannot register the search ranking and snippet functions")
         }
     }
 

@@ -81,23 +81,31 @@ extension Store {
 
     /// Ranked full-text search over live notes' text, tags and field values (bm25, computed by
     /// `SearchRanking` from the joined fts_docsize row rather than a lookup of FTS5's own per row).
+    ///
+    /// Ranking keeps only the best `limit` rows as it goes (SQLite's sorter with a LIMIT), and
+    /// only those get a snippet (`SearchSnippet`, linear in the text it reads): computed in the
+    /// ranking query, a snippet was made for every match, however many were then dropped.
     /// - Parameter highlight: the marks put around each match in the snippet.
     public func search(
         _ query: String, limit: Int? = 20, highlight: (open: String, close: String) = ("[", "]")
     ) throws(StoreError) -> [SearchHit] {
         guard let match = SearchIndex.matchExpression(query) else { return [] }
         return try read { db in
-            // Ranked and cut to `limit` first; only the hits kept are then looked up in entities.
             let ranked = try Row.fetchAll(db, sql: """
-                SELECT fts.rowid, fieldnote_bm25(fts, d.sz) AS score, snippet(fts, -1, ?, ?, '…', 12)
+                SELECT fts.rowid, fieldnote_bm25(fts, d.sz) AS score
                 FROM fts JOIN fts_docsize d ON d.id = fts.rowid
                 WHERE fts MATCH ?
                 ORDER BY score LIMIT ?
-                """, arguments: [highlight.open, highlight.close, match, limit ?? -1])
+                """, arguments: [match, limit ?? -1])
+            let snippet = try db.cachedStatement(sql: """
+                SELECT fieldnote_snippet(fts, ?, ?, '…', 12) FROM fts WHERE fts MATCH ? AND rowid = ?
+                """)
             let entity = try db.cachedStatement(sql: "SELECT id, created_ms, created_counter FROM entities WHERE ref = ?")
             return try ranked.compactMap { hit in
-                guard let row = try Row.fetchOne(entity, arguments: [hit[0] as Int64]) else { return nil }
-                return SearchHit(id: EntityID(bytes: row[0] as Data)!, rank: hit[1], snippet: hit[2],
+                let ref: Int64 = hit[0]
+                guard let row = try Row.fetchOne(entity, arguments: [ref]) else { return nil }
+                let text = try String.fetchOne(snippet, arguments: [highlight.open, highlight.close, match, ref]) ?? ""
+                return SearchHit(id: EntityID(bytes: row[0] as Data)!, rank: hit[1], snippet: text,
                                  created: EntityRows.timestamp(row[1], row[2]))
             }
         }

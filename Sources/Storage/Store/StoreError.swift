@@ -36,6 +36,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let clockSkew = Code(rawValue: "clock_skew")
         /// An argument is malformed (space name, tag, empty prefix…).
         public static let invalidArgument = Code(rawValue: "invalid_argument")
+        /// The text is longer than a note may be (`OpCodec.maximumNoteScalars`); nothing was written.
+        public static let noteTooLong = Code(rawValue: "note_too_long")
     }
 
     public var code: Code

@@ -13,6 +13,9 @@ public struct ApplyResult: Sendable, Hashable {
     /// Ops parked by an earlier batch that this batch made ready. (Ops of this batch that had
     /// to wait for a later op of the same batch count as `applied`.)
     public var drained = 0
+    /// Insertions refused because they would take a note past `OpCodec.maximumNoteScalars`:
+    /// logged in their erased form (counted in `applied` or `drained` too), their text dropped.
+    public var refused = 0
     /// Entities whose materialised state was touched, in first-touched order.
     public var entities: [EntityID] = []
     /// Notes where this batch met concurrent changes of this store (only with a `MergeContext`).
@@ -31,6 +34,10 @@ extension Store {
     /// through the hybrid logical clock; one too far ahead refuses the whole batch (`clockSkew`)
     /// and nothing of it is kept. A batch that holds nothing new writes nothing at all.
     ///
+    /// An insertion that would take a note's live text past `OpCodec.maximumNoteScalars` is
+    /// refused on its own, not with its batch (Protocol.md 1.7): it is logged in its erased form,
+    /// so its sequence numbers are held and the ops after it apply, and its text is dropped.
+    ///
     /// With `merging` (a sync, which knows what the sender had seen), notes where the batch met
     /// concurrent changes of this store are marked (`MergeDetection`) and listed in the result.
     @discardableResult
@@ -44,8 +51,9 @@ extension Store {
             var parkedNow = Set<OpID>()
             for op in ops {
                 switch try session.receive(op) {
-                case .applied:
+                case .applied(let refused):
                     result.applied += 1
+                    if refused { result.refused += 1 }
                     progressed = true
                     if op.entity != lastSeen, seen.insert(op.entity).inserted { result.entities.append(op.entity) }
                     lastSeen = op.entity
@@ -55,8 +63,9 @@ extension Store {
                 }
             }
             if progressed {
-                for (id, entity) in try session.drainPending() {
+                for (id, entity, refused) in try session.drainPending() {
                     if parkedNow.remove(id) == nil { result.drained += 1 } else { result.applied += 1 }
+                    if refused { result.refused += 1 }
                     if seen.insert(entity).inserted { result.entities.append(entity) }
                 }
             }
@@ -68,7 +77,7 @@ extension Store {
 }
 
 extension WriteSession {
-    enum Reception { case applied, duplicate, parked(isNew: Bool) }
+    enum Reception { case applied(refused: Bool), duplicate, parked(isNew: Bool) }
 
     /// Takes one remote op into the transaction.
     func receive(_ op: Op) throws -> Reception {
@@ -80,14 +89,22 @@ extension WriteSession {
             return .parked(isNew: try park(op))
         case .ready(let fresh):
             try clock.receive(fresh.timestamp, wallMillis: wallMillis)
-            try applyReady(fresh)
-            return .applied
+            return .applied(refused: try applyReady(fresh))
         }
     }
 
-    private func applyReady(_ op: Op) throws {
-        try update(op.entity) { $0.apply(op) }
-        try log(op)
+    /// Applies and logs a ready op; returns true when it was refused (see `apply`) and logged erased.
+    private func applyReady(_ op: Op) throws -> Bool {
+        var kept = op
+        try update(op.entity) { state in
+            if case .insertText(_, _, _, let text) = op.payload,
+               !OpCodec.noteAdmits(inserting: text.unicodeScalars.count, into: state.text.count) {
+                kept.payload = op.payload.erasedForm
+            }
+            state.apply(kept)
+        }
+        try log(kept)
+        return kept != op
     }
 
     /// Stores an op that cannot be applied yet. Returns false when it was already parked.
@@ -110,9 +127,9 @@ extension WriteSession {
     }
 
     /// Applies parked ops that have become ready, pass after pass until a pass moves nothing.
-    /// Returns the id (as parked) and entity of each op applied.
-    func drainPending() throws -> [(OpID, EntityID)] {
-        var drained: [(OpID, EntityID)] = []
+    /// Returns the id (as parked) and entity of each op applied, and whether it was refused.
+    func drainPending() throws -> [(OpID, EntityID, refused: Bool)] {
+        var drained: [(OpID, EntityID, refused: Bool)] = []
         let select = try db.cachedStatement(sql: """
             SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM pending ORDER BY space, replica, seq
             """)
@@ -124,8 +141,7 @@ extension WriteSession {
                 let verdict = Delivery.verdict(for: op, given: try vector(op.id.space))
                 if case .waiting = verdict { continue }
                 if case .ready(let fresh) = verdict {
-                    try applyReady(fresh)
-                    drained.append((op.id, op.entity))
+                    drained.append((op.id, op.entity, try applyReady(fresh)))
                 }
                 try delete.execute(arguments: [row[0] as String, row[1] as Data, row[2] as Int64])
                 moved = true

@@ -102,10 +102,19 @@ extension Store {
                     break
                 }
                 // An op the peer holds already (the head of a group it holds in part) is left out.
-                merge.add(rowOps.filter { $0.lastSeq > vector[$0.id.replica] })
+                merge.add(rowOps.filter { $0.lastSeq > vector[$0.id.replica] }.map(Self.servable))
             }
             merge.releaseAll(into: &ops)
             return OpPage(ops: ops, next: more ? ops.last.map(OpCursor.init(after:)) : nil)
         }
+    }
+
+    /// `op` as a peer may receive it. An op a peer's decoder would refuse (an insertion longer
+    /// than a note may be, stored before the limit existed or written around it) goes in its
+    /// erased form: the peer holds its sequence numbers and takes every op after it, instead of
+    /// refusing the whole batch, and so the whole sync, again at every session.
+    static func servable(_ op: Op) -> Op {
+        guard !OpCodec.Limits.default.admits(op.payload) else { return op }
+        return Op(id: op.id, timestamp: op.timestamp, payload: op.payload.erasedForm)
     }
 }

@@ -44,17 +44,24 @@ extension OpCodec {
         }
 
         /// The text block (Protocol.md 1.3): its decompressed size, checked against the limit
-        /// before anything is allocated, then the compressed stream.
+        /// and against what its compressed stream may expand to (`textBlockCeiling`) before
+        /// anything is allocated, then the compressed stream.
         private mutating func readTextBlock() throws(CodecError) {
+            let sizeOffset = reader.offset
             let size = try reader.count(limit: limits.maxBatchTextBytes)
             let streamLength = try reader.count(limit: Int.max, minimumBytes: 1)
             let streamOffset = reader.offset
+            let ceiling = limits.textBlockCeiling(streamBytes: streamLength)
+            guard size <= ceiling else {
+                throw CodecError(.lengthOutOfRange, at: sizeOffset,
+                                 "a text block of \(size) bytes from a \(streamLength)-byte stream exceeds its limit of \(ceiling)")
+            }
             let stream = try reader.raw(streamLength)
             guard size > 0 || streamLength == 0 else {
                 throw CodecError(.trailingBytes, at: streamOffset, "an empty text block has a stream")
             }
             do {
-                text = TextSource(bytes: try TextBlock.decompress(stream, size: size, limit: limits.maxBatchTextBytes))
+                text = TextSource(bytes: try TextBlock.decompress(stream, size: size, limit: ceiling))
             } catch {
                 throw CodecError(error.code, at: streamOffset + error.offset, "text block: \(error.message)")
             }

@@ -20,14 +20,17 @@ extension OpCodec {
             header.varint(entities.count)
             for entity in entities { header.bytes16(high: entity.high, low: entity.low) }
 
-            // Text goes to the compressed block only when that makes the batch smaller (Protocol.md 1.3).
+            // Text goes to the compressed block only when that makes the batch smaller (Protocol.md 1.3)
+            // and a decoder with the default limits takes the block (1.7): very repetitive text
+            // expands more than a decoder allows, so it goes inline.
             let inline = writeOps(batch, useBlock: false)
             var choice = (ops: inline.ops, stream: [UInt8](), textSize: 0)
             if !inline.blockText.isEmpty || inline.hasText {
                 let blocked = writeOps(batch, useBlock: true)
                 let stream = TextBlock.compress(blocked.blockText)
                 let blockedSize = blocked.ops.count + stream.count + varintSize(blocked.blockText.count) + varintSize(stream.count)
-                if blockedSize < inline.ops.count + 2 {
+                let ceiling = Limits.default.textBlockCeiling(streamBytes: stream.count)
+                if blockedSize < inline.ops.count + 2 && blocked.blockText.count <= ceiling {
                     choice = (blocked.ops, stream, blocked.blockText.count)
                 }
             }

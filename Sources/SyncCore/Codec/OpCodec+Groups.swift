@@ -49,9 +49,10 @@ extension OpCodec {
     }
 
     /// Decodes a stored row: a standalone payload (one op) or a group. `id` and `timestamp` are
-    /// the first op's, from the row's key.
+    /// the first op's, from the row's key. Stored rows are read with the `stored` limits: a row
+    /// this store holds is readable whatever the wire's limits (serving decides what it sends).
     public static func decodeStored(
-        _ bytes: [UInt8], id: OpID, timestamp: Timestamp, limits: Limits = .default
+        _ bytes: [UInt8], id: OpID, timestamp: Timestamp, limits: Limits = .stored
     ) throws(CodecError) -> [Op] {
         guard bytes.first == groupVersion else {
             return [Op(id: id, timestamp: timestamp, payload: try decodePayload(bytes, limits: limits))]

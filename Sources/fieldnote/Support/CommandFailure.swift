@@ -47,7 +47,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let error as CommandFailure:
             return error
         case let error as StoreError:
-            return CommandFailure(error.message, status: status(for: error.code))
+            return CommandFailure(error.message, hint: hint(for: error.code), status: status(for: error.code))
         case let error as SyncCoreError:
             let status: ExitStatus = switch error.code {
             case .invalidSpaceName, .invalidFieldKey, .invalidValue: .invalidValue
@@ -66,8 +66,16 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func status(for code: StoreError.Code) -> ExitStatus {
         switch code {
         case .unknownID, .ambiguousID, .unknownCase, .notANote: .notFound
-        case .unknownField, .invalidFieldValue, .invalidArgument: .invalidValue
+        case .unknownField, .invalidFieldValue, .invalidArgument, .noteTooLong: .invalidValue
         default: .general
+        }
+    }
+
+    /// What to do next, for the library errors where the message alone does not say.
+    static func hint(for code: StoreError.Code) -> String? {
+        switch code {
+        case .noteTooLong: "nothing was saved; split the text into several notes"
+        default: nil
         }
     }
 
