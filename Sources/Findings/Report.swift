@@ -111,9 +111,13 @@ public struct Report: Sendable, Hashable, Codable {
     public var weeks: [ReportCell]
     /// The findings the evidence links to, with their sources.
     public var citations: [ReportCitation]
+    /// Records left out because they break `EvidenceLimits`: malformed or incomplete, or holding
+    /// values no device writes (only a faulty or hostile device can have sent them).
+    public var refusedRecords: Int
 
     enum CodingKeys: String, CodingKey {
         case total, categories, findings, weeks, citations
+        case refusedRecords = "refused_records"
         case sinceWeek = "since_week"
         case untilWeek = "until_week"
         case minReporters = "min_reporters"
@@ -127,8 +131,10 @@ public struct Report: Sendable, Hashable, Codable {
     ///     precedes `until` (weeks are UTC).
     ///   - minReporters: cells drawn from fewer distinct reporters are suppressed; at least 1 (default 3).
     ///   - catalog: for finding titles and citations; findings it does not know are cited by id only.
+    ///   - refused: records the store already left out (`EvidenceReading.refused`). Any of
+    ///     `records` that breaks `EvidenceLimits` is left out too and counted with them.
     public static func build(
-        records: [EvidenceRecord], since: Date? = nil, until: Date? = nil, minReporters: Int = 3,
+        records: [EvidenceRecord], refused: Int = 0, since: Date? = nil, until: Date? = nil, minReporters: Int = 3,
         catalog: FindingsCatalog? = nil
     ) throws(FindingsError) -> Report {
         guard minReporters >= 1 else {
@@ -140,7 +146,8 @@ public struct Report: Sendable, Hashable, Codable {
             throw FindingsError(.invalidReportParameter, "--since (\(sinceWeek)) is after --until (\(untilWeek))")
         }
         let catalog = catalog ?? (try? FindingsCatalog())
-        let included = records.filter { record in
+        let valid = records.filter { EvidenceLimits.problem($0) == nil }
+        let included = valid.filter { record in
             (sinceWeek.map { record.week >= $0 } ?? true) && (untilWeek.map { record.week <= $0 } ?? true)
         }
 
@@ -200,7 +207,8 @@ public struct Report: Sendable, Hashable, Codable {
                                   source: "not in this device's catalog", quotedIn: nil)
         }
         return Report(sinceWeek: sinceWeek?.description, untilWeek: untilWeek?.description, minReporters: minReporters,
-                      total: total, categories: categories, findings: findings, weeks: weeks, citations: citations)
+                      total: total, categories: categories, findings: findings, weeks: weeks, citations: citations,
+                      refusedRecords: min(max(0, refused), Int.max / 2) + records.count - valid.count)
     }
 
     /// Who made a record, for counting distinct reporters: records without one count as one shared reporter.
