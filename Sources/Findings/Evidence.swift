@@ -145,7 +145,7 @@ public enum Evidence {
             metrics = try EvidenceMetrics(checking: note.fields)
         } catch {
             // Only a peer's device can have written such a value: the store refuses it locally.
-            throw FindingsError(.invalidEvidence, "note \(note.id.short) cannot be shared: its \(error.message)")
+            throw FindingsError(.invalidEvidence, "note \(note.id.short) cannot be shared: its \(error.message); write the figures in a new note and share that")
         }
         guard !metrics.isEmpty || !linked.isEmpty else {
             throw FindingsError(.invalidEvidence, "note \(note.id.short) has no metric fields (\(EvidenceMetrics.keys.joined(separator: ", "))) and no linked findings; there is nothing to share")

@@ -53,7 +53,7 @@ public enum EvidenceLimits {
         default: shown = value.description
         }
         let takes = FieldCatalog.spec(key).map { "\($0.type)" } ?? "no value"
-        return "\(key) is \(shown), which no device writes: \(key) takes \(takes)"
+        return "\(key) is \(shown), which no device writes (\(key) takes \(takes))"
     }
 
     static func isValidFindingID(_ id: String) -> Bool {

@@ -13,8 +13,8 @@ struct ReportHostileValuesTests {
                                              supervisionMinutes: 60, unallocatedCases: 12)
 
     /// A value no device writes, for each field a record carries. (NaN is not among them: the op
-    /// codec refuses it on the wire, and SQLite cannot store it; `NaN` is read from fields in
-    /// `fieldsOfAnyValueAreReadOrRefused`.)
+    /// codec refuses it on the wire, and SQLite cannot store it; NaN in fields is read by
+    /// `ReportArbitraryValuesTests`.)
     static let hostileValues: [(key: String, value: FieldValue)] = [
         ("caseload", .double(1e300)), ("caseload", .int(.max)), ("caseload", .int(.min)), ("caseload", .int(-5)),
         ("caseload", .int(201)), ("caseload", .double(-1e300)), ("caseload", .double(.infinity)),
