@@ -115,6 +115,13 @@ struct ReportHostileValuesTests {
         #expect(try memory.evidence().refused == 4)
     }
 
+    @Test func aRecordDecadesAwayKeepsTheOtherWeeks() throws {
+        let records = ["a", "b", "c"].map { record($0, week: "2026-W10") } + [record("d", week: "2000-W01"), record("e", week: "2000-W03")]
+        #expect(try Report.build(records: records).weeks.map(\.key) == ["2000-W01", "2000-W03", "2026-W10"])
+        let near = [record("a", week: "2026-W08"), record("b", week: "2026-W10")]
+        #expect(try Report.build(records: near).weeks.map(\.key) == ["2026-W08", "2026-W09", "2026-W10"], "gaps are filled")
+    }
+
     /// `share` reads a note's fields the same way: a value only a peer can have set is refused
     /// with a message, not a crash.
     @Test func sharingANoteWithAPeersHostileFieldIsRefused() throws {
