@@ -28,5 +28,10 @@ let package = Package(
             name: "fuzz-findings-import",
             dependencies: [.product(name: "Findings", package: "fieldnote")]
         ),
+        // `fieldnote report` over evidence records holding any value a peer could send.
+        .executableTarget(
+            name: "fuzz-report",
+            dependencies: [.product(name: "Findings", package: "fieldnote"), .product(name: "SyncCore", package: "fieldnote")]
+        ),
     ]
 )

@@ -101,8 +101,27 @@ public enum CSV {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Records joined with CRLF, as RFC 4180 says, ending with a CRLF.
+    /// Records joined with CRLF, as RFC 4180 says, ending with a CRLF. Parses back to `rows`.
     public static func write(_ rows: [[String]]) -> String {
         rows.map { $0.map(escape).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    /// As `write`, for a file people open in a spreadsheet: every field that a spreadsheet would
+    /// run as a formula is neutralised (`neutralised`).
+    public static func writeForSpreadsheets(_ rows: [[String]]) -> String {
+        rows.map { $0.map(neutralised).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    /// The first characters with which a spreadsheet reads a cell as a formula (OWASP, "CSV
+    /// Injection"): `=HYPERLINK(…)` makes a link, `=cmd|' /C calc'!A0` runs a program through
+    /// DDE, and `+`, `-`, `@`, a tab or a carriage return start one as well.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// One field as written: as `escape` gives it, unless it begins like a formula; then, as
+    /// OWASP says, prefixed with a single quote (which spreadsheets take as "this is text") and
+    /// quoted, so that no separator or quote in it can end the field early.
+    public static func neutralised(_ field: String) -> String {
+        guard let first = field.unicodeScalars.first, formulaStarts.contains(first) else { return escape(field) }
+        return "\"'" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -48,32 +48,6 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
         self.unallocatedCases = unallocatedCases
     }
 
-    /// Picks the metric fields out of a note's fields; everything else is left behind.
-    public init(fields: [String: FieldValue]) {
-        func number(_ key: String) -> Double? {
-            switch fields[key] {
-            case .int(let value): Double(value)
-            case .double(let value): value
-            default: nil
-            }
-        }
-        func integer(_ key: String) -> Int? {
-            switch fields[key] {
-            case .int(let value): Int(value)
-            case .double(let value) where value == value.rounded(): Int(value)
-            default: nil
-            }
-        }
-        caseload = integer("caseload")
-        hoursWorked = number("hours_worked")
-        hoursPaid = number("hours_paid")
-        hoursRecording = number("hours_recording")
-        hoursDirect = number("hours_direct")
-        if case .string(let word) = fields["supervision"] { supervision = SupervisionStatus(rawValue: word) }
-        supervisionMinutes = integer("supervision_minutes")
-        unallocatedCases = integer("unallocated_cases")
-    }
-
     /// As note fields (for writing through the store).
     public var fields: [String: FieldValue] {
         var fields: [String: FieldValue] = [:]
@@ -147,7 +121,9 @@ public enum Evidence {
     ///   contains the note's case token, any case-token-shaped text (`C-XXXX-XXXX`), or `alias`.
     ///
     /// Throws `invalidEvidence` for a deleted or purged note, a note with neither metrics nor links,
-    /// a bad excerpt, and `unknownFinding` for a link the catalog does not know.
+    /// a metric value outside `EvidenceLimits` (which only a peer's op can have set), more than
+    /// `EvidenceLimits.maximumFindings` links, a bad excerpt, and `unknownFinding` for a link the
+    /// catalog does not know.
     public static func record(
         from note: NoteRecord, catalog: FindingsCatalog, excerpt: String? = nil, alias: String? = nil,
         extraCategories: [FindingCategory] = []
@@ -161,7 +137,16 @@ public enum Evidence {
             week = ISOWeek(date: note.createdDate)
         }
         let linked = try catalog.resolve(note.links.sorted())
-        let metrics = EvidenceMetrics(fields: note.fields)
+        guard linked.count <= EvidenceLimits.maximumFindings else {
+            throw FindingsError(.invalidEvidence, "note \(note.id.short) links \(linked.count) findings; a shared record links at most \(EvidenceLimits.maximumFindings): unlink some first")
+        }
+        let metrics: EvidenceMetrics
+        do {
+            metrics = try EvidenceMetrics(checking: note.fields)
+        } catch {
+            // Only a peer's device can have written such a value: the store refuses it locally.
+            throw FindingsError(.invalidEvidence, "note \(note.id.short) cannot be shared: its \(error.message); write the figures in a new note and share that")
+        }
         guard !metrics.isEmpty || !linked.isEmpty else {
             throw FindingsError(.invalidEvidence, "note \(note.id.short) has no metric fields (\(EvidenceMetrics.keys.joined(separator: ", "))) and no linked findings; there is nothing to share")
         }

@@ -16,8 +16,14 @@ public protocol EvidenceStore {
     /// Writes one record (what `share` does after the worker says yes); returns its id as hex.
     @discardableResult
     func addEvidence(_ record: EvidenceRecord) throws(FindingsError) -> String
-    /// Every live evidence record held, with `reporter` set to the id of the device that wrote it.
-    func evidenceRecords() throws(FindingsError) -> [EvidenceRecord]
+    /// Every live evidence record held that keeps `EvidenceLimits`, with `reporter` set to the id
+    /// of the device that wrote it, and how many records were refused.
+    func evidence() throws(FindingsError) -> EvidenceReading
+}
+
+extension EvidenceStore {
+    /// The records of `evidence()`, without the count of those refused.
+    public func evidenceRecords() throws(FindingsError) -> [EvidenceRecord] { try evidence().records }
 }
 
 /// Both stores in memory, for tests and for the demo.
@@ -47,7 +53,11 @@ public final class InMemoryFindingsStore: FindingsStore, EvidenceStore {
         return String(records.count)
     }
 
-    public func evidenceRecords() throws(FindingsError) -> [EvidenceRecord] { records }
+    /// Records added here are kept as given, and checked as a store's would be.
+    public func evidence() throws(FindingsError) -> EvidenceReading {
+        let kept = records.filter { EvidenceLimits.problem($0) == nil }
+        return EvidenceReading(records: kept, refused: records.count - kept.count)
+    }
 }
 
 /// Findings and evidence kept in a fieldnote `Store` as entities of their own kinds, so they
@@ -100,15 +110,19 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
         return ids[0].hex
     }
 
-    public func evidenceRecords() throws(FindingsError) -> [EvidenceRecord] {
+    /// A record that breaks `EvidenceLimits` (or is missing its week) is counted and left out.
+    public func evidence() throws(FindingsError) -> EvidenceReading {
         let entities = try storage { () throws(StoreError) in try store.entities(of: .evidence, space: .evidence) }
-        return entities.compactMap { entity in
-            guard case .string(let text) = entity.fields["week"], let week = ISOWeek(text) else { return nil }
-            return EvidenceRecord(
-                week: week, metrics: EvidenceMetrics(fields: entity.fields),
-                categories: entity.tags.compactMap(FindingCategory.init(rawValue:)),
-                findings: entity.links, excerpt: entity.text.isEmpty ? nil : entity.text, reporter: entity.creator?.hex)
+        var reading = EvidenceReading(records: [])
+        for entity in entities {
+            do {
+                reading.records.append(try EvidenceRecord(fields: entity.fields, tags: entity.tags, links: entity.links,
+                                                          text: entity.text, reporter: entity.creator?.hex))
+            } catch {
+                reading.refused += 1
+            }
         }
+        return reading
     }
 
     private func storage<T>(_ body: () throws(StoreError) -> T) throws(FindingsError) -> T {

@@ -28,6 +28,7 @@ extension Report {
 
         """
         out += "<p>Period: \(e(period)). \(e(suppressionNote))</p>\n"
+        if let refusalNote { out += "<p>\(e(refusalNote))</p>\n" }
         out += "<h2>Records per category</h2>\n" + categoryChart()
         out += "<h2>Caseload by week</h2>\n" + caseloadChart()
         func table(_ title: String, _ cells: [ReportCell]) {

@@ -14,9 +14,13 @@ extension Report {
         }
     }
 
+    /// A figure to one decimal place. Figures come from records within `EvidenceLimits`, so they
+    /// are small and finite; anything else is still printed, never converted where it could trap.
     static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
         let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int64(rounded)) : String(format: "%.1f", rounded)
+        guard rounded == rounded.rounded(), abs(rounded) < 1e15 else { return String(format: "%.1f", rounded) }
+        return String(Int64(rounded))
     }
 
     var period: String {
@@ -34,6 +38,13 @@ extension Report {
             note += " Some further cells are suppressed too, because with their total they would give a suppressed cell away (secondary suppression)."
         }
         return note
+    }
+
+    /// Says how many records were left out, if any.
+    var refusalNote: String? {
+        guard refusedRecords > 0 else { return nil }
+        let records = refusedRecords == 1 ? "1 evidence record was" : "\(refusedRecords) evidence records were"
+        return "\(records) left out: incomplete, or holding values no device writes (such as a caseload outside 0–200), so sent by a faulty or altered device."
     }
 
     var hasSecondarySuppression: Bool {
@@ -64,13 +75,15 @@ extension Report {
     func markdown() -> String {
         var out = "# Workload evidence report\n\n"
         out += "Period: \(period). \(suppressionNote)\n\n"
+        if let refusalNote { out += refusalNote + "\n\n" }
         func table(_ title: String, _ cells: [ReportCell]) {
             out += "## \(title)\n\n"
             guard !cells.isEmpty else { out += "No records.\n\n"; return }
             out += "| | Records | Reporters | Caseload median | Caseload p90 | Caseload max | Unpaid hours (total / mean) | Supervision held / cancelled |\n"
             out += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
             for cell in cells {
-                let label = Report.markdownEscape(cell.label == cell.key ? cell.key : "\(cell.label) (`\(cell.key)`)")
+                let label = cell.label == cell.key ? MarkdownText.escaped(cell.key)
+                    : "\(MarkdownText.escaped(cell.label)) (\(MarkdownText.code(cell.key, inTable: true)))"
                 guard let s = cell.statistics else {
                     out += "| \(label) | \(Report.suppressedMark) | | | | | | |\n"
                     continue
@@ -90,19 +103,15 @@ extension Report {
         out += "## Findings cited\n\n"
         if citations.isEmpty { out += "None.\n" }
         for citation in citations {
-            out += "- **\(Report.markdownEscape(citation.title))** (`\(PrintableText.safe(citation.id))`) — \(Report.markdownEscape(citation.publisher)), "
-            out += "\(Report.markdownEscape(citation.authority)), \(Report.markdownEscape(citation.published)). "
-            if !citation.quote.isEmpty { out += "“\(Report.markdownEscape(citation.quote))” " }
-            out += "Source: \(Report.markdownEscape(citation.source))"
-            if let quotedIn = citation.quotedIn { out += " (quoted in \(Report.markdownEscape(quotedIn)))" }
+            let text = MarkdownText.escaped
+            out += "- **\(text(citation.title))** (\(MarkdownText.code(citation.id, inTable: false))) — \(text(citation.publisher)), "
+            out += "\(text(citation.authority)), \(text(citation.published)). "
+            if !citation.quote.isEmpty { out += "“\(text(citation.quote))” " }
+            out += "Source: \(text(citation.source))"
+            if let quotedIn = citation.quotedIn { out += " (quoted in \(text(quotedIn)))" }
             out += "\n"
         }
         return out
-    }
-
-    /// One line of Markdown table or list text: no cell break, no line break, no control character.
-    static func markdownEscape(_ text: String) -> String {
-        PrintableText.safe(text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " "))
     }
 
     // MARK: CSV
@@ -121,14 +130,19 @@ extension Report {
         add("category", categories)
         add("finding", findings)
         add("week", weeks)
+        if let refusalNote {
+            var row = ["refused", "records", refusalNote, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1)
+            row[4] = String(refusedRecords)
+            rows.append(row)
+        }
         for citation in citations {
             var source = citation.source
             if let quotedIn = citation.quotedIn { source += " (quoted in \(quotedIn))" }
             rows.append(["citation", citation.id, citation.title, "0"] + Array(repeating: "", count: Report.figureColumns.count) + [source])
         }
         // Labels, titles and sources may come from other devices: no control character reaches
-        // whoever opens the file at a terminal.
-        return CSV.write(rows.map { $0.map { PrintableText.safe($0) } })
+        // whoever opens the file at a terminal, and no cell runs as a formula in a spreadsheet.
+        return CSV.writeForSpreadsheets(rows.map { $0.map { PrintableText.safe($0) } })
     }
 
     // MARK: JSON

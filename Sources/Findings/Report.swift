@@ -107,13 +107,18 @@ public struct Report: Sendable, Hashable, Codable {
     public var categories: [ReportCell]
     /// Every cited finding that has records, by id.
     public var findings: [ReportCell]
-    /// Every week from the first to the last with records, gaps included (as zero, not suppressed).
+    /// Every week from the first to the last with records, gaps included (as zero, not suppressed);
+    /// only the weeks with records when they span more than `maximumWeekSpan` weeks.
     public var weeks: [ReportCell]
     /// The findings the evidence links to, with their sources.
     public var citations: [ReportCitation]
+    /// Records left out because they break `EvidenceLimits`: malformed or incomplete, or holding
+    /// values no device writes (only a faulty or hostile device can have sent them).
+    public var refusedRecords: Int
 
     enum CodingKeys: String, CodingKey {
         case total, categories, findings, weeks, citations
+        case refusedRecords = "refused_records"
         case sinceWeek = "since_week"
         case untilWeek = "until_week"
         case minReporters = "min_reporters"
@@ -127,8 +132,10 @@ public struct Report: Sendable, Hashable, Codable {
     ///     precedes `until` (weeks are UTC).
     ///   - minReporters: cells drawn from fewer distinct reporters are suppressed; at least 1 (default 3).
     ///   - catalog: for finding titles and citations; findings it does not know are cited by id only.
+    ///   - refused: records the store already left out (`EvidenceReading.refused`). Any of
+    ///     `records` that breaks `EvidenceLimits` is left out too and counted with them.
     public static func build(
-        records: [EvidenceRecord], since: Date? = nil, until: Date? = nil, minReporters: Int = 3,
+        records: [EvidenceRecord], refused: Int = 0, since: Date? = nil, until: Date? = nil, minReporters: Int = 3,
         catalog: FindingsCatalog? = nil
     ) throws(FindingsError) -> Report {
         guard minReporters >= 1 else {
@@ -140,7 +147,8 @@ public struct Report: Sendable, Hashable, Codable {
             throw FindingsError(.invalidReportParameter, "--since (\(sinceWeek)) is after --until (\(untilWeek))")
         }
         let catalog = catalog ?? (try? FindingsCatalog())
-        let included = records.filter { record in
+        let valid = records.filter { EvidenceLimits.problem($0) == nil }
+        let included = valid.filter { record in
             (sinceWeek.map { record.week >= $0 } ?? true) && (untilWeek.map { record.week <= $0 } ?? true)
         }
 
@@ -165,15 +173,9 @@ public struct Report: Sendable, Hashable, Codable {
             cells.append(cell(id, catalog?.finding(id)?.title ?? id, where: { $0.findings.contains(id) }))
         }
         var weekIndices: [Int] = []
-        if let first = included.map(\.week).min(), let last = included.map(\.week).max() {
-            var week = first
-            while week <= last, weekIndices.count < 1_000 {
-                let key = week.description
-                let current = week
-                weekIndices.append(cells.count)
-                cells.append(cell(key, key, where: { $0.week == current }, zeroIsShown: true))
-                week = week.next
-            }
+        for week in weekRows(Set(included.map(\.week))) {
+            weekIndices.append(cells.count)
+            cells.append(cell(week.description, week.description, where: { $0.week == week }, zeroIsShown: true))
         }
         // The tables a reader could add up: the total from the weeks and from the categories, and
         // each category from its findings.
@@ -200,7 +202,26 @@ public struct Report: Sendable, Hashable, Codable {
                                   source: "not in this device's catalog", quotedIn: nil)
         }
         return Report(sinceWeek: sinceWeek?.description, untilWeek: untilWeek?.description, minReporters: minReporters,
-                      total: total, categories: categories, findings: findings, weeks: weeks, citations: citations)
+                      total: total, categories: categories, findings: findings, weeks: weeks, citations: citations,
+                      refusedRecords: min(max(0, refused), Int.max / 2) + records.count - valid.count)
+    }
+
+    /// The most weeks the week-by-week table fills in between the first and the last.
+    static let maximumWeekSpan = 1_000
+
+    /// The weeks of the week-by-week table: every week from the first to the last with records,
+    /// or, when they span more than `maximumWeekSpan` weeks (a record dated decades away, which
+    /// would push every other week out), only the weeks with records.
+    static func weekRows(_ weeks: Set<ISOWeek>) -> [ISOWeek] {
+        guard let first = weeks.min(), let last = weeks.max() else { return [] }
+        var filled: [ISOWeek] = []
+        var week = first
+        while week <= last {
+            guard filled.count < maximumWeekSpan else { return weeks.sorted() }
+            filled.append(week)
+            week = week.next
+        }
+        return filled
     }
 
     /// Who made a record, for counting distinct reporters: records without one count as one shared reporter.

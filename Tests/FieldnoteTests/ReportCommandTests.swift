@@ -1,4 +1,7 @@
+import Findings
 import Foundation
+import Storage
+import SyncCore
 import Testing
 
 /// A union rep's report over evidence synced from real worker stores, through `serve` and `sync`.
@@ -111,5 +114,49 @@ struct ReportCommandTests {
         // The rep holds the evidence space only.
         #expect(try rep.counts("team") == (0, 0))
         #expect(try rep.noteIDs(space: "evidence").isEmpty)
+    }
+
+    /// A note and an evidence record from a peer whose ops carry values no device writes (a
+    /// caseload of 1e300, infinite hours), applied to this device's store as a sync applies them:
+    /// every command prints, none traps. `share` refuses the note with a message.
+    @Test("a peer's 1e300 and infinite values: report, show, list, search, status and share print, none crashes")
+    func hostileNumbersFromAPeerNeverCrashACommand() throws {
+        let device = try Sandbox()
+        _ = try device.add("Own note", "--field", "caseload=20")
+        let peerDirectory = device.root.appendingPathComponent("peer", isDirectory: true)
+        var ids: [String] = []
+        do {
+            let store = try Store(location: StoreLocation(directory: device.store))
+            let peer = try Store(location: StoreLocation(directory: peerDirectory))
+            defer { try? store.close(); try? peer.close() }
+            ids.append(try peer.addNote(text: "Caseload up again.", fields: ["caseload": .int(30), "hours_worked": .double(40)]).hex)
+            ids.append(try StoreFindingsAdapter(store: peer).addEvidence(EvidenceRecord(
+                week: ISOWeek("2026-W10")!, metrics: EvidenceMetrics(caseload: 30, hoursWorked: 40, hoursPaid: 37),
+                findings: ["ofsted-worcestershire-2017-caseloads"])))
+            let forged: [String: FieldValue] = ["caseload": .double(1e300), "hours_worked": .double(.infinity)]
+            for space in [SpaceID.team, .evidence] {
+                let ops = try peer.ops(in: space, above: try store.versionVector(space), limit: 1_000).ops.map { op -> Op in
+                    guard case .setField(let entity, let key, _) = op.payload, let value = forged[key] else { return op }
+                    return Op(id: op.id, timestamp: op.timestamp, payload: .setField(entity: entity, key: key, value: value))
+                }
+                try store.apply(ops)
+            }
+        }
+        for format in ["md", "csv", "json", "html"] {
+            let report = try device.run("report", "--format", format)
+            #expect(report.status == 0, "report --format \(format): \(report.stderr)")
+            #expect(report.stdout.contains("left out") || report.stdout.contains("\"refused_records\" : 1"), "\(format): \(report.stdout)")
+        }
+        for command in [["show", ids[0]], ["list"], ["list", "--json"], ["search", "caseload"], ["status"], ["status", "--json"]] {
+            let result = try device.run(command)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        #expect(try device.run("show", ids[0]).stdout.contains("caseload = 1e+300"))
+        let json = try device.note(ids[0])
+        #expect((json["fields"] as? [String: Any])?["caseload"] as? Double == 1e300)
+        #expect((json["fields"] as? [String: Any])?["hours_worked"] is NSNull, "JSON has no infinity: it is written as null")
+        let share = try device.run("share", ids[0], "--yes")
+        #expect(share.status != 0 && share.stderr.contains("caseload is 1e+300, which no device writes"), "\(share.stderr)")
+        #expect(share.stderr.split(separator: "\n").count <= 2)
     }
 }

@@ -72,8 +72,9 @@ struct ReportCommand: ParsableCommand {
         let text = try storeOptions.withStore { store in
             let catalog = try store.findingsCatalog()
             return try FindingsFailure.map { () throws(FindingsError) in
-                try Report.build(records: store.findingsAdapter.evidenceRecords(), since: sinceDate, until: untilDate,
-                                 minReporters: minReporters, catalog: catalog).render(format)
+                let evidence = try store.findingsAdapter.evidence()
+                return try Report.build(records: evidence.records, refused: evidence.refused, since: sinceDate, until: untilDate,
+                                        minReporters: minReporters, catalog: catalog).render(format)
             }
         }
         guard let out else {

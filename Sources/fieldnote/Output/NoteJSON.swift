@@ -21,12 +21,16 @@ enum JSONOutput {
         ]
     }
 
+    /// A field value as JSON. JSON has no NaN or infinity, and JSONSerialization fails on one (on
+    /// macOS it raises an exception that ends the process). Neither can be written locally or
+    /// arrive through the op codec, but a store's contents come from other devices: one that
+    /// is there anyway is written as null rather than taking the command down.
     static func value(_ value: FieldValue) -> Any {
         switch value {
         case .null: NSNull()
         case .bool(let bool): bool
         case .int(let int): int
-        case .double(let double): double
+        case .double(let double): double.isFinite ? double : NSNull()
         case .string(let string): string
         }
     }
