@@ -139,4 +139,15 @@ struct RegisterPredTests {
         try fresh.receive(a.log(of: .team))
         #expect(fresh.pendingCount == 0 && fresh.state(of: note)?.field("caseload") == .int(2))
     }
+
+    @Test func storedPayloadsOfTheOlderVersionAreReadWithEmptyPreds() throws {
+        let entity = EntityID(high: 5, low: 6)
+        for payload: OpPayload in [.setField(entity: entity, key: "caseload", value: .int(7)), .setDeleted(entity: entity, deleted: true)] {
+            let current = OpCodec.encodePayload(payload)
+            #expect(current.first == OpCodec.payloadVersion && current.last == 0)
+            let legacy = [OpCodec.legacyPayloadVersion] + current.dropFirst().dropLast()
+            #expect(try OpCodec.decodePayload(Array(legacy)) == payload)
+            #expect(throws: CodecError.self) { try OpCodec.decodePayload(Array(legacy) + [0]) }
+        }
+    }
 }
