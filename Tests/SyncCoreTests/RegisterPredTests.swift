@@ -31,19 +31,19 @@ struct RegisterPredTests {
                 try b.setField("caseload", to: .int(20), on: note)
                 try b.setDeleted(true, note)
                 try cluster.exchangeAll()
-                for replica in [a, b, c] {
-                    #expect(replica.state(of: note)?.field("caseload") == .int(20), "clocks \(first), \(second)")
-                    #expect(replica.state(of: note)?.isDeleted == true, "clocks \(first), \(second)")
-                    #expect(replica.state(of: note)?.fields["caseload"]?.entries.count == 1)
+                func expectEverywhere(_ caseload: Int64, deleted: Bool) {
+                    for replica in [a, b, c] {
+                        let state = replica.state(of: note)
+                        #expect(state?.field("caseload") == .int(caseload), "clocks \(first), \(second)")
+                        #expect(state?.isDeleted == deleted && state?.fields["caseload"]?.entries.count == 1, "clocks \(first), \(second)")
+                    }
                 }
+                expectEverywhere(20, deleted: true)
                 // And back: the first writer, having seen the second's value, wins again.
                 try a.setField("caseload", to: .int(30), on: note)
                 try a.setDeleted(false, note)
                 try cluster.exchangeAll()
-                for replica in [a, b, c] {
-                    #expect(replica.state(of: note)?.field("caseload") == .int(30), "clocks \(first), \(second)")
-                    #expect(replica.state(of: note)?.isDeleted == false, "clocks \(first), \(second)")
-                }
+                expectEverywhere(30, deleted: false)
                 #expect(a.canonicalState.entities == c.canonicalState.entities)
             }
         }

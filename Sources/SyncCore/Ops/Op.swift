@@ -2,7 +2,8 @@
 public struct Op: Hashable, Sendable, CustomStringConvertible {
     public var id: OpID
     /// When the op was made, by its replica's hybrid logical clock. Sync sends ops in this order,
-    /// which is a causal order: an op is always later than every op its replica had seen.
+    /// which is causal unless a peer's clock ran far ahead (the clock then adopts its timestamps
+    /// only up to a bound); delivery holds back an op until what it names has arrived.
     public var timestamp: Timestamp
     public var payload: OpPayload
 

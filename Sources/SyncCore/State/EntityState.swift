@@ -18,7 +18,7 @@ public struct EntityState: Sendable {
     public var fields: [String: FieldRegister]
     public var sets: [String: ObservedRemoveSet]
     public var text: TextSequence
-    /// The last-writer-wins `deleted` flag, nil while never written.
+    /// The `deleted` flag's register, nil while never written.
     public var deletion: FieldRegister?
     public var isPurged: Bool
 
