@@ -117,10 +117,12 @@ struct EvidenceAuthorTests {
         let note = try store.addNote(text: "visit", fields: ["caseload": .int(3)])
         try store.setField(note: note, key: "caseload", value: .int(4))
         try store.delete(note: note)
+        let gone = try store.addNote(text: "erased", fields: ["caseload": .int(1)])
+        try store.purge(note: gone)
         let forged = Self.forgedOps(by: ReplicaID(high: 2, low: 2), on: record, replacing: [], from: 1)
         try store.apply(Array(forged.prefix(1)))
         func states() throws -> [EntityState?] {
-            try store.read { db in try [record, note].map { try EntityRows.load($0, db)?.state } }
+            try store.read { db in try [record, note, gone].map { try EntityRows.load($0, db)?.state } }
         }
         let current = try states()
 
@@ -136,6 +138,7 @@ struct EvidenceAuthorTests {
         let filled = try states()
         #expect(filled[0]?.author == store.replica && filled[0]?.field("caseload") == .int(31))
         #expect(filled[1]?.author == store.replica && filled[1]?.isDeleted == true)
+        #expect(filled[2]?.author == store.replica && filled[2]?.isPurged == true)
         // The ops in this store carry pred, so replaying them gives exactly the state kept.
         #expect(filled == current)
     }

@@ -76,6 +76,12 @@ enum RegisterRows {
     /// (the greatest visible, as before) until a new write names them, and writes on an evidence
     /// record by anyone but its author are dropped.
     static func backfill(_ db: Database) throws {
+        // A purged entity keeps no registers; its author is the replica of its create op.
+        try db.execute(sql: """
+            UPDATE entities SET author = (
+                SELECT o.replica FROM ops o WHERE o.entity = entities.ref AND o.kind = 1 ORDER BY o.hlc_ms, o.hlc_counter LIMIT 1)
+            WHERE purged = 1
+            """)
         let entities = try Row.fetchAll(db, sql: "SELECT ref, id FROM entities WHERE purged = 0")
         guard !entities.isEmpty else { return }
         let select = try db.makeStatement(sql: """
