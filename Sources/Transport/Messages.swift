@@ -2,8 +2,9 @@ import SyncCore
 
 /// Constants of the sync protocol (Protocol.md section 2).
 public enum SyncProtocol {
-    /// The protocol versions this implementation speaks.
-    public static let minVersion: UInt64 = 2
+    /// The protocol versions this implementation speaks: only 4, whose batches (format 3) carry
+    /// the `pred` of register writes, which no earlier version can send or read.
+    public static let minVersion: UInt64 = 4
     public static let maxVersion: UInt64 = 4
     /// From this version on a sender may have `batchWindow` batches unacknowledged (Protocol.md
     /// 2.4): the receiver applies one while the next is read from the log, encoded and sent.

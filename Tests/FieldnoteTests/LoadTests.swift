@@ -136,7 +136,7 @@ struct LoadTests {
         let trickler = try SyncClient.connect(identity: hostileIdentity, trust: hostileTrust, host: "127.0.0.1", port: serving.port, limits: .default)
         trickler.setTimeouts(.seconds(20))
         try trickler.handshake()
-        let hello = Hello(minVersion: 2, maxVersion: 2, replica: ReplicaID(high: 9, low: 9), maxFrameBytes: 1 << 20,
+        let hello = Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: ReplicaID(high: 9, low: 9), maxFrameBytes: 1 << 20,
                           spaces: [HelloSpace(space: .team, accepts: true, vector: VersionVector())]).encode()
         let frame = [UInt8(0), 0, UInt8((hello.count + 1) >> 8), UInt8((hello.count + 1) & 0xFF), MessageType.hello.rawValue] + hello
         let trickleStart = Date()

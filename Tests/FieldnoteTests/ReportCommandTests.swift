@@ -136,8 +136,8 @@ struct ReportCommandTests {
             let forged: [String: FieldValue] = ["caseload": .double(1e300), "hours_worked": .double(.infinity)]
             for space in [SpaceID.team, .evidence] {
                 let ops = try peer.ops(in: space, above: try store.versionVector(space), limit: 1_000).ops.map { op -> Op in
-                    guard case .setField(let entity, let key, _) = op.payload, let value = forged[key] else { return op }
-                    return Op(id: op.id, timestamp: op.timestamp, payload: .setField(entity: entity, key: key, value: value))
+                    guard case .setField(let entity, let key, _, let pred) = op.payload, let value = forged[key] else { return op }
+                    return Op(id: op.id, timestamp: op.timestamp, payload: .setField(entity: entity, key: key, value: value, pred: pred))
                 }
                 try store.apply(ops)
             }

@@ -45,8 +45,8 @@ struct ReportHostileValuesTests {
             forgeries[try StoreFindingsAdapter(store: peer.store).addEvidence(honest)] = forgery
         }
         try receiveForged(.evidence, from: peer.store, to: rep.store) { payload in
-            guard case .setField(let entity, let key, _) = payload, let forgery = forgeries[entity.hex], forgery.key == key else { return payload }
-            return .setField(entity: entity, key: key, value: forgery.value)
+            guard case .setField(let entity, let key, _, let pred) = payload, let forgery = forgeries[entity.hex], forgery.key == key else { return payload }
+            return .setField(entity: entity, key: key, value: forgery.value, pred: pred)
         }
         return rep
     }
@@ -129,8 +129,8 @@ struct ReportHostileValuesTests {
         let peer = try TemporaryStore(wallClock: { march2026 })
         let id = try peer.store.addNote(text: "Caseload up again.", fields: ["caseload": .int(30)])
         try receiveForged(.team, from: peer.store, to: worker.store) { payload in
-            guard case .setField(let entity, "caseload", _) = payload else { return payload }
-            return .setField(entity: entity, key: "caseload", value: .double(1e300))
+            guard case .setField(let entity, "caseload", _, let pred) = payload else { return payload }
+            return .setField(entity: entity, key: "caseload", value: .double(1e300), pred: pred)
         }
         let note = try worker.store.note(id)
         #expect(note.fields["caseload"] == .double(1e300))

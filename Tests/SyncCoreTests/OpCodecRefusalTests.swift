@@ -87,10 +87,12 @@ struct OpCodecRefusalTests {
         var bytes = OpCodec.encode(Self.valid)
         bytes[0] = OpCodec.version + 1
         #expect(Self.code(of: bytes) == .unsupportedVersion)
-        bytes[0] = 1  // the previous batch format
-        #expect(Self.code(of: bytes) == .unsupportedVersion)
+        for previous in UInt8(1)..<OpCodec.version {  // earlier batch formats
+            bytes[0] = previous
+            #expect(Self.code(of: bytes) == .unsupportedVersion)
+        }
         #expect(Self.code(of: []) == .truncated)
-        #expect(throws: CodecError.self) { try OpCodec.decodePayload([2, 8] + T.note.bytes) }
+        #expect(throws: CodecError.self) { try OpCodec.decodePayload([OpCodec.payloadVersion + 1, 8] + T.note.bytes) }
     }
 
     @Test func unknownTags() {

@@ -4,8 +4,8 @@ import Storage
 import SyncCore
 @testable import Transport
 
-/// Protocol version 3's window of unacknowledged batches (Protocol.md 2.4), and the version-2
-/// stop-and-wait a peer that speaks only version 2 still gets.
+/// The window of unacknowledged batches (Protocol.md 2.4, from version 3), and the refusal of a
+/// peer that speaks only versions before 4 (their batches cannot carry register `pred`s).
 @Suite("Batch window and version negotiation")
 struct BatchWindowTests {
     /// Many small batches each way, so a window of four is filled and drained more than once.
@@ -15,7 +15,19 @@ struct BatchWindowTests {
         return limits
     }
 
-    @Test(arguments: [nil, 2 as UInt64])
+    @Test func aPeerSpeakingOnlyVersion3IsRefused() throws {
+        let temporary = TemporaryDirectory()
+        let (a, b) = try pair(temporary)
+        try b.store.addNote(text: "Client note")
+        #expect(throws: TransportError.self) {
+            _ = try a.serving(limits: Self.smallBatches) { port in
+                try b.sync(port: port, limits: Self.smallBatches, faults: FaultInjection(maxVersion: 3))
+            }
+        }
+        #expect(try a.texts().isEmpty)
+    }
+
+    @Test(arguments: [nil as UInt64?])
     func manyBatchesEachWayConverge(clientMaxVersion: UInt64?) throws {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)

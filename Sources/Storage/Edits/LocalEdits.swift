@@ -64,7 +64,7 @@ extension Store {
 
     /// Sets a known field (checked against `FieldCatalog`), or clears it when `value` is nil.
     public func setField(note: EntityID, key: String, value: FieldValue?) throws(StoreError) {
-        // Clearing writes an explicit null, so it wins or loses against other writes by timestamp.
+        // Clearing writes an explicit null: a write like any other, which replaces what this device has seen.
         let checked = try FieldCatalog.validate(key: key, value: value ?? .null)
         try editNote(note) { state, factory in [try state.setField(key, to: checked, using: &factory)] }
     }
@@ -108,7 +108,7 @@ extension Store {
         try editNote(note) { state, factory in [try state.remove(finding, from: FieldKey.links, using: &factory)].compactMap { $0 } }
     }
 
-    /// Moves the note to the bin (a last-writer-wins tombstone); `restore` takes it back out.
+    /// Moves the note to the bin (a register write, like a field's); `restore` takes it back out.
     public func delete(note: EntityID) throws(StoreError) {
         try editNote(note) { state, factory in [try state.setDeleted(true, using: &factory)] }
     }

@@ -23,7 +23,7 @@ struct EntityRows {
         while try probe.nextRow() {}
         let statement = try db.cachedStatement(sql: """
             SELECT ref, space, kind, created_ms, created_counter, updated_ms, updated_counter,
-                   deleted, deleted_ms, deleted_counter, deleted_replica, purged
+                   deleted, deleted_ms, deleted_counter, deleted_replica, purged, \(registerColumns)
             FROM entities WHERE id = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [Data(id.bytes)]) else { return nil }
@@ -31,33 +31,47 @@ struct EntityRows {
         return (ref, try load(ref: ref, id: id, entityRow: row, db))
     }
 
-    /// Builds the state from an `entities` row selected with the columns of `load(_:_:)`.
+    /// The columns after `purged` that `load(ref:id:entityRow:_:)` reads by name: the seq of the
+    /// bin flag's visible entry and the author.
+    static let registerColumns = "deleted_seq, author"
+
+    /// Builds the state from an `entities` row selected with the columns of `load(_:_:)` (the
+    /// first twelve in that order, and `registerColumns` anywhere after them).
     static func load(ref: Int64, id: EntityID, entityRow row: Row, _ db: Database) throws -> EntityState {
         let space = try SpaceID(row[1] as String)
         let kind = (row[2] as Int64?).flatMap { EntityKind(rawValue: UInt8(clamping: $0)) }
-        var deletion: FieldRegister?
+        var visibleDeletion: FieldRegister.Entry?
         if let millis = row[8] as Int64?, let replicaData = row[10] as Data? {
-            deletion = FieldRegister(
+            visibleDeletion = FieldRegister.Entry(
                 value: .bool((row[7] as Int64) != 0),
-                stamp: Stamp(timestamp: timestamp(millis, row[9]), replica: try replicaID(replicaData)))
+                stamp: Stamp(timestamp: timestamp(millis, row[9]), replica: try replicaID(replicaData)),
+                seq: UInt64(row["deleted_seq"] as Int64? ?? 0))
         }
+        let siblings = try RegisterRows.loadSiblings(ref, db)
         return EntityState(
             id: id, space: space, kind: kind,
             created: (row[3] as Int64?).map { timestamp($0, row[4]) },
+            author: try (row["author"] as Data?).map(replicaID),
             updated: (row[5] as Int64?).map { timestamp($0, row[6]) },
-            fields: try loadFields(ref, db), sets: try loadSets(ref, db), text: try loadText(ref, db),
-            deletion: deletion, isPurged: (row[11] as Int64) != 0)
+            fields: try loadFields(ref, siblings: siblings, db), sets: try loadSets(ref, db), text: try loadText(ref, db),
+            deletion: RegisterRows.register(visible: visibleDeletion, siblings: siblings[RegisterRows.deletionKey]),
+            isPurged: (row[11] as Int64) != 0)
     }
 
-    private static func loadFields(_ ref: Int64, _ db: Database) throws -> [String: FieldRegister] {
+    private static func loadFields(
+        _ ref: Int64, siblings: [String: [FieldRegister.Entry]], _ db: Database
+    ) throws -> [String: FieldRegister] {
         let statement = try db.cachedStatement(sql: """
-            SELECT key, type, value, stamp_ms, stamp_counter, stamp_replica FROM fields WHERE entity = ?
+            SELECT key, type, value, stamp_ms, stamp_counter, stamp_replica, stamp_seq FROM fields WHERE entity = ?
             """)
         var fields: [String: FieldRegister] = [:]
         for row in try Row.fetchAll(statement, arguments: [ref]) {
-            let value = try FieldColumns.value(type: row[1], value: row[2])
-            fields[row[0]] = FieldRegister(
-                value: value, stamp: Stamp(timestamp: timestamp(row[3], row[4]), replica: try replicaID(row[5])))
+            let key: String = row[0]
+            let visible = FieldRegister.Entry(
+                value: try FieldColumns.value(type: row[1], value: row[2]),
+                stamp: Stamp(timestamp: timestamp(row[3], row[4]), replica: try replicaID(row[5])),
+                seq: UInt64(row[6] as Int64))
+            fields[key] = RegisterRows.register(visible: visible, siblings: siblings[key])
         }
         return fields
     }
@@ -94,58 +108,30 @@ struct EntityRows {
     /// Writes the entry's state: inserts the entity row when new, otherwise updates it and
     /// deletes its old fields and set elements. The new field and set rows go to the buffers,
     /// written together after every entity is saved; the search row is the session's to write (last).
-    func save(_ entry: WriteSession.Entry, fields: inout [FieldColumns.FieldRow], elements: inout [FieldColumns.ElementRow]) throws {
+    func save(_ entry: WriteSession.Entry, rows: inout MaterialRows) throws {
         let state = entry.state
         let isNew = entry.ref == nil
-        let deletion = state.deletion
-        // Bound one by one (BoundStatement): this runs once per note written.
-        func bindColumns(_ statement: inout BoundStatement) {
-            statement.bind(state.kind.map { Int64($0.rawValue) })
-            statement.bind(state.created.map { Int64($0.millis) })
-            statement.bind(state.created.map { Int64($0.counter) })
-            statement.bind(state.updated.map { Int64($0.millis) })
-            statement.bind(state.updated.map { Int64($0.counter) })
-            statement.bind(Int64(state.isDeleted ? 1 : 0))
-            statement.bind(deletion.map { Int64($0.stamp.timestamp.millis) })
-            statement.bind(deletion.map { Int64($0.stamp.timestamp.counter) })
-            if let deletion { statement.bind(bytes: deletion.stamp.replica.bytes) } else { statement.bindNull() }
-            statement.bind(Int64(state.isPurged ? 1 : 0))
-        }
         let ref: Int64
         if let existing = entry.ref {
             ref = existing
-            var statement = try BoundStatement(db, sql: """
-                UPDATE entities SET kind = ?, created_ms = ?, created_counter = ?, updated_ms = ?, updated_counter = ?,
-                    deleted = ?, deleted_ms = ?, deleted_counter = ?, deleted_replica = ?, purged = ?
-                WHERE ref = ?
-                """)
-            bindColumns(&statement)
-            statement.bind(ref)
-            try statement.execute()
+            try updateEntityRow(of: state, ref: ref)
             try db.cachedStatement(sql: "DELETE FROM fields WHERE entity = ?").execute(arguments: [ref])
             try db.cachedStatement(sql: "DELETE FROM set_elements WHERE entity = ?").execute(arguments: [ref])
+            try db.cachedStatement(sql: "DELETE FROM register_siblings WHERE entity = ?").execute(arguments: [ref])
         } else {
             var statement = try BoundStatement(db, sql: """
                 INSERT INTO entities (id, space, kind, created_ms, created_counter, updated_ms, updated_counter,
-                    deleted, deleted_ms, deleted_counter, deleted_replica, purged)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    deleted, deleted_ms, deleted_counter, deleted_replica, purged, deleted_seq, author)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             statement.bind(high: state.id.high, low: state.id.low)
             statement.bind(state.space?.name ?? SpaceID.team.name)
-            bindColumns(&statement)
+            Self.bindColumns(of: state, to: &statement)
             try statement.execute()
             ref = db.lastInsertedRowID
             entry.ref = ref
         }
-
-        for (key, register) in state.fields {
-            fields.append(FieldColumns.FieldRow(entity: ref, key: key, register: register))
-        }
-        for (name, set) in state.sets {
-            for (element, dots) in set.additions {
-                for dot in dots { elements.append(FieldColumns.ElementRow(entity: ref, set: name, element: element, dot: dot)) }
-            }
-        }
+        rows.add(state, ref: ref)
 
         if !state.text.canonicalItems.isEmpty {
             var statement = try BoundStatement(db, sql: "INSERT OR REPLACE INTO note_text (entity, state) VALUES (?, ?)")
@@ -156,15 +142,96 @@ struct EntityRows {
             try db.cachedStatement(sql: "DELETE FROM note_text WHERE entity = ?").execute(arguments: [ref])
         }
     }
+
+    /// Rewrites the entity row and the register rows of `state` (an existing entity), leaving
+    /// its sets and text alone: `RegisterRows.backfill`'s write.
+    func rewriteRegisters(of state: EntityState, ref: Int64) throws {
+        try updateEntityRow(of: state, ref: ref)
+        try db.cachedStatement(sql: "DELETE FROM fields WHERE entity = ?").execute(arguments: [ref])
+        try db.cachedStatement(sql: "DELETE FROM register_siblings WHERE entity = ?").execute(arguments: [ref])
+        var rows = MaterialRows()
+        rows.add(state, ref: ref, withSets: false)
+        try rows.write(db)
+    }
+
+    private func updateEntityRow(of state: EntityState, ref: Int64) throws {
+        var statement = try BoundStatement(db, sql: """
+            UPDATE entities SET kind = ?, created_ms = ?, created_counter = ?, updated_ms = ?, updated_counter = ?,
+                deleted = ?, deleted_ms = ?, deleted_counter = ?, deleted_replica = ?, purged = ?, deleted_seq = ?, author = ?
+            WHERE ref = ?
+            """)
+        Self.bindColumns(of: state, to: &statement)
+        statement.bind(ref)
+        try statement.execute()
+    }
+
+    /// Binds the entity row's columns from `kind` on. Bound one by one (BoundStatement): this
+    /// runs once per note written.
+    private static func bindColumns(of state: EntityState, to statement: inout BoundStatement) {
+        let deletion = state.deletion?.entries.first
+        statement.bind(state.kind.map { Int64($0.rawValue) })
+        statement.bind(state.created.map { Int64($0.millis) })
+        statement.bind(state.created.map { Int64($0.counter) })
+        statement.bind(state.updated.map { Int64($0.millis) })
+        statement.bind(state.updated.map { Int64($0.counter) })
+        statement.bind(Int64(state.isDeleted ? 1 : 0))
+        statement.bind(deletion.map { Int64($0.stamp.timestamp.millis) })
+        statement.bind(deletion.map { Int64($0.stamp.timestamp.counter) })
+        if let deletion { statement.bind(bytes: deletion.stamp.replica.bytes) } else { statement.bindNull() }
+        statement.bind(Int64(state.isPurged ? 1 : 0))
+        statement.bind(deletion.map { Int64($0.seq) })
+        if let author = state.author { statement.bind(bytes: author.bytes) } else { statement.bindNull() }
+    }
+}
+
+/// The field, set-element and register-sibling rows of the entities a flush saves, gathered so
+/// that each table gets its rows in a few multi-row statements.
+struct MaterialRows {
+    var fields: [FieldColumns.FieldRow] = []
+    var elements: [FieldColumns.ElementRow] = []
+    var siblings: [RegisterRows.SiblingRow] = []
+
+    mutating func add(_ state: EntityState, ref: Int64, withSets: Bool = true) {
+        for (key, register) in state.fields {
+            fields.append(FieldColumns.FieldRow(entity: ref, key: key, entry: register.entries[0]))
+        }
+        siblings += RegisterRows.siblingRows(of: state, ref: ref)
+        guard withSets else { return }
+        for (name, set) in state.sets {
+            for (element, dots) in set.additions {
+                for dot in dots { elements.append(FieldColumns.ElementRow(entity: ref, set: name, element: element, dot: dot)) }
+            }
+        }
+    }
+
+    func write(_ db: Database) throws {
+        try FieldColumns.fieldInsert.insert(fields, db) { statement, row in
+            statement.bind(row.entity)
+            statement.bind(row.key)
+            FieldColumns.bind(row.entry.value, to: &statement)
+            statement.bind(Int64(row.entry.stamp.timestamp.millis))
+            statement.bind(Int64(row.entry.stamp.timestamp.counter))
+            statement.bind(high: row.entry.stamp.replica.high, low: row.entry.stamp.replica.low)
+            statement.bind(Int64(row.entry.seq))
+        }
+        try FieldColumns.elementInsert.insert(elements, db) { statement, row in
+            statement.bind(row.entity)
+            statement.bind(row.set)
+            statement.bind(row.element)
+            statement.bind(high: row.dot.replica.high, low: row.dot.replica.low)
+            statement.bind(Int64(row.dot.seq))
+        }
+        try RegisterRows.write(siblings: siblings, db)
+    }
 }
 
 /// How a `FieldValue` sits in the `fields` table: a type code and a value of the matching SQLite type.
 enum FieldColumns {
-    /// A `fields` row gathered at flush.
+    /// A `fields` row gathered at flush: a register's visible entry.
     struct FieldRow {
         let entity: Int64
         let key: String
-        let register: FieldRegister
+        let entry: FieldRegister.Entry
     }
 
     /// A `set_elements` row gathered at flush: one addition (dot) of an element.
@@ -176,31 +243,19 @@ enum FieldColumns {
     }
 
     static let fieldInsert = ChunkedInsert(
-        table: "fields", columns: ["entity", "key", "type", "value", "stamp_ms", "stamp_counter", "stamp_replica"])
+        table: "fields",
+        columns: ["entity", "key", "type", "value", "stamp_ms", "stamp_counter", "stamp_replica", "stamp_seq"])
     static let elementInsert = ChunkedInsert(
         table: "set_elements", columns: ["entity", "set_name", "element", "dot_replica", "dot_seq"])
 
-    static func write(fields: [FieldRow], elements: [ElementRow], _ db: Database) throws {
-        try fieldInsert.insert(fields, db) { statement, row in
-            statement.bind(row.entity)
-            statement.bind(row.key)
-            switch row.register.value {
-            case .null: statement.bind(Int64(0)); statement.bindNull()
-            case .bool(let flag): statement.bind(Int64(1)); statement.bind(Int64(flag ? 1 : 0))
-            case .int(let number): statement.bind(Int64(2)); statement.bind(number)
-            case .double(let number): statement.bind(Int64(3)); statement.bind(number)
-            case .string(let text): statement.bind(Int64(4)); statement.bind(text)
-            }
-            statement.bind(Int64(row.register.stamp.timestamp.millis))
-            statement.bind(Int64(row.register.stamp.timestamp.counter))
-            statement.bind(high: row.register.stamp.replica.high, low: row.register.stamp.replica.low)
-        }
-        try elementInsert.insert(elements, db) { statement, row in
-            statement.bind(row.entity)
-            statement.bind(row.set)
-            statement.bind(row.element)
-            statement.bind(high: row.dot.replica.high, low: row.dot.replica.low)
-            statement.bind(Int64(row.dot.seq))
+    /// Binds a value as its two columns, type and value.
+    static func bind(_ value: FieldValue, to statement: inout BoundStatement) {
+        switch value {
+        case .null: statement.bind(Int64(0)); statement.bindNull()
+        case .bool(let flag): statement.bind(Int64(1)); statement.bind(Int64(flag ? 1 : 0))
+        case .int(let number): statement.bind(Int64(2)); statement.bind(number)
+        case .double(let number): statement.bind(Int64(3)); statement.bind(number)
+        case .string(let text): statement.bind(Int64(4)); statement.bind(text)
         }
     }
 

@@ -194,16 +194,15 @@ final class WriteSession {
     func flush() throws {
         let rows = EntityRows(db)
         var saved: [(entry: Entry, isNew: Bool)] = []
-        var fieldRows: [FieldColumns.FieldRow] = []
-        var elementRows: [FieldColumns.ElementRow] = []
+        var materialRows = MaterialRows()
         for id in touched {
             guard let entry = entries[id], entry.dirty else { continue }
             let isNew = entry.ref == nil
-            try rows.save(entry, fields: &fieldRows, elements: &elementRows)
+            try rows.save(entry, rows: &materialRows)
             saved.append((entry, isNew))
             entry.dirty = false
         }
-        try FieldColumns.write(fields: fieldRows, elements: elementRows, db)
+        try materialRows.write(db)
         var opRows: [OpLogRows.Pending] = []
         opRows.reserveCapacity(logged.count)
         for op in logged {

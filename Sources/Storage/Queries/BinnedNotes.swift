@@ -10,7 +10,7 @@ extension Store {
     public func binnedNotes(space: SpaceID? = nil, limit: Int? = nil) throws(StoreError) -> [NoteRecord] {
         var sql = """
             SELECT ref, space, kind, created_ms, created_counter, updated_ms, updated_counter,
-                   deleted, deleted_ms, deleted_counter, deleted_replica, purged, id
+                   deleted, deleted_ms, deleted_counter, deleted_replica, purged, id, \(EntityRows.registerColumns)
             FROM entities WHERE kind = ? AND deleted = 1 AND purged = 0
             """
         var arguments: [(any DatabaseValueConvertible)?] = [Int64(EntityKind.note.rawValue)]

@@ -26,14 +26,12 @@ extension Store {
         _ kind: EntityKind, space: SpaceID? = nil, caseToken: String? = nil, tag: String? = nil, since: Date? = nil,
         until: Date? = nil, limit: Int?, withCreator: Bool = false
     ) throws(StoreError) -> [NoteRecord] {
-        // The creator is the replica of the entity's `create` op (op kind 1 in `ops.kind`); it is
-        // looked up only when asked, so listing notes costs what it did.
-        let creator = withCreator
-            ? "(SELECT o.replica FROM ops o WHERE o.entity = e.ref AND o.kind = 1 ORDER BY o.hlc_ms, o.hlc_counter LIMIT 1)"
-            : "NULL"
+        // The creator is the entity's author: the replica of its `create` op (EntityState.author),
+        // the only one that may change an evidence record.
+        let creator = withCreator ? "e.author" : "NULL"
         var sql = """
             SELECT ref, space, kind, created_ms, created_counter, updated_ms, updated_counter,
-                   deleted, deleted_ms, deleted_counter, deleted_replica, purged, id, \(creator)
+                   deleted, deleted_ms, deleted_counter, deleted_replica, purged, id, \(creator), \(EntityRows.registerColumns)
             FROM entities e WHERE kind = ? AND deleted = 0 AND purged = 0
             """
         var arguments: [(any DatabaseValueConvertible)?] = [Int64(kind.rawValue)]
@@ -134,10 +132,10 @@ enum HistorySummary {
     static func describe(_ payload: OpPayload) -> String {
         switch payload {
         case .create(_, let kind): "created \(kind)"
-        case .setField(_, "case", .null): "detached from its case"
-        case .setField(_, "case", let value): "attached to case \(value)"
-        case .setField(_, let key, .null): "cleared \(key)"
-        case .setField(_, let key, let value): "set \(key) = \(value)"
+        case .setField(_, "case", .null, _): "detached from its case"
+        case .setField(_, "case", let value, _): "attached to case \(value)"
+        case .setField(_, let key, .null, _): "cleared \(key)"
+        case .setField(_, let key, let value, _): "set \(key) = \(value)"
         case .addElement(_, FieldKey.tags, let element): "added tag \(element)"
         case .addElement(_, FieldKey.links, let element): "linked finding \(element)"
         case .addElement(_, let set, let element): "added \(element) to \(set)"
@@ -148,8 +146,8 @@ enum HistorySummary {
             "inserted \(text.unicodeScalars.count) character\(text.unicodeScalars.count == 1 ? "" : "s")"
         case .deleteText(_, let ranges):
             "deleted \(ranges.reduce(0) { $0 + $1.count }) character\(ranges.reduce(0) { $0 + $1.count } == 1 ? "" : "s")"
-        case .setDeleted(_, true): "moved to the bin"
-        case .setDeleted(_, false): "restored from the bin"
+        case .setDeleted(_, true, _): "moved to the bin"
+        case .setDeleted(_, false, _): "restored from the bin"
         case .purge: "purged (content erased)"
         case .erased: "(erased)"
         }

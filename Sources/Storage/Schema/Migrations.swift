@@ -19,6 +19,7 @@ enum Migrations {
         migrator.registerMigration("v2 merge marks and peer replicas", migrate: v2MergeMarksAndPeerReplicas)
         migrator.registerMigration("v3 made spaces", migrate: v3MadeSpaces)
         migrator.registerMigration("v4 index of the random part of entity ids", migrate: v4EntityTailIndex)
+        migrator.registerMigration("v5 register entries named by seq, record authors", migrate: v5RegisterEntriesAndAuthors)
         return migrator
     }
 
@@ -212,5 +213,34 @@ enum Migrations {
     /// bytes, so `substr(id, 7)` is the 10 random bytes after the 6 bytes of milliseconds.
     private static func v4EntityTailIndex(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX entities_by_tail ON entities (substr(id, 7))")
+    }
+
+    /// Registers (fields, the bin flag) keep every write no later write has replaced, each named
+    /// by its op's seq so the next write can list it in its `pred` (Protocol.md); an entity keeps
+    /// the replica of its `create`, the only one that may change an evidence record. The rows of
+    /// an older store are filled in from its op log (`RegisterRows.backfill`).
+    private static func v5RegisterEntriesAndAuthors(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The seq of the op that wrote the visible entry (fields) and the bin flag (entities).
+            ALTER TABLE fields ADD COLUMN stamp_seq INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE entities ADD COLUMN deleted_seq INTEGER;
+            -- The replica whose create op made the entity (EntityState.author).
+            ALTER TABLE entities ADD COLUMN author BLOB;
+
+            -- A register's surviving entries other than the visible one: writes made concurrently
+            -- with it that no later write has replaced. key '' is the bin flag's register.
+            CREATE TABLE register_siblings (
+                entity INTEGER NOT NULL REFERENCES entities(ref),
+                key TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                stamp_ms INTEGER NOT NULL,
+                stamp_counter INTEGER NOT NULL,
+                type INTEGER NOT NULL,
+                value ANY,
+                PRIMARY KEY (entity, key, replica, seq)
+            ) STRICT, WITHOUT ROWID;
+            """)
+        try RegisterRows.backfill(db)
     }
 }

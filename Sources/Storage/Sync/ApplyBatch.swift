@@ -31,8 +31,9 @@ extension Store {
     /// already is skipped; one whose predecessors are missing is parked in `pending`; a ready one
     /// (or its unseen suffix) is logged, applied to its entity through `EntityState.apply`, and
     /// the vector advanced. Parked ops are retried until none can move. Every timestamp goes
-    /// through the hybrid logical clock; one too far ahead refuses the whole batch (`clockSkew`)
-    /// and nothing of it is kept. A batch that holds nothing new writes nothing at all.
+    /// through the hybrid logical clock, which it advances at most to a minute past this device's
+    /// wall time; only an impossible one (after the year 9999) refuses the whole batch
+    /// (`clockSkew`), and nothing of it is kept. A batch that holds nothing new writes nothing at all.
     ///
     /// An insertion that would take a note's live text past `OpCodec.maximumNoteScalars` is
     /// refused on its own, not with its batch (Protocol.md 1.7): it is logged in its erased form,
@@ -81,16 +82,26 @@ extension WriteSession {
 
     /// Takes one remote op into the transaction.
     func receive(_ op: Op) throws -> Reception {
-        switch Delivery.verdict(for: op, given: try vector(op.id.space)) {
+        try HybridLogicalClock.check(op.timestamp)
+        switch try verdict(for: op) {
         case .known:
             return .duplicate
         case .waiting:
-            try clock.receive(op.timestamp, wallMillis: wallMillis)
+            clock.receive(op.timestamp, wallMillis: wallMillis)
             return .parked(isNew: try park(op))
         case .ready(let fresh):
-            try clock.receive(fresh.timestamp, wallMillis: wallMillis)
+            clock.receive(fresh.timestamp, wallMillis: wallMillis)
             return .applied(refused: try applyReady(fresh))
         }
+    }
+
+    /// Causal delivery, and a purge waits for its entity's create (`EntityState.awaitsCreate`).
+    private func verdict(for op: Op) throws -> Delivery.Verdict {
+        let verdict = Delivery.verdict(for: op, given: try vector(op.id.space))
+        if case .ready = verdict, case .purge = op.payload, EntityState.awaitsCreate(op, state: try existingState(op.entity)) {
+            return .waiting
+        }
+        return verdict
     }
 
     /// Applies and logs a ready op; returns true when it was refused (see `apply`) and logged erased.
@@ -138,7 +149,7 @@ extension WriteSession {
             var moved = false
             for row in try Row.fetchAll(select) {
                 let op = try OpLogRows.op(from: row)
-                let verdict = Delivery.verdict(for: op, given: try vector(op.id.space))
+                let verdict = try verdict(for: op)
                 if case .waiting = verdict { continue }
                 if case .ready(let fresh) = verdict {
                     drained.append((op.id, op.entity, try applyReady(fresh)))

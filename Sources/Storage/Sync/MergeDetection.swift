@@ -59,7 +59,7 @@ struct ConcurrentSide {
     mutating func record(_ op: Op) {
         switch op.payload {
         case .insertText, .deleteText: text.insert(op.id.replica)
-        case .setField(_, let key, _): fields[key, default: []].insert(op.id.replica)
+        case .setField(_, let key, _, _): fields[key, default: []].insert(op.id.replica)
         default: break
         }
     }

@@ -1,19 +1,23 @@
-/// A hybrid logical clock (Kulkarni et al., 2014) with a bound on how far ahead a peer may be.
+/// A hybrid logical clock (Kulkarni et al., 2014) that a peer's clock cannot drag along.
 ///
-/// Last-writer-wins fields are decided by these timestamps, so a single device whose clock is
-/// set a year ahead would otherwise win every write, and drag every clock it syncs with a year
-/// ahead too. `receive` refuses such a timestamp instead of adopting it.
+/// Timestamps order only writes made concurrently (a write that had seen another names it in its
+/// `pred` and replaces it whatever the clocks say), and the op log's order. A device whose clock
+/// is hours or years ahead would otherwise pull every clock it syncs with ahead too, and each of
+/// those would stamp its own later writes in that future: so `receive` never moves the clock
+/// past local wall time plus `maximumAdvance`. Such a peer's ops are still accepted; only
+/// timestamps no clock can read (after the year 9999) are refused, by `check`.
 public struct HybridLogicalClock: Sendable {
-    /// 24 hours: generous for travel and badly set laptops, small enough to bound the damage.
-    public static let defaultMaximumDrift: UInt64 = 24 * 60 * 60 * 1000
+    /// One minute: enough to keep the usual small differences between honest clocks in causal
+    /// order, too little for a wrong clock to matter.
+    public static let maximumAdvance: UInt64 = 60 * 1000
+    /// 9999-12-31T23:59:59.999Z. Later timestamps (and every one a signed 64-bit store column
+    /// cannot hold) are refused.
+    public static let latestPlausibleMillis: UInt64 = 253_402_300_799_999
 
     public private(set) var last: Timestamp
-    /// How far, in milliseconds, a remote timestamp may run ahead of local wall time.
-    public var maximumDrift: UInt64
 
-    public init(last: Timestamp = .zero, maximumDrift: UInt64 = HybridLogicalClock.defaultMaximumDrift) {
+    public init(last: Timestamp = .zero) {
         self.last = last
-        self.maximumDrift = maximumDrift
     }
 
     /// The timestamp for a local event: never earlier than anything seen, and as close to `wallMillis` as that allows.
@@ -26,33 +30,20 @@ public struct HybridLogicalClock: Sendable {
         return last
     }
 
-    /// Takes in a timestamp from another replica, so that later local events order after it.
-    ///
-    /// - Throws: `clockSkew` when `remote` is more than `maximumDrift` ahead of `wallMillis`;
-    ///   the clock is then left as it was.
-    public mutating func receive(_ remote: Timestamp, wallMillis: UInt64) throws(SyncCoreError) {
-        try check(remote, wallMillis: wallMillis)
-        if remote > last { last = remote }
+    /// Takes in a timestamp from another replica, so that later local events order after it:
+    /// fully when it is at most `maximumAdvance` ahead of `wallMillis`, otherwise only up to
+    /// that bound.
+    public mutating func receive(_ remote: Timestamp, wallMillis: UInt64) {
+        let bound = Timestamp(millis: wallMillis.addingReportingOverflow(Self.maximumAdvance).partialValue, counter: 0)
+        let adopted = min(remote, bound)
+        if adopted > last { last = adopted }
     }
 
-    /// Whether `remote` is acceptable, without changing the clock.
-    public func check(_ remote: Timestamp, wallMillis: UInt64) throws(SyncCoreError) {
-        let (limit, overflow) = wallMillis.addingReportingOverflow(maximumDrift)
-        if !overflow && remote.millis > limit {
-            let aheadSeconds = (remote.millis - wallMillis) / 1000
+    /// Refuses a timestamp that no clock can read: one after the year 9999.
+    public static func check(_ remote: Timestamp) throws(SyncCoreError) {
+        guard remote.millis <= latestPlausibleMillis else {
             throw SyncCoreError(
-                .clockSkew,
-                "a peer's clock is \(HybridLogicalClock.describe(seconds: aheadSeconds)) ahead of this device (the limit is \(HybridLogicalClock.describe(seconds: maximumDrift / 1000))); check the date on both devices"
-            )
-        }
-    }
-
-    static func describe(seconds: UInt64) -> String {
-        switch seconds {
-        case ..<120: return "\(seconds) s"
-        case ..<7200: return "\(seconds / 60) min"
-        case ..<172_800: return "\(seconds / 3600) h"
-        default: return "\(seconds / 86_400) days"
+                .clockSkew, "a peer sent a timestamp after the year 9999; its clock or its software is broken")
         }
     }
 }

@@ -23,7 +23,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 }
 
-/// The order of last-writer-wins registers and of the op log: timestamp first, replica id to break ties.
+/// The order of concurrent register writes and of the op log: timestamp first, replica id to break ties.
 public struct Stamp: Hashable, Comparable, Sendable {
     public var timestamp: Timestamp
     public var replica: ReplicaID

@@ -240,6 +240,7 @@ extension OpCodec {
 
         /// A selector byte and a one-byte sequence number or delta.
         var minimumCharIDBytes: Int { 2 }
+        var carriesPred: Bool { true }
 
         func readEntity(from reader: inout ByteReader) throws(CodecError) -> EntityID {
             if let sameEntity { return sameEntity }

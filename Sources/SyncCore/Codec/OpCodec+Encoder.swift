@@ -148,8 +148,8 @@ extension OpCodec {
                 entities.append(entity)
             }
             switch op.payload {
-            case .removeElement(_, _, _, let observed):
-                for dot in observed { collect(dot.replica) }
+            case .removeElement(_, _, _, let dots), .setField(_, _, _, let dots), .setDeleted(_, _, let dots):
+                for dot in dots { collect(dot.replica) }
             case .insertText(_, let origin, let rightOrigin, _):
                 if let origin { collect(origin.replica) }
                 if let rightOrigin { collect(rightOrigin.replica) }

@@ -14,7 +14,10 @@
 /// its counter — a tag and the payload's fields as in a standalone payload, without the entity.
 extension OpCodec {
     /// The first byte of a stored group; a standalone payload starts with `payloadVersion`.
-    public static let groupVersion: UInt8 = 0x81
+    /// 0x82: register writes carry `pred`.
+    public static let groupVersion: UInt8 = 0x82
+    /// Groups stores wrote before `pred` are still read, with empty `pred`s.
+    public static let legacyGroupVersion: UInt8 = 0x81
     /// Ops at most in one stored group: it bounds what reading one row decodes.
     public static let maximumGroupCount = 64
 
@@ -54,7 +57,7 @@ extension OpCodec {
     public static func decodeStored(
         _ bytes: [UInt8], id: OpID, timestamp: Timestamp, limits: Limits = .stored
     ) throws(CodecError) -> [Op] {
-        guard bytes.first == groupVersion else {
+        guard bytes.first == groupVersion || bytes.first == legacyGroupVersion else {
             return [Op(id: id, timestamp: timestamp, payload: try decodePayload(bytes, limits: limits))]
         }
         var reader = ByteReader(bytes)
@@ -63,7 +66,7 @@ extension OpCodec {
         let count = try reader.count(limit: maximumGroupCount)
         guard count >= 2 else { throw CodecError(.invalidValue, at: countOffset, "a stored group of \(count) ops") }
         let (high, low) = try reader.bytes16()
-        let references = StandaloneReferences(impliedEntity: EntityID(high: high, low: low))
+        let references = StandaloneReferences(impliedEntity: EntityID(high: high, low: low), carriesPred: bytes.first == groupVersion)
         var ops: [Op] = []
         ops.reserveCapacity(count)
         var next = Op(id: id, timestamp: timestamp, payload: .purge(entity: EntityID(high: high, low: low)))

@@ -82,7 +82,7 @@ extension OpCodec {
             func fits(_ string: String) -> Bool { string.utf8.count <= maxStringBytes }
             switch payload {
             case .insertText(_, _, _, let text): return fits(text) && text.unicodeScalars.count <= maxTextScalars
-            case .setField(_, let key, .string(let value)): return fits(key) && fits(value)
+            case .setField(_, let key, .string(let value), _): return fits(key) && fits(value)
             case .addElement(_, let set, let element), .removeElement(_, let set, let element, _): return fits(set) && fits(element)
             default: return true
             }

@@ -11,6 +11,9 @@ protocol PayloadWriteReferences {
 
 /// The reading side of `PayloadWriteReferences`, from untrusted input.
 protocol PayloadReadReferences {
+    /// Whether register writes carry their `pred` (every format but stored payloads of version 1
+    /// and groups of version 0x81, written before registers named what they overwrite).
+    var carriesPred: Bool { get }
     /// The fewest bytes one character id takes, to bound counts of ids by the bytes left.
     var minimumCharIDBytes: Int { get }
     func readEntity(from reader: inout ByteReader) throws(CodecError) -> EntityID
@@ -22,6 +25,7 @@ protocol PayloadReadReferences {
 extension OpCodec {
     /// The standalone encoding of one payload, as a store keeps it per op row: a version byte,
     /// the payload's tag, then its fields with entities and character ids written in full.
+    /// Payloads of the version before (`legacyPayloadVersion`) are still read, with empty `pred`s.
     public static func encodePayload(_ payload: OpPayload) -> [UInt8] {
         var writer = ByteWriter(capacity: 32)
         writer.byte(payloadVersion)
@@ -33,7 +37,7 @@ extension OpCodec {
     public static func decodePayload(_ bytes: [UInt8], limits: Limits = .default) throws(CodecError) -> OpPayload {
         var reader = ByteReader(bytes)
         let found = try reader.byte()
-        guard found == payloadVersion else {
+        guard found == payloadVersion || found == legacyPayloadVersion else {
             throw CodecError(.unsupportedVersion, at: 0, "payload version \(found) is not supported")
         }
         let tagOffset = reader.offset
@@ -41,7 +45,8 @@ extension OpCodec {
         guard (Tag.create...Tag.erased).contains(tag) else {
             throw CodecError(.unknownTag, at: tagOffset, "unknown payload tag \(tag)")
         }
-        let payload = try readPayloadBody(tag: tag, references: StandaloneReferences(), limits: limits, from: &reader)
+        let references = StandaloneReferences(carriesPred: found == payloadVersion)
+        let payload = try readPayloadBody(tag: tag, references: references, limits: limits, from: &reader)
         guard reader.isAtEnd else {
             throw CodecError(.trailingBytes, at: reader.offset, "\(reader.remaining) bytes after the payload")
         }
@@ -54,17 +59,17 @@ extension OpCodec {
         switch payload {
         case .create(_, let kind):
             writer.byte(kind.rawValue)
-        case .setField(_, let key, let value):
+        case .setField(_, let key, let value, let pred):
             writer.string(key)
             writeValue(value, to: &writer)
+            writeDots(pred, references: references, to: &writer)
         case .addElement(_, let set, let element):
             writer.string(set)
             writer.string(element)
         case .removeElement(_, let set, let element, let observed):
             writer.string(set)
             writer.string(element)
-            writer.varint(observed.count)
-            for dot in observed { references.write(charID: dot, to: &writer) }
+            writeDots(observed, references: references, to: &writer)
         case .insertText(_, let origin, let rightOrigin, let text):
             references.write(optionalCharID: origin, to: &writer)
             references.write(optionalCharID: rightOrigin, to: &writer)
@@ -75,13 +80,40 @@ extension OpCodec {
                 references.write(charID: range.start, to: &writer)
                 writer.varint(range.count)
             }
-        case .setDeleted(_, let deleted):
+        case .setDeleted(_, let deleted, let pred):
             writer.byte(deleted ? 1 : 0)
+            writeDots(pred, references: references, to: &writer)
         case .purge:
             break
         case .erased(_, let span):
             writer.varint(span)
         }
+    }
+
+    /// A list of dots (a removal's observed additions, a register write's `pred`): a count,
+    /// then each as a character id, so the writer's own recent ops take a byte or two in a batch.
+    static func writeDots(_ dots: [Dot], references: some PayloadWriteReferences, to writer: inout ByteWriter) {
+        writer.varint(dots.count)
+        for dot in dots { references.write(charID: dot, to: &writer) }
+    }
+
+    static func readDots(
+        references: some PayloadReadReferences, limits: Limits, from reader: inout ByteReader
+    ) throws(CodecError) -> [Dot] {
+        let count = try reader.count(limit: limits.maxObservedDots, minimumBytes: references.minimumCharIDBytes)
+        var dots: [Dot] = []
+        dots.reserveCapacity(count)
+        for _ in 0..<count {
+            dots.append(try references.readCharID(from: &reader))
+        }
+        return dots
+    }
+
+    /// A register write's `pred`, where the format carries one.
+    static func readPred(
+        references: some PayloadReadReferences, limits: Limits, from reader: inout ByteReader
+    ) throws(CodecError) -> [Dot] {
+        references.carriesPred ? try readDots(references: references, limits: limits, from: &reader) : []
     }
 
     static func writeValue(_ value: FieldValue, to writer: inout ByteWriter) {
@@ -115,19 +147,15 @@ extension OpCodec {
             return .create(entity: entity, kind: kind)
         case Tag.setField:
             let key = try readKey(from: &reader, limits: limits)
-            return .setField(entity: entity, key: key, value: try readValue(from: &reader, limits: limits))
+            let value = try readValue(from: &reader, limits: limits)
+            return .setField(entity: entity, key: key, value: value, pred: try readPred(references: references, limits: limits, from: &reader))
         case Tag.addElement:
             let set = try readKey(from: &reader, limits: limits)
             return .addElement(entity: entity, set: set, element: try reader.string(limit: limits.maxStringBytes))
         case Tag.removeElement:
             let set = try readKey(from: &reader, limits: limits)
             let element = try reader.string(limit: limits.maxStringBytes)
-            let count = try reader.count(limit: limits.maxObservedDots, minimumBytes: references.minimumCharIDBytes)
-            var observed: [Dot] = []
-            observed.reserveCapacity(count)
-            for _ in 0..<count {
-                observed.append(try references.readCharID(from: &reader))
-            }
+            let observed = try readDots(references: references, limits: limits, from: &reader)
             return .removeElement(entity: entity, set: set, element: element, observed: observed)
         case Tag.insertText:
             let origin = try references.readOptionalCharID(from: &reader)
@@ -151,11 +179,13 @@ extension OpCodec {
             return .deleteText(entity: entity, ranges: ranges)
         case Tag.setDeleted:
             let offset = reader.offset
+            let deleted: Bool
             switch try reader.byte() {
-            case 0: return .setDeleted(entity: entity, deleted: false)
-            case 1: return .setDeleted(entity: entity, deleted: true)
+            case 0: deleted = false
+            case 1: deleted = true
             case let other: throw CodecError(.invalidValue, at: offset, "deleted flag \(other) is neither 0 nor 1")
             }
+            return .setDeleted(entity: entity, deleted: deleted, pred: try readPred(references: references, limits: limits, from: &reader))
         case Tag.purge:
             return .purge(entity: entity)
         case Tag.erased:
@@ -210,6 +240,8 @@ struct StandaloneReferences: PayloadWriteReferences, PayloadReadReferences {
     /// In a stored group (`OpCodec.encodeGroup`) every op names the group's entity, written once
     /// ahead of the ops and not with each of them.
     var impliedEntity: EntityID? = nil
+    /// False when reading a payload or group stored before registers carried `pred`.
+    var carriesPred = true
 
     var minimumCharIDBytes: Int { 17 }
 

@@ -9,11 +9,13 @@
 /// count read from the input is checked against the limits and the bytes left before anything
 /// is allocated for it. `decode(encode(batch)) == batch` for every valid batch.
 public enum OpCodec {
-    /// The batch format version, the first byte of a batch.
-    public static let version: UInt8 = 2
-    /// The standalone payload format version, the first byte of a payload a store keeps. It
-    /// stays 1: stores persist payloads in that format.
-    public static let payloadVersion: UInt8 = 1
+    /// The batch format version, the first byte of a batch. 3: register writes carry `pred`.
+    public static let version: UInt8 = 3
+    /// The standalone payload format version, the first byte of a payload a store keeps.
+    /// 2: register writes carry `pred`.
+    public static let payloadVersion: UInt8 = 2
+    /// Payloads stores wrote before `pred` (version 1) are still read, with empty `pred`s.
+    public static let legacyPayloadVersion: UInt8 = 1
 
     /// Encodes `batch`. Ops are expected to be valid (Protocol.md 1.2, 1.4, 1.8); an invalid op is
     /// still written faithfully, without trapping, and a decoder will refuse it.

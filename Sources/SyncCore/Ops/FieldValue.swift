@@ -1,10 +1,10 @@
-/// The value of a last-writer-wins field.
+/// The value of a field (a register, `FieldRegister`).
 ///
 /// Doubles must be finite: NaN is not equal to itself, and a register that cannot compare its
 /// own value would break convergence checks. `FieldValue.double` refuses it at construction
 /// through `validated()`, and the codec refuses it on the wire.
 public enum FieldValue: Hashable, Sendable, CustomStringConvertible {
-    /// An explicit "no value": clearing a field is a write like any other, so it wins or loses by timestamp.
+    /// An explicit "no value": clearing a field is a write like any other.
     case null
     case bool(Bool)
     case int(Int64)

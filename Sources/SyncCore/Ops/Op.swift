@@ -2,7 +2,8 @@
 public struct Op: Hashable, Sendable, CustomStringConvertible {
     public var id: OpID
     /// When the op was made, by its replica's hybrid logical clock. Sync sends ops in this order,
-    /// which is a causal order: an op is always later than every op its replica had seen.
+    /// which is causal unless a peer's clock ran far ahead (the clock then adopts its timestamps
+    /// only up to a bound); delivery holds back an op until what it names has arrived.
     public var timestamp: Timestamp
     public var payload: OpPayload
 
@@ -25,8 +26,9 @@ public struct Op: Hashable, Sendable, CustomStringConvertible {
 public enum OpPayload: Hashable, Sendable, CustomStringConvertible {
     /// Declares an entity and its kind. Repeating it changes nothing.
     case create(entity: EntityID, kind: EntityKind)
-    /// Writes a last-writer-wins field, ordered by (timestamp, replica).
-    case setField(entity: EntityID, key: String, value: FieldValue)
+    /// Writes a field (a multi-value register, `FieldRegister`): replaces the register entries
+    /// named in `pred` (the ops that wrote them, all in the op's space) and adds itself.
+    case setField(entity: EntityID, key: String, value: FieldValue, pred: [Dot] = [])
     /// Adds `element` to the observed-remove set `set`; the op's own id is the tag (dot) of this addition.
     case addElement(entity: EntityID, set: String, element: String)
     /// Removes the additions of `element` that the writer had observed, named by their dots.
@@ -38,8 +40,8 @@ public enum OpPayload: Hashable, Sendable, CustomStringConvertible {
     case insertText(entity: EntityID, origin: CharID?, rightOrigin: CharID?, text: String)
     /// Marks characters deleted (they stay as tombstones, so concurrent insertions keep their place).
     case deleteText(entity: EntityID, ranges: [CharRange])
-    /// The last-writer-wins `deleted` flag: a note in the bin, restorable until purged.
-    case setDeleted(entity: EntityID, deleted: Bool)
+    /// The `deleted` flag, a register like a field's: a note in the bin, restorable until purged.
+    case setDeleted(entity: EntityID, deleted: Bool, pred: [Dot] = [])
     /// Erasure: every replica that applies it forgets the entity's content — text, fields, sets
     /// and the payloads of its ops — keeping only ids, so the erasure itself travels on.
     case purge(entity: EntityID)
@@ -49,9 +51,9 @@ public enum OpPayload: Hashable, Sendable, CustomStringConvertible {
 
     public var entity: EntityID {
         switch self {
-        case .create(let entity, _), .setField(let entity, _, _), .addElement(let entity, _, _),
+        case .create(let entity, _), .setField(let entity, _, _, _), .addElement(let entity, _, _),
              .removeElement(let entity, _, _, _), .insertText(let entity, _, _, _),
-             .deleteText(let entity, _), .setDeleted(let entity, _), .purge(let entity),
+             .deleteText(let entity, _), .setDeleted(let entity, _, _), .purge(let entity),
              .erased(let entity, _):
             return entity
         }
@@ -67,6 +69,14 @@ public enum OpPayload: Hashable, Sendable, CustomStringConvertible {
 
     /// The payload left in the log once `entity` is purged. A `create` stays: it holds only
     /// ids and the kind, and every replica must agree on the kind of what was purged.
+    /// The register entries a `setField` or `setDeleted` overwrites; empty for other ops.
+    public var pred: [Dot] {
+        switch self {
+        case .setField(_, _, _, let pred), .setDeleted(_, _, let pred): pred
+        default: []
+        }
+    }
+
     public var erasedForm: OpPayload {
         switch self {
         case .create, .purge, .erased: self
@@ -77,14 +87,14 @@ public enum OpPayload: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .create(let entity, let kind): "create \(kind) \(entity.short)"
-        case .setField(let entity, let key, let value): "set \(entity.short).\(key) = \(value)"
+        case .setField(let entity, let key, let value, _): "set \(entity.short).\(key) = \(value)"
         case .addElement(let entity, let set, let element): "add \(element) to \(entity.short).\(set)"
         case .removeElement(let entity, let set, let element, let observed):
             "remove \(element) from \(entity.short).\(set) (\(observed.count) seen)"
         case .insertText(let entity, let origin, let right, let text):
             "insert \(text.unicodeScalarCount) chars into \(entity.short) after \(origin.map(String.init(describing:)) ?? "start") before \(right.map(String.init(describing:)) ?? "end")"
         case .deleteText(let entity, let ranges): "delete \(ranges.count) ranges from \(entity.short)"
-        case .setDeleted(let entity, let deleted): deleted ? "delete \(entity.short)" : "restore \(entity.short)"
+        case .setDeleted(let entity, let deleted, _): deleted ? "delete \(entity.short)" : "restore \(entity.short)"
         case .purge(let entity): "purge \(entity.short)"
         case .erased(let entity, let span): "erased op of \(entity.short) (\(span) seqs)"
         }

@@ -2,7 +2,8 @@
 ///
 /// An op can be applied once its replica's previous sequence number is applied (logs have no
 /// gaps) and everything it names is applied: the characters an insertion sits between, the
-/// characters a deletion removes, the additions a removal cancels. All of these are sequence
+/// characters a deletion removes, the additions a removal cancels, the register entries a write
+/// overwrites (its `pred`). All of these are sequence
 /// numbers, so a version vector answers the question without looking anything up.
 public enum Delivery {
     public enum Verdict: Equatable, Sendable {
@@ -45,7 +46,9 @@ public enum Delivery {
             return ranges.allSatisfy(contains)
         case .removeElement(_, _, _, let observed):
             return observed.allSatisfy(contains)
-        case .create, .setField, .addElement, .setDeleted, .purge, .erased:
+        case .setField(_, _, _, let pred), .setDeleted(_, _, let pred):
+            return pred.allSatisfy(contains)
+        case .create, .addElement, .purge, .erased:
             return true
         }
     }

@@ -36,10 +36,10 @@ public final class Replica {
     /// Reused for the ranges a keystroke's deletion names, so backspacing allocates nothing.
     @exclusivity(unchecked) var scratchRanges: [CharRange] = []
 
-    public init(id: ReplicaID, maximumDrift: UInt64 = HybridLogicalClock.defaultMaximumDrift, wallClock: @escaping () -> UInt64) {
+    public init(id: ReplicaID, wallClock: @escaping () -> UInt64) {
         self.id = id
         self.wallClock = wallClock
-        self.factory = OpFactory(replica: id, clock: HybridLogicalClock(maximumDrift: maximumDrift), wallMillis: wallClock())
+        self.factory = OpFactory(replica: id, clock: HybridLogicalClock(), wallMillis: wallClock())
     }
 
     public var clock: HybridLogicalClock { factory.clock }
@@ -83,16 +83,21 @@ public final class Replica {
 
     /// Applies ops from a peer in any order, holding back those whose predecessors are missing.
     ///
-    /// - Throws: `clockSkew` if any op's timestamp is beyond the drift bound; nothing is applied then.
+    /// Ops are accepted whatever their timestamps: registers order writes by what each writer
+    /// had seen (`pred`), not by clocks. A timestamp advances this replica's clock only up to
+    /// its wall time plus `HybridLogicalClock.maximumAdvance`.
+    ///
+    /// - Throws: `clockSkew` if any op's timestamp is impossible (after the year 9999); nothing
+    ///   is applied then.
     @discardableResult
     public func receive(_ ops: [Op]) throws(SyncCoreError) -> ReceiveSummary {
         seal()
         let wall = wallClock()
-        for op in ops { try factory.clock.check(op.timestamp, wallMillis: wall) }
+        for op in ops { try HybridLogicalClock.check(op.timestamp) }
         var summary = ReceiveSummary()
         for op in ops {
-            try factory.clock.receive(op.timestamp, wallMillis: wall)
-            switch Delivery.verdict(for: op, given: versionVector(of: op.id.space)) {
+            factory.clock.receive(op.timestamp, wallMillis: wall)
+            switch verdict(for: op) {
             case .known: summary.duplicates += 1
             case .waiting: pending.append(isPurged(op.entity) ? erased(op) : op)
             case .ready(let fresh):
@@ -105,6 +110,13 @@ public final class Replica {
         return summary
     }
 
+    /// Causal delivery, and a purge waits for its entity's create (`EntityState.awaitsCreate`).
+    private func verdict(for op: Op) -> Delivery.Verdict {
+        let verdict = Delivery.verdict(for: op, given: versionVector(of: op.id.space))
+        if case .ready = verdict, case .purge = op.payload, EntityState.awaitsCreate(op, state: existingBox(op.entity)?.state) { return .waiting }
+        return verdict
+    }
+
     private func drainPending() -> Int {
         var applied = 0
         var progress = true
@@ -112,7 +124,7 @@ public final class Replica {
             progress = false
             var stillWaiting: [Op] = []
             for op in pending {
-                switch Delivery.verdict(for: op, given: versionVector(of: op.id.space)) {
+                switch verdict(for: op) {
                 case .known: progress = true
                 case .waiting: stillWaiting.append(op)
                 case .ready(let fresh):

@@ -17,7 +17,7 @@ extension EntityState {
             throw SyncCoreError(.invalidFieldKey, "invalid field key \"\(key)\": use 1–64 of a-z 0-9 _ .")
         }
         guard value.isValid else { throw SyncCoreError(.invalidValue, "field \(key) needs a finite number") }
-        return try record(.setField(entity: id, key: key, value: value), using: &factory)
+        return try record(.setField(entity: id, key: key, value: value, pred: fields[key].dots), using: &factory)
     }
 
     /// Adds `element` to a set. Nil when it is already there: adding again would only add a dot.
@@ -34,7 +34,7 @@ extension EntityState {
     }
 
     public mutating func setDeleted(_ deleted: Bool, using factory: inout OpFactory) throws(SyncCoreError) -> Op {
-        try record(.setDeleted(entity: id, deleted: deleted), using: &factory)
+        try record(.setDeleted(entity: id, deleted: deleted, pred: deletion.dots), using: &factory)
     }
 
     /// Erases the entity's content on this replica now, and on every replica the op reaches.
@@ -44,7 +44,7 @@ extension EntityState {
 
     /// Inserts `inserted` before the visible character at `position`.
     public mutating func insertText(_ inserted: String, at position: Int, using factory: inout OpFactory) throws(SyncCoreError) -> Op? {
-        let space = try writableSpace()
+        let space = try writableSpace(by: factory.replica)
         guard !inserted.isEmpty else { return nil }
         guard position >= 0, position <= text.count else {
             throw SyncCoreError(.positionOutOfRange, "position \(position) is outside the text (0…\(text.count))")
@@ -62,7 +62,7 @@ extension EntityState {
 
     /// Deletes the visible characters at `positions`.
     public mutating func deleteText(_ positions: Range<Int>, using factory: inout OpFactory) throws(SyncCoreError) -> Op? {
-        let space = try writableSpace()
+        let space = try writableSpace(by: factory.replica)
         guard positions.lowerBound >= 0, positions.upperBound <= text.count else {
             throw SyncCoreError(.positionOutOfRange, "range \(positions) is outside the text (0…\(text.count))")
         }
@@ -76,7 +76,7 @@ extension EntityState {
     /// Replaces the whole body with `newText` through the smallest set of insertions and
     /// deletions, so that words a colleague added concurrently elsewhere in the note survive.
     public mutating func replaceText(with newText: String, using factory: inout OpFactory) throws(SyncCoreError) -> [Op] {
-        _ = try writableSpace()
+        _ = try writableSpace(by: factory.replica)
         var ops: [Op] = []
         // Hunks come last-first, so applying one never moves the positions of those still to come.
         for hunk in TextDiff.hunks(from: Array(text.text.unicodeScalars), to: Array(newText.unicodeScalars)).reversed() {
@@ -88,14 +88,18 @@ extension EntityState {
         return ops
     }
 
-    private func writableSpace() throws(SyncCoreError) -> SpaceID {
+    /// The space to write in, once this replica may write here at all.
+    private func writableSpace(by replica: ReplicaID) throws(SyncCoreError) -> SpaceID {
+        guard accepts(replica) else {
+            throw SyncCoreError(.notAuthor, "evidence record \(id.short) was reported from another device; only that device can change or withdraw it")
+        }
         guard !isPurged else { throw SyncCoreError(.entityPurged, "\(kind.map(String.init(describing:)) ?? "entity") \(id.short) has been purged") }
         guard let space else { throw SyncCoreError(.unknownEntity, "\(id.short) has no create op on this device") }
         return space
     }
 
     private mutating func record(_ payload: OpPayload, using factory: inout OpFactory) throws(SyncCoreError) -> Op {
-        let op = factory.make(payload, in: try writableSpace())
+        let op = factory.make(payload, in: try writableSpace(by: factory.replica))
         apply(op)
         return op
     }

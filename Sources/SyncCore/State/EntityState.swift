@@ -8,26 +8,30 @@ public struct EntityState: Sendable {
     /// The space of the first op seen for this entity; ops naming it from another space are ignored.
     public var space: SpaceID?
     public var kind: EntityKind?
-    /// The timestamp of the earliest `create` op.
+    /// The timestamp of the author's `create` op (the earliest, if it repeated it).
     public var created: Timestamp?
+    /// The replica whose `create` op was applied first: the only one that may change an
+    /// evidence record (`accepts`).
+    public var author: ReplicaID?
     /// The latest timestamp of any op on this entity, including ops a purge made inert.
     public var updated: Timestamp?
     public var fields: [String: FieldRegister]
     public var sets: [String: ObservedRemoveSet]
     public var text: TextSequence
-    /// The last-writer-wins `deleted` flag, nil while never written.
+    /// The `deleted` flag's register, nil while never written.
     public var deletion: FieldRegister?
     public var isPurged: Bool
 
     public init(
         id: EntityID, space: SpaceID? = nil, kind: EntityKind? = nil, created: Timestamp? = nil,
-        updated: Timestamp? = nil, fields: [String: FieldRegister] = [:], sets: [String: ObservedRemoveSet] = [:],
+        author: ReplicaID? = nil, updated: Timestamp? = nil, fields: [String: FieldRegister] = [:], sets: [String: ObservedRemoveSet] = [:],
         text: TextSequence = TextSequence(), deletion: FieldRegister? = nil, isPurged: Bool = false
     ) {
         self.id = id
         self.space = space
         self.kind = kind
         self.created = created
+        self.author = author
         self.updated = updated
         self.fields = fields
         self.sets = sets
@@ -47,24 +51,35 @@ public struct EntityState: Sendable {
     public var tags: [String] { sets[FieldKey.tags]?.elements ?? [] }
     public var links: [String] { sets[FieldKey.links]?.elements ?? [] }
 
+    /// Whether an op of `replica` other than a `create` may change this entity. An evidence
+    /// record is a worker's own figures: only its author may change or withdraw it, and every
+    /// replica refuses (skips) anyone else's op on it, so a colleague's device can never make a
+    /// report show its figures as the worker's.
+    public func accepts(_ replica: ReplicaID) -> Bool {
+        kind != .evidence || replica == author
+    }
+
+    /// Whether a causally ready op must still wait: a purge of an entity whose `create` has not
+    /// arrived. Its erasure could not be undone if the create then showed an evidence record
+    /// of another author, which every replica that had the create first would have refused.
+    public static func awaitsCreate(_ op: Op, state: EntityState?) -> Bool {
+        guard case .purge = op.payload else { return false }
+        return state?.kind == nil
+    }
+
     /// Applies one causally ready op (everything it names is already applied) that is not yet
-    /// applied. Returns whether anything visible changed.
+    /// applied. Returns whether anything visible changed. An op the entity does not `accept`
+    /// changes nothing, not even `updated`.
     @discardableResult
     public mutating func apply(_ op: Op) -> Bool {
         precondition(op.entity == id, "op for \(op.entity) applied to \(id)")
         if let space, space != op.id.space { return false }
         space = op.id.space
-        if updated.map({ op.timestamp > $0 }) ?? true { updated = op.timestamp }
-        let stamp = op.stamp
+        if case .create(_, let kind) = op.payload { return applyCreate(op, kind: kind) }
+        guard accepts(op.id.replica) else { return false }
+        noteTimestamp(op.timestamp)
 
         switch op.payload {
-        case .create(_, let kind):
-            if created.map({ op.timestamp < $0 }) ?? true { created = op.timestamp }
-            guard self.kind != kind else { return false }
-            // Two creates with different kinds can only come from a forged op; keep the smaller
-            // raw value so every replica agrees.
-            self.kind = self.kind.map { $0.rawValue < kind.rawValue ? $0 : kind } ?? kind
-            return true
         case .purge:
             let changed = !isPurged
             erase()
@@ -76,10 +91,10 @@ public struct EntityState: Sendable {
         }
 
         switch op.payload {
-        case .setField(_, let key, let value):
-            return fields[key].merge(FieldRegister(value: value, stamp: stamp))
-        case .setDeleted(_, let deleted):
-            return deletion.merge(FieldRegister(value: .bool(deleted), stamp: stamp))
+        case .setField(_, let key, let value, let pred):
+            return fields[key].write(FieldRegister.Entry(value: value, stamp: op.stamp, seq: op.id.seq), overwriting: pred)
+        case .setDeleted(_, let deleted, let pred):
+            return deletion.write(FieldRegister.Entry(value: .bool(deleted), stamp: op.stamp, seq: op.id.seq), overwriting: pred)
         case .addElement(_, let set, let element):
             return sets[set, default: ObservedRemoveSet()].add(element, dot: Dot(replica: op.id.replica, seq: op.id.seq))
         case .removeElement(_, let set, let element, let observed):
@@ -96,6 +111,34 @@ public struct EntityState: Sendable {
         case .create, .purge, .erased:
             return false
         }
+    }
+
+    /// The first `create` applied names the author. Another replica's `create` of the same id
+    /// can only be forged and changes nothing. Ops applied before the create (delivery orders
+    /// only each replica's own ops) were all another replica's, as the author's own follow its
+    /// create: when the create shows an evidence record, they are undone.
+    private mutating func applyCreate(_ op: Op, kind: EntityKind) -> Bool {
+        if let author, author != op.id.replica { return false }
+        author = op.id.replica
+        noteTimestamp(op.timestamp)
+        if created.map({ op.timestamp < $0 }) ?? true { created = op.timestamp }
+        guard self.kind != kind else { return false }
+        // Two creates of one replica with different kinds can only be forged; keep the smaller
+        // raw value so every replica agrees.
+        let firstKind = self.kind == nil
+        self.kind = self.kind.map { $0.rawValue < kind.rawValue ? $0 : kind } ?? kind
+        if firstKind && self.kind == .evidence && !isPurged {
+            fields = [:]
+            sets = [:]
+            text.removeAll()
+            deletion = nil
+            updated = op.timestamp
+        }
+        return true
+    }
+
+    private mutating func noteTimestamp(_ timestamp: Timestamp) {
+        if updated.map({ timestamp > $0 }) ?? true { updated = timestamp }
     }
 
     /// Forgets all content, keeping the id, kind and timestamps: what a purge leaves behind.

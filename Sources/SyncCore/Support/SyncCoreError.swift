@@ -16,6 +16,8 @@ public struct SyncCoreError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let entityPurged = Code(rawValue: "entity_purged")
         public static let positionOutOfRange = Code(rawValue: "position_out_of_range")
         public static let invalidOp = Code(rawValue: "invalid_op")
+        /// A change to an evidence record by a device other than its author.
+        public static let notAuthor = Code(rawValue: "not_author")
     }
 
     public var code: Code

@@ -91,7 +91,7 @@ struct RandomOps {
     mutating func payload(entity: EntityID) -> OpPayload {
         switch generator.next() % 9 {
         case 0: return .create(entity: entity, kind: pick(EntityKind.allCases))
-        case 1: return .setField(entity: entity, key: key(), value: value())
+        case 1: return .setField(entity: entity, key: key(), value: value(), pred: pred())
         case 2: return .addElement(entity: entity, set: key(), element: text(allowEmpty: true))
         case 3:
             let observed = (0..<Int(generator.next() % 5)).map { _ in charID() }
@@ -101,12 +101,17 @@ struct RandomOps {
         case 5:
             let ranges = (0..<Int(generator.next() % 4) + 1).map { _ in charRange() }
             return .deleteText(entity: entity, ranges: ranges)
-        case 6: return .setDeleted(entity: entity, deleted: chance(2))
+        case 6: return .setDeleted(entity: entity, deleted: chance(2), pred: pred())
         case 7: return .purge(entity: entity)
         default:
             let span = chance(4) ? generator.next() % (1 << 40) + 1 : generator.next() % 20 + 1
             return .erased(entity: entity, span: span)
         }
+    }
+
+    /// A register write's pred: mostly one id, sometimes none or several.
+    mutating func pred() -> [Dot] {
+        (0..<Int(pick([0, 1, 1, 1, 2, 4]))).map { _ in charID() }
     }
 
     mutating func value() -> FieldValue {
