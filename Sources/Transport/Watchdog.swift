@@ -46,6 +46,16 @@ final class Watchdog: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Cuts the stream now, from any thread, as if the deadline of a phase named `name` had
+    /// passed: for a server that must take a connection's place for another.
+    func expire(_ name: String) {
+        lock.lock()
+        phase = nil
+        if expiredPhase == nil { expiredPhase = (name, .zero) }
+        lock.unlock()
+        stream.cut()
+    }
+
     /// The phase whose deadline passed, if one did.
     var expired: (name: String, limit: Duration)? { lock.lock(); defer { lock.unlock() }; return expiredPhase }
 
