@@ -12,8 +12,9 @@ import Foundation
 /// - **Session slots** (`limits.maxSessions`) for trusted devices past their handshake, one
 ///   session per device: a second connection from a device that has one running or waiting is
 ///   answered ERROR `busy` unless the first ends within `sameDeviceGrace`. Devices wait for a slot in arrival order, at most `limits.slotWait`.
-///   While one waits, the session that has gone longest without progress is cut once it has gone
-///   `limits.yieldAfter` without any, so sessions that only trickle cannot hold the slots.
+///   While one waits, the session that has waited longest on its peer without progress is cut
+///   once it has waited `limits.yieldAfter` (`yieldAfterProgress` if it has made progress since
+///   its HELLO), so sessions that only trickle cannot hold the slots.
 ///
 /// Sendable: every stored property is touched only with `condition`'s lock held.
 final class Admission: @unchecked Sendable {
@@ -115,28 +116,31 @@ final class Admission: @unchecked Sendable {
         }
     }
 
-    /// Cuts the sessions longest without progress, those past `yieldAfter`, until the waiting
-    /// devices have a slot each. Returns whether it cut any, and when to look again.
+    /// Cuts the sessions that have waited longest on their peer without progress, past their
+    /// allowance, until the waiting devices have a slot each. Returns whether it cut any, and
+    /// when to look again.
     private func makeRoom(freeSlots: Int) -> (cut: Bool, retry: Date) {
         var needed = queue.count - freeSlots
-        let now = ContinuousClock.now
-        var next = Date() + Double(limits.yieldAfter.milliseconds) / 1000
+        guard needed > 0 else { return (false, .distantFuture) }
+        var soonest = limits.yieldAfterProgress
         var cut = false
-        let candidates = places.filter { $0.value.stage == .running && !$0.value.leaving }
-            .map { (key: $0.key, session: $0.value.session, since: $0.value.session.lastProgress) }
-            .sorted { $0.since < $1.since }
+        let candidates = places.filter { $0.value.stage == .running && !$0.value.leaving }.map { place in
+            let stall = place.value.session.progressClock.stall
+            // Steps 1 and 2 are the admission and the HELLO exchange.
+            let allowance = stall.steps > 2 ? limits.yieldAfterProgress : limits.yieldAfter
+            return (key: place.key, session: place.value.session, waited: stall.waited, left: allowance - stall.waited)
+        }.sorted { $0.left < $1.left }
         for candidate in candidates where needed > 0 {
-            let idle = now - candidate.since
-            guard idle >= limits.yieldAfter else {
-                next = Date() + Double((limits.yieldAfter - idle).milliseconds + 1) / 1000
+            guard candidate.left <= .zero else {
+                soonest = min(soonest, candidate.left)
                 break
             }
             places[candidate.key]?.leaving = true
-            candidate.session.cutOff("made no progress for \(idle.milliseconds) ms while another device waited for a session slot")
+            candidate.session.cutOff("kept its session slot \(candidate.waited.milliseconds) ms without progress while another device waited for one")
             needed -= 1
             cut = true
         }
-        return (cut, next)
+        return (cut, Date() + Double(max(10, soonest.milliseconds)) / 1000)
     }
 
     /// Called on the session's thread when its connection has ended.

@@ -36,7 +36,8 @@ final class SyncSession: @unchecked Sendable {
     /// Cuts a session that goes `limits.progressTimeout` without progress, or at once when a
     /// server needs its slot (`cutOff`).
     private let progressWatchdog: Watchdog
-    private var progressAt = ContinuousClock.now
+    /// Progress and time spent waiting on the peer, for a server choosing who yields a slot.
+    let progressClock = ProgressClock()
 
     private var peer: Peer!
     private var summary: SyncSummary!
@@ -69,12 +70,10 @@ final class SyncSession: @unchecked Sendable {
     /// stopping server lets it reach a batch boundary instead of cutting it at once. Any thread.
     var isPastHello: Bool { phaseLock.lock(); defer { phaseLock.unlock() }; return pastHello }
 
-    /// When the session last moved: admitted, HELLOs exchanged, ops new to a side, a batch
-    /// acknowledged, a DONE. Empty batches and duplicates are not progress. Any thread.
-    var lastProgress: ContinuousClock.Instant { phaseLock.lock(); defer { phaseLock.unlock() }; return progressAt }
-
+    /// Progress is: admitted, HELLOs exchanged, ops new to a side, a batch acknowledged, a DONE.
+    /// Empty batches and duplicates are not.
     private func markProgress() {
-        phaseLock.lock(); progressAt = ContinuousClock.now; phaseLock.unlock()
+        progressClock.progressed()
         progressWatchdog.arm("made no progress for \(limits.progressTimeout.milliseconds) ms", limits.progressTimeout)
     }
 
@@ -361,6 +360,8 @@ final class SyncSession: @unchecked Sendable {
             watchdog.arm("reading a frame", frameDeadline)
         }
         defer { if frameDeadline != nil { watchdog.disarm() } }
+        progressClock.waiting(true)
+        defer { progressClock.waiting(false) }
         var header = [UInt8](repeating: 0, count: 5)
         try guardedRead(into: &header, count: 4)
         let length = try Frame.bodyLength(header, limit: min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))

@@ -15,9 +15,11 @@ public struct SyncLimits: Sendable, Hashable {
     /// The longest a session may go without progress (ops new to a side, an acknowledged
     /// batch, a DONE) before it is cut, whether or not anyone else waits.
     public var progressTimeout: Duration = .seconds(30)
-    /// While a trusted device waits for a session slot, the session that has gone longest
-    /// without progress is cut once it has gone this long without any.
+    /// While a trusted device waits for a session slot, a session that has made no progress
+    /// since its HELLO is cut once it has waited this long on its peer.
     public var yieldAfter: Duration = .seconds(2)
+    /// The same for a session that has made progress since its HELLO, counted from its last.
+    public var yieldAfterProgress: Duration = .seconds(10)
     /// Connecting (client only).
     public var connectTimeout: Duration = .seconds(10)
     /// The TLS handshake, bounding each read and write of it.
