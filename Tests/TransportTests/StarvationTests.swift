@@ -100,8 +100,8 @@ struct StarvationTests {
     }
 
     /// A stranger that connects, sends nothing (or the first bytes of a TLS record), and waits
-    /// for the server to drop it — or gives up after a second — then connects again.
-    static func stall(port: UInt16, partial: Bool, _ attack: Attack) {
+    /// for the server to drop it — or gives up after `holding` — then connects again.
+    static func stall(port: UInt16, partial: Bool, holding: Duration = .seconds(1), _ attack: Attack) {
         attack.loop { attack in
             guard let descriptor = try? Sockets.connect(host: "127.0.0.1", port: port, timeout: .seconds(2)) else {
                 usleep(20_000)
@@ -113,8 +113,9 @@ struct StarvationTests {
                 var record: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01]
                 _ = send(descriptor, &record, record.count, Int32(MSG_NOSIGNAL))
             }
+            let end = ContinuousClock.now + holding
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            _ = poll(&poller, 1, 1000)
+            while ContinuousClock.now < end && !attack.isStopped && poll(&poller, 1, 100) == 0 {}
         }
     }
 
@@ -154,6 +155,34 @@ struct StarvationTests {
             if case .failure(let error) = $0.result { error.message.contains("while another device waited") } else { false }
         }
         #expect(!cut.isEmpty, "no trickling session gave its slot up")
+    }
+
+    /// More strangers than handshake places: the oldest stalled handshake gives its place up, so
+    /// an honest device still gets through the listen queue.
+    @Test func strangersBeyondTheHandshakePlacesGiveWayToAnHonestDevice() throws {
+        let temporary = TemporaryDirectory()
+        let (server, honest) = try pair(temporary)
+        try server.store.addNote(text: "Through the crowd")
+        var limits = SyncLimits()
+        limits.maxHandshakes = 4
+        let attack = Attack()
+        let reports = Reports()
+        let seconds = try server.serving(limits: limits, reports: reports) { port in
+            defer { attack.stop() }
+            for _ in 0..<12 { Self.stall(port: port, partial: false, holding: .seconds(30), attack) }
+            let settle = Date().addingTimeInterval(5)
+            while attack.count(of: "strangers") < 12 && Date() < settle { usleep(10_000) }
+            let start = Date()
+            try honest.sync(port: port)
+            return Date().timeIntervalSince(start)
+        }
+        print("starvation: an honest sync behind 12 stalling strangers and 4 handshake places took \(String(format: "%.2f", seconds)) s")
+        #expect(seconds < 8, "took \(seconds) s")
+        #expect(try honest.texts() == ["Through the crowd"])
+        let evicted = reports.all.filter {
+            if case .failure(let error) = $0.result { error.message.contains("every handshake place was taken") } else { false }
+        }
+        #expect(!evicted.isEmpty, "no stalled handshake gave its place up")
     }
 
     @Test func aSecondSessionFromTheSameDeviceIsRefusedWithBusy() throws {
