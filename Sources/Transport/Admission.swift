@@ -90,7 +90,7 @@ final class Admission: @unchecked Sendable {
         }) {
             guard Date() < graceEnd else {
                 let since = (ContinuousClock.now - other.value.opened).milliseconds / 1000
-                throw TransportError(.busy, "this device already has a session here (for \(since) s); one at a time: try again when it has ended")
+                throw TransportError(.busy, "a session from this device is already running here (for \(since) s); one at a time: try again when it has ended")
             }
             _ = condition.wait(until: graceEnd)
         }

@@ -194,7 +194,7 @@ struct StarvationTests {
             let refusal = Self.failure { () throws(TransportError) in try b.sync(port: port) }
             let error = try #require(refusal, "a second session of one device was served")
             #expect(error.code == .busy && error.fromPeer, "\(error)")
-            #expect(error.message.contains("already has a session"), "\(error)")
+            #expect(error.message.contains("already running here"), "\(error)")
             first.close()
             // Once the first has ended, the device is served again.
             let deadline = Date().addingTimeInterval(5)
