@@ -60,7 +60,7 @@ final class Admission: @unchecked Sendable {
                 oldest.session.cutOff("was still in its TLS handshake after \(age.milliseconds) ms when every handshake place was taken")
                 return true
             }
-            _ = condition.wait(until: Date() + Double((Self.evictableAfter - age).milliseconds + 1) / 1000)
+            _ = condition.wait(until: Self.date(after: Self.evictableAfter - age))
         }
         return false
     }
@@ -78,13 +78,16 @@ final class Admission: @unchecked Sendable {
     /// holds a slot; throws `busy` when its device already has a session or no slot came in
     /// time, `shutting_down` when the server stops meanwhile.
     func admit(_ session: SyncSession) throws(TransportError) {
-        let key = ObjectIdentifier(session)
-        let device = session.stream.peerID
         condition.lock()
         defer { condition.unlock() }
-        // A device that connects again the moment its last session ended may find that session's
-        // thread still closing: it gets a moment before being refused.
-        let graceEnd = Date() + Double(Self.sameDeviceGrace.milliseconds) / 1000
+        try awaitEndOfOtherSession(from: session.stream.peerID, key: ObjectIdentifier(session))
+        try awaitSlot(ObjectIdentifier(session))
+    }
+
+    /// One session per device. A device that connects again the moment its last session ended
+    /// may find that session's thread still closing: it gets `sameDeviceGrace` before `busy`.
+    private func awaitEndOfOtherSession(from device: DeviceID?, key: ObjectIdentifier) throws(TransportError) {
+        let graceEnd = Self.date(after: Self.sameDeviceGrace)
         while !closed, let other = places.first(where: {
             $0.key != key && $0.value.stage != .handshake && !$0.value.leaving && $0.value.session.stream.peerID == device
         }) {
@@ -95,9 +98,13 @@ final class Admission: @unchecked Sendable {
             _ = condition.wait(until: graceEnd)
         }
         guard !closed else { throw TransportError(.shuttingDown, "the server is shutting down") }
+    }
+
+    /// Queues for a slot, first come first served, making room while it waits.
+    private func awaitSlot(_ key: ObjectIdentifier) throws(TransportError) {
         places[key]?.stage = .waiting
         queue.append(key)
-        let deadline = Date() + Double(limits.slotWait.milliseconds) / 1000
+        let deadline = Self.date(after: limits.slotWait)
         while true {
             let running = places.values.filter { $0.stage == .running && !$0.leaving }.count
             let admitted = !closed && queue.first == key && running < limits.maxSessions
@@ -140,7 +147,11 @@ final class Admission: @unchecked Sendable {
             needed -= 1
             cut = true
         }
-        return (cut, Date() + Double(max(10, soonest.milliseconds)) / 1000)
+        return (cut, Self.date(after: max(.milliseconds(10), soonest)))
+    }
+
+    private static func date(after duration: Duration) -> Date {
+        Date() + Double(duration.milliseconds + 1) / 1000
     }
 
     /// Called on the session's thread when its connection has ended.
