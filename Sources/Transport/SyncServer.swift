@@ -146,7 +146,7 @@ public final class SyncServer: @unchecked Sendable {
             guard admission.opened(session) else { break }
             nextSession += 1
             let number = nextSession
-            let thread = Thread { [self] in runSession(session, admission) }
+            let thread = Thread { [self] in runSession(session) }
             thread.name = "fieldnote.sync.session.\(number)"
             thread.start()
         }
@@ -169,7 +169,7 @@ public final class SyncServer: @unchecked Sendable {
         }
     }
 
-    private func runSession(_ session: SyncSession, _ admission: Admission) {
+    private func runSession(_ session: SyncSession) {
         let stream = session.stream
         let result: Result<SyncSummary, TransportError>
         do {
