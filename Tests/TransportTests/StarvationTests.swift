@@ -12,6 +12,8 @@ import Glibc
 @Suite("Fair service", .serialized)
 struct StarvationTests {
     /// A flag and counters shared with the attacking threads.
+    ///
+    /// Sendable: every stored property is touched only with `lock` held.
     final class Attack: @unchecked Sendable {
         private let lock = NSLock()
         private var stopped = false
