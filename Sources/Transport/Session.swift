@@ -22,6 +22,9 @@ final class SyncSession: @unchecked Sendable {
     let progress: (@Sendable (SyncProgress) -> Void)?
     /// Polled between batches: true when the server is stopping.
     let stopping: @Sendable () -> Bool
+    /// A server's admission, called once the peer is authenticated and before its HELLO is
+    /// read: returns once the session holds a slot, or throws (`busy`, `shutting_down`).
+    let admit: (@Sendable (SyncSession) throws(TransportError) -> Void)?
 
     /// Total deadlines for the handshake, the wait for HELLO, and each frame after it.
     private let watchdog: Watchdog
@@ -30,6 +33,11 @@ final class SyncSession: @unchecked Sendable {
     private var frameDeadline: Duration? = nil
     private let phaseLock = NSLock()
     private var pastHello = false
+    /// Cuts a session that goes `limits.progressTimeout` without progress, or at once when a
+    /// server needs its slot (`cutOff`).
+    private let progressWatchdog: Watchdog
+    /// Progress and time spent waiting on the peer, for a server choosing who yields a slot.
+    let progressClock = ProgressClock()
 
     private var peer: Peer!
     private var summary: SyncSummary!
@@ -41,7 +49,8 @@ final class SyncSession: @unchecked Sendable {
 
     init(stream: TLSStream, store: Store, identity: DeviceIdentity, trust: TrustList, limits: SyncLimits, isServer: Bool,
          requestedSpaces: Set<SpaceID>? = nil, faults: FaultInjection = FaultInjection(),
-         progress: (@Sendable (SyncProgress) -> Void)? = nil, stopping: @escaping @Sendable () -> Bool = { false }) {
+         progress: (@Sendable (SyncProgress) -> Void)? = nil, stopping: @escaping @Sendable () -> Bool = { false },
+         admit: (@Sendable (SyncSession) throws(TransportError) -> Void)? = nil) {
         self.stream = stream
         self.store = store
         self.identity = identity
@@ -52,29 +61,45 @@ final class SyncSession: @unchecked Sendable {
         self.faults = faults
         self.progress = progress
         self.stopping = stopping
+        self.admit = admit
         self.watchdog = Watchdog(stream: stream)
+        self.progressWatchdog = Watchdog(stream: stream)
     }
 
     /// True once HELLOs are exchanged: from then on the session may be applying a batch, so a
     /// stopping server lets it reach a batch boundary instead of cutting it at once. Any thread.
     var isPastHello: Bool { phaseLock.lock(); defer { phaseLock.unlock() }; return pastHello }
 
+    /// Progress is: admitted, HELLOs exchanged, ops new to a side, a batch acknowledged, a DONE.
+    /// Empty batches and duplicates are not.
+    private func markProgress() {
+        progressClock.progressed()
+        progressWatchdog.arm("made no progress for \(limits.progressTimeout.milliseconds) ms", limits.progressTimeout)
+    }
+
+    /// Ends the session now, from any thread: `run()` then fails with `timed_out` saying `why`.
+    func cutOff(_ why: String) { progressWatchdog.expire(why) }
+
     /// Runs the whole session and closes the stream. On a local protocol error, tells the peer
     /// with ERROR before closing.
     func run() throws(TransportError) -> SyncSummary {
         let start = ContinuousClock.now
         defer { stream.close() }
-        defer { watchdog.disarm() }
+        defer { watchdog.disarm(); progressWatchdog.disarm() }
         do {
             // Each read is bounded by the socket timeout, and each phase as a whole by the watchdog,
             // so a peer that trickles bytes cannot hold the session past the phase's deadline.
             watchdog.arm("the TLS handshake", limits.handshakeTimeout)
             stream.setTimeouts(limits.handshakeTimeout)
             try stream.handshake()
+            watchdog.disarm()
+            try admit?(self)
+            markProgress()
             watchdog.arm("the HELLO exchange", limits.helloTimeout)
             stream.setTimeouts(limits.helloTimeout)
             try exchangeHellos()
             watchdog.disarm()
+            markProgress()
             phaseLock.lock(); pastHello = true; phaseLock.unlock()
             frameDeadline = limits.idleTimeout
             stream.setTimeouts(limits.idleTimeout)
@@ -86,12 +111,15 @@ final class SyncSession: @unchecked Sendable {
                 try receivePhase()
             }
         } catch {
+            if let stalled = progressWatchdog.expired {
+                throw TransportError(.timedOut, "\(stream.peerAddress) \(stalled.name)")
+            }
             if let expired = watchdog.expired {
                 throw TransportError(.timedOut, "\(expired.name) with \(stream.peerAddress) did not finish within \(expired.limit.milliseconds) ms")
             }
             if !error.fromPeer && !cut && SyncSession.reportedCodes.contains(error.code) {
                 try? writeFrame(.error, ErrorMessage.encode(error))
-                if error.code != .timedOut { lingerAfterError() }
+                if error.code != .timedOut { lingerAfterError(error) }
             }
             throw error
         }
@@ -104,7 +132,7 @@ final class SyncSession: @unchecked Sendable {
     /// Errors found here that the peer is told about in an ERROR message.
     static let reportedCodes: Set<TransportError.Code> = [
         .versionMismatch, .notTrusted, .spaceNotGranted, .readOnly, .frameTooLarge, .malformed,
-        .unexpectedMessage, .clockSkew, .selfConnection, .shuttingDown, .internal, .timedOut,
+        .unexpectedMessage, .clockSkew, .selfConnection, .shuttingDown, .internal, .timedOut, .busy,
     ]
 
     // MARK: HELLO
@@ -199,6 +227,7 @@ final class SyncSession: @unchecked Sendable {
             summary.sent.ops += oldest.ops
             summary.sent.batches += 1
             summary.sent.applied += Int(clamping: applied)
+            markProgress()
             progress?(SyncProgress(direction: .sending, space: oldest.space, ops: summary.sent.ops, bytes: stream.bytesWritten))
         }
         let frameLimit = min(Int(clamping: peerHello.maxFrameBytes), SyncProtocol.maxFrameBytes)
@@ -233,6 +262,7 @@ final class SyncSession: @unchecked Sendable {
         }
         while !inFlight.isEmpty { try settleOldest() }
         try writeFrame(.done, Counts.encode([number, UInt64(summary.sent.ops)]))
+        markProgress()
     }
 
     /// Encodes `ops` in batches of at most `byteTarget` bytes where possible, halving a batch
@@ -280,6 +310,7 @@ final class SyncSession: @unchecked Sendable {
                 summary.received.ops += ops.count
                 summary.received.batches += 1
                 summary.received.applied += result.applied + result.drained
+                if result.applied + result.drained > 0 { markProgress() }
                 try writeFrame(.ack, Counts.encode([header.number, UInt64(result.applied + result.drained), UInt64(result.duplicates)]))
                 progress?(SyncProgress(direction: .receiving, space: header.space, ops: summary.received.ops, bytes: stream.bytesRead))
                 expected += 1
@@ -289,6 +320,7 @@ final class SyncSession: @unchecked Sendable {
                 guard values[0] == expected - 1, values[1] == UInt64(received) else {
                     throw TransportError(.malformed, "DONE counts \(values[0]) batches and \(values[1]) ops; \(expected - 1) and \(received) arrived")
                 }
+                markProgress()
                 return
             default:
                 throw unexpected(frame, expecting: "BATCH or DONE")
@@ -328,6 +360,8 @@ final class SyncSession: @unchecked Sendable {
             watchdog.arm("reading a frame", frameDeadline)
         }
         defer { if frameDeadline != nil { watchdog.disarm() } }
+        progressClock.waiting(true)
+        defer { progressClock.waiting(false) }
         var header = [UInt8](repeating: 0, count: 5)
         try guardedRead(into: &header, count: 4)
         let length = try Frame.bodyLength(header, limit: min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))
@@ -368,11 +402,12 @@ final class SyncSession: @unchecked Sendable {
     static let lingerLimit: Duration = .milliseconds(500)
 
     /// After ERROR past HELLO, reads and discards what the peer had already sent — at most a
-    /// window of batches, or the ACKs of one — until it closes, for a short while. Closing with
+    /// window of batches, or the ACKs of one — until it closes, for a short while; after a server's
+    /// `busy`, which comes before HELLO, the client's HELLO. Closing with
     /// unread bytes makes TCP reset the connection, and a peer still writing (a batch of its
     /// window, an ACK) would see "connection reset" instead of the ERROR that says why.
-    private func lingerAfterError() {
-        guard isPastHello else { return }
+    private func lingerAfterError(_ error: TransportError) {
+        guard isPastHello || error.code == .busy else { return }
         frameDeadline = Self.lingerLimit
         stream.setTimeouts(Self.lingerLimit)
         for _ in 0...SyncProtocol.batchWindow {

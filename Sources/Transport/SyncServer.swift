@@ -4,11 +4,12 @@ import Storage
 
 /// Serves sync sessions to trusted peers over TLS 1.3.
 ///
-/// One dedicated thread accepts; every session runs on its own dedicated `Thread` (blocking
-/// sockets driven by OpenSSL), at most `limits.maxSessions` at once — while they are all taken,
-/// the accept thread waits and further connections wait in the listen queue, so a burst of
-/// clients is served in turn rather than refused. Every phase of a session has a total deadline
-/// (`Watchdog`), so connections that stall or trickle free their slot in bounded time. No Swift
+/// One dedicated thread accepts; every connection runs on its own dedicated `Thread` (blocking
+/// sockets driven by OpenSSL). `Admission` decides who holds a place: connections in their TLS
+/// handshake have places of their own, so strangers cannot take the session slots; trusted
+/// devices hold one session each, wait for a slot in turn, and a session that makes no progress
+/// gives its slot up (Protocol.md 2.6). Every phase of a session has a total deadline
+/// (`Watchdog`), so connections that stall or trickle free their place in bounded time. No Swift
 /// concurrency thread ever blocks here.
 ///
 /// ```swift
@@ -18,9 +19,10 @@ import Storage
 /// server.stop()                       // on SIGINT/SIGTERM
 /// ```
 ///
-/// Sendable: the mutable state (`listener`, `boundPort`, sessions, stopping) is only touched
-/// with the `state` condition's lock held; everything else is immutable after init, except
-/// `faults`, which tests set before `start()` and never after.
+/// Sendable: the mutable state (`listener`, `boundPort`, stopping) is only touched with the
+/// `state` condition's lock held; `admission` guards its own; `nextSession` is only touched by
+/// the accept thread; everything else is immutable after init, except `faults`, which tests set
+/// before `start()` and never after.
 public final class SyncServer: @unchecked Sendable {
     public let store: Store
     public let identity: DeviceIdentity
@@ -37,7 +39,7 @@ public final class SyncServer: @unchecked Sendable {
     private var boundPort: UInt16? = nil
     private var stopping = false
     private var acceptRunning = false
-    private var sessions: [Int: (stream: TLSStream, session: SyncSession)] = [:]
+    private let admission: Admission
     private var nextSession = 0
     private var context: TLSContext? = nil
     /// A pipe whose write end `stop()` writes to, waking the accept thread from `poll` at once.
@@ -58,13 +60,14 @@ public final class SyncServer: @unchecked Sendable {
         self.limits = limits
         self.logger = logger
         self.onSession = onSession
+        self.admission = Admission(limits: limits)
     }
 
     /// The port listened on, once started.
     public var port: UInt16? { state.lock(); defer { state.unlock() }; return boundPort }
 
-    /// Sessions running now.
-    public var activeSessions: Int { state.lock(); defer { state.unlock() }; return sessions.count }
+    /// Connections being served now: in their handshake, waiting for a slot, or in session.
+    public var activeSessions: Int { admission.count }
 
     /// Binds, listens and starts accepting. Returns the bound port (the system's pick for port 0).
     @discardableResult
@@ -81,6 +84,7 @@ public final class SyncServer: @unchecked Sendable {
         boundPort = port
         stopping = false
         acceptRunning = true
+        admission.open()
         let thread = Thread { [self] in acceptLoop(descriptor, context, wake: wake.read) }
         thread.name = "fieldnote.sync.accept"
         thread.start()
@@ -88,28 +92,32 @@ public final class SyncServer: @unchecked Sendable {
         return port
     }
 
-    /// Stops accepting at once, cuts sessions still in their handshake or HELLO (they hold no
-    /// batch), lets the others finish for up to `limits.shutdownGrace` — each ends at its next
-    /// batch boundary with ERROR shutting_down — then cuts the rest (a batch being received is
-    /// never applied in part: it was one transaction or nothing), and returns once every session
-    /// thread has ended.
+    /// Stops accepting at once, cuts connections still in their handshake, waiting for a slot or
+    /// in HELLO (they hold no batch), lets the others finish for up to `limits.shutdownGrace` —
+    /// each ends at its next batch boundary with ERROR shutting_down — then cuts the rest (a batch
+    /// being received is never applied in part: it was one transaction or nothing), and returns
+    /// once every session thread has ended.
     public func stop() {
         state.lock()
         guard boundPort != nil, !stopping else { state.unlock(); return }
         stopping = true
         state.broadcast()
         _ = Sockets.wakeUp(wake.write)
+        state.unlock()
+        admission.close()
+        state.lock()
         while acceptRunning { state.wait() }
         close(listener)
         close(wake.read)
         close(wake.write)
         listener = -1
         wake = (-1, -1)
-        for entry in sessions.values where !entry.session.isPastHello { entry.stream.cut() }
-        let deadline = Date().addingTimeInterval(Double(limits.shutdownGrace.milliseconds) / 1000)
-        while !sessions.isEmpty && state.wait(until: deadline) {}
-        for entry in sessions.values { entry.stream.cut() }
-        while !sessions.isEmpty { state.wait() }
+        state.unlock()
+        if !admission.waitUntilEmpty(until: Date().addingTimeInterval(Double(limits.shutdownGrace.milliseconds) / 1000)) {
+            admission.cutAll()
+            admission.waitUntilEmpty()
+        }
+        state.lock()
         boundPort = nil
         context = nil
         state.unlock()
@@ -122,12 +130,8 @@ public final class SyncServer: @unchecked Sendable {
 
     private func acceptLoop(_ listener: Int32, _ context: TLSContext, wake: Int32) {
         while true {
-            // Wait for a free session slot; meanwhile new connections wait in the listen queue.
-            state.lock()
-            while sessions.count >= limits.maxSessions && !stopping { state.wait() }
-            let stop = stopping
-            state.unlock()
-            if stop { break }
+            // Wait for a handshake place; meanwhile new connections wait in the listen queue.
+            guard admission.awaitHandshakePlace(), !isStopping else { break }
             guard let descriptor = Sockets.accept(listener, wake: wake) else { continue }
             let stream: TLSStream
             do {
@@ -137,14 +141,12 @@ public final class SyncServer: @unchecked Sendable {
                 continue
             }
             let session = SyncSession(stream: stream, store: store, identity: identity, trust: trust, limits: limits,
-                                      isServer: true, faults: faults, stopping: { [weak self] in self?.isStopping ?? true })
-            state.lock()
-            guard !stopping else { state.unlock(); break }
+                                      isServer: true, faults: faults, stopping: { [weak self] in self?.isStopping ?? true },
+                                      admit: { [admission] session throws(TransportError) in try admission.admit(session) })
+            guard admission.opened(session) else { break }
             nextSession += 1
             let number = nextSession
-            sessions[number] = (stream, session)
-            state.unlock()
-            let thread = Thread { [self] in runSession(number, session) }
+            let thread = Thread { [self] in runSession(session) }
             thread.name = "fieldnote.sync.session.\(number)"
             thread.start()
         }
@@ -167,7 +169,7 @@ public final class SyncServer: @unchecked Sendable {
         }
     }
 
-    private func runSession(_ number: Int, _ session: SyncSession) {
+    private func runSession(_ session: SyncSession) {
         let stream = session.stream
         let result: Result<SyncSummary, TransportError>
         do {
@@ -179,10 +181,7 @@ public final class SyncServer: @unchecked Sendable {
             logger.notice("session with \(stream.peerAddress) ended: \(error)")
         }
         let report = SessionReport(address: stream.peerAddress, peer: stream.peerID, result: result)
-        state.lock()
-        sessions[number] = nil
-        state.broadcast()
-        state.unlock()
+        admission.closed(session)
         onSession?(report)
     }
 }

@@ -3,8 +3,23 @@ import SyncCore
 
 /// Bounds on a server or client: timeouts, sizes, concurrency.
 public struct SyncLimits: Sendable, Hashable {
-    /// Sessions a server runs at once; a connection beyond them is closed at once, unanswered.
+    /// Sessions of trusted devices a server runs at once, one per device (Protocol.md 2.6).
     public var maxSessions: Int = 8
+    /// Connections a server lets run their TLS handshake at once: unauthenticated, so they never
+    /// take a session slot. When every place is taken, the oldest handshake that has run a
+    /// second or more is cut to make room; otherwise new connections wait in the listen queue.
+    public var maxHandshakes: Int = 32
+    /// How long a trusted device waits for a session slot before the server answers ERROR
+    /// `busy`: below the client's own HELLO deadline, so the client hears why.
+    public var slotWait: Duration = .seconds(8)
+    /// The longest a session may go without progress (ops new to a side, an acknowledged
+    /// batch, a DONE) before it is cut, whether or not anyone else waits.
+    public var progressTimeout: Duration = .seconds(30)
+    /// While a trusted device waits for a session slot, a session that has made no progress
+    /// since its HELLO is cut once it has waited this long on its peer.
+    public var yieldAfter: Duration = .seconds(2)
+    /// The same for a session that has made progress since its HELLO, counted from its last.
+    public var yieldAfterProgress: Duration = .seconds(10)
     /// Connecting (client only).
     public var connectTimeout: Duration = .seconds(10)
     /// The TLS handshake, bounding each read and write of it.

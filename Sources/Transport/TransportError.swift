@@ -46,6 +46,9 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
         public static let clockSkew = Code(rawValue: "clock_skew")
         public static let selfConnection = Code(rawValue: "self_connection")
         public static let shuttingDown = Code(rawValue: "shutting_down")
+        /// The server has no session slot for this device now: it already has a session there, or
+        /// every slot stayed taken. Trying again later is the remedy.
+        public static let busy = Code(rawValue: "busy")
         public static let `internal` = Code(rawValue: "internal")
     }
 

@@ -1,5 +1,42 @@
 import Foundation
 
+/// How far a session has got, and how long it has waited on its peer since it last made progress:
+/// what a server weighs to choose the session that gives its slot to a waiting device. Time the
+/// session spends on its own work (applying a batch, reading its store) is not counted against it.
+///
+/// Sendable: every stored property is touched only with `lock` held.
+final class ProgressClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var steps = 0
+    private var waited: Duration = .zero
+    private var waitingSince: ContinuousClock.Instant? = nil
+
+    /// The session made progress: one more step, and the waiting starts again from nothing.
+    func progressed() {
+        lock.lock()
+        steps += 1
+        waited = .zero
+        if waitingSince != nil { waitingSince = ContinuousClock.now }
+        lock.unlock()
+    }
+
+    /// The session starts (true) or stops (false) waiting for the peer's bytes.
+    func waiting(_ isWaiting: Bool) {
+        lock.lock()
+        let now = ContinuousClock.now
+        if let since = waitingSince { waited += now - since }
+        waitingSince = isWaiting ? now : nil
+        lock.unlock()
+    }
+
+    /// Steps of progress so far, and the time waited on the peer since the last one.
+    var stall: (steps: Int, waited: Duration) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (steps, waited + (waitingSince.map { ContinuousClock.now - $0 } ?? .zero))
+    }
+}
+
 /// A total deadline for one phase of a session (the TLS handshake, the wait for HELLO, the
 /// reading of one frame), on top of the per-read socket timeouts.
 ///
@@ -44,6 +81,16 @@ final class Watchdog: @unchecked Sendable {
         lock.lock()
         phase = nil
         lock.unlock()
+    }
+
+    /// Cuts the stream now, from any thread, as if the deadline of a phase named `name` had
+    /// passed: for a server that must take a connection's place for another.
+    func expire(_ name: String) {
+        lock.lock()
+        phase = nil
+        if expiredPhase == nil { expiredPhase = (name, .zero) }
+        lock.unlock()
+        stream.cut()
     }
 
     /// The phase whose deadline passed, if one did.

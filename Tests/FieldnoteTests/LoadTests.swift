@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// One `fieldnote serve` and 50 `fieldnote sync` clients at once, each with its own store and
-/// notes, while hostile connections hold session slots: silent ones that never start TLS, and a
+/// notes, while hostile connections are open: silent ones that never start TLS, and a
 /// trusted one that sends its HELLO one byte at a time. Every client succeeds, all converge, the
 /// server's resident memory stays bounded, and it holds no more descriptors afterwards than before.
 ///
@@ -154,16 +154,16 @@ struct LoadTests {
             trickleDone.signal()
         }.start()
 
-        // Second round, with the hostile connections holding four of the eight session slots:
-        // every client still gets every note.
+        // Second round, with the hostile connections open: the silent ones hold handshake places
+        // only, the trickling one a session slot until it yields it to a waiting client. Every
+        // client still gets every note.
         let second = try Self.round(sandboxes, serving.address)
         #expect(second.failures.isEmpty, "\(second.failures.count) clients failed in the second round: \(second.failures.prefix(3))")
         #expect(trickleDone.wait(timeout: .now() + 30) == .success, "the trickling peer was never cut off")
         let trickled = trickleEnded ?? -1
-        #expect(trickled > 0 && trickled < 15, "the trickling HELLO was cut after \(trickled) s (deadline 10 s)")
-        // Not blocked: clients were served while the slow connections were still open.
+        // Clients were waiting for a slot, so it yielded its slot long before its HELLO deadline.
+        #expect(trickled > 0 && trickled < 8, "the trickling HELLO was cut after \(trickled) s (HELLO deadline 10 s, yield after 2 s)")
         let servedMeanwhile = second.seconds.filter { $0 < trickled }.count
-        #expect(servedMeanwhile >= Self.clients / 5, "only \(servedMeanwhile) clients finished before the slow connections were cut")
         let peakKiB = sampler.stop()
 
         // Converged: every client holds exactly what the server holds.
@@ -194,6 +194,6 @@ struct LoadTests {
         // Memory: bounded by the session limit, not by the number of clients.
         #expect(peakKiB < idleKiB + 256 * 1024, "VmRSS peaked at \(peakKiB) KiB from \(idleKiB) KiB idle")
         let sorted = second.seconds.sorted()
-        print("load: \(Self.clients) clients at once, 2 rounds, 0 failures: round 1 in \(first.seconds.max() ?? 0) s, round 2 (with 3 silent and 1 trickling connection) in \(sorted.last ?? 0) s, median client \(sorted[sorted.count / 2]) s, \(servedMeanwhile) served before the slow ones were cut; server VmRSS \(idleKiB) KiB idle, \(peakKiB) KiB peak, \(Self.residentKiB(pid)) KiB after; descriptors \(warmDescriptors) warm, \(afterDescriptors) after; trickling HELLO cut after \(trickled) s")
+        print("load: \(Self.clients) clients at once, 2 rounds, 0 failures: round 1 in \(first.seconds.max() ?? 0) s, round 2 (with 3 silent and 1 trickling connection) in \(sorted.last ?? 0) s, median client \(sorted[sorted.count / 2]) s, \(servedMeanwhile) served before the trickling one was cut; server VmRSS \(idleKiB) KiB idle, \(peakKiB) KiB peak, \(Self.residentKiB(pid)) KiB after; descriptors \(warmDescriptors) warm, \(afterDescriptors) after; trickling HELLO cut after \(trickled) s")
     }
 }

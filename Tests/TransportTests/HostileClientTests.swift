@@ -95,13 +95,17 @@ struct HostileClientTests {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)
         let mallory = try Device("mallory", in: temporary)
-        try a.trusts(mallory)
-        try mallory.trusts(a)
+        let trudy = try Device("trudy", in: temporary)
+        for hostile in [mallory, trudy] {
+            try a.trusts(hostile)
+            try hostile.trusts(a)
+        }
         try a.store.addNote(text: "Still served")
         try a.serving { port in
             // Oversized: a length of almost 4 GiB is refused before anything is allocated for it.
+            // Two devices: a server runs one session per device.
             let oversized = try rawConnection(mallory, port: port)
-            let garbage = try rawConnection(mallory, port: port)
+            let garbage = try rawConnection(trudy, port: port)
             try oversized.write([0xFF, 0xFF, 0xFF, 0xF0, 0x01])
             try expectErrorFrame(oversized, .frameTooLarge)
             // Others are served meanwhile, with a hostile connection still open.
