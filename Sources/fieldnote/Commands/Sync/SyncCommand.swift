@@ -135,6 +135,7 @@ struct SyncCommand: ParsableCommand {
                                 "update fieldnote on the older device")
         case .spaceNotGranted, .readOnly: ("\(address) refused: \(error.message)", "compare `fieldnote peers list` on both devices")
         case .clockSkew: ("\(address) refused: \(error.message)", "check the date and time on both devices")
+        case .busy: ("the device at \(address) is busy: \(error.message)", "try again in a moment")
         default: ("cannot sync with \(address): \(error.fromPeer ? "the other device said: " : "")\(error.message)", nil)
         }
         return CommandFailure(what, hint: next, status: status)
