@@ -47,6 +47,8 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
         public static let selfConnection = Code(rawValue: "self_connection")
         public static let shuttingDown = Code(rawValue: "shutting_down")
         public static let `internal` = Code(rawValue: "internal")
+        /// A batch holds ops that their author's signature does not prove (Protocol.md 2.8).
+        public static let forged = Code(rawValue: "forged")
     }
 
     public var code: Code

@@ -4,8 +4,8 @@ import Storage
 import SyncCore
 @testable import Transport
 
-/// Protocol version 3's window of unacknowledged batches (Protocol.md 2.4), and the version-2
-/// stop-and-wait a peer that speaks only version 2 still gets.
+/// The window of unacknowledged batches (Protocol.md 2.4), and the refusal of peers that speak
+/// only versions before 4, whose batches carry no proof of authorship (2.8).
 @Suite("Batch window and version negotiation")
 struct BatchWindowTests {
     /// Many small batches each way, so a window of four is filled and drained more than once.
@@ -15,7 +15,17 @@ struct BatchWindowTests {
         return limits
     }
 
-    @Test(arguments: [nil, 2 as UInt64])
+    @Test func aPeerThatSpeaksOnlyVersion3IsRefused() throws {
+        let temporary = TemporaryDirectory()
+        let (a, b) = try pair(temporary)
+        try a.store.addNote(text: "Not for a peer that cannot prove authorship")
+        try a.serving { port in
+            #expect(throws: TransportError.self) { try b.sync(port: port, faults: FaultInjection(maxVersion: 3)) }
+        }
+        #expect(try b.texts().isEmpty)
+    }
+
+    @Test(arguments: [nil as UInt64?])
     func manyBatchesEachWayConverge(clientMaxVersion: UInt64?) throws {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)

@@ -17,8 +17,10 @@ struct ClockSkewSyncTests {
         let trust: TrustList
         init(_ name: String, ahead: UInt64, in temporary: TemporaryDirectory) throws {
             let directory = temporary.sub(name)
-            store = try Store(location: StoreLocation(directory: directory), wallClock: { Store.systemMillis() + ahead })
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             identity = try DeviceIdentity.loadOrCreate(in: directory)
+            store = try Store(location: StoreLocation(directory: directory), newReplica: identity.replica,
+                              wallClock: { Store.systemMillis() + ahead })
             trust = try TrustList(directory: directory)
         }
     }

@@ -45,7 +45,7 @@ struct DeadlineTests {
     }
 
     private func helloFrame(_ replica: ReplicaID) -> [UInt8] {
-        let hello = Hello(minVersion: 2, maxVersion: 2, replica: replica, maxFrameBytes: 1 << 20,
+        let hello = Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: replica, maxFrameBytes: 1 << 20,
                           spaces: [HelloSpace(space: .team, accepts: true, vector: VersionVector())]).encode()
         return [0, 0, UInt8((hello.count + 1) >> 8), UInt8((hello.count + 1) & 0xFF), MessageType.hello.rawValue] + hello
     }
