@@ -66,17 +66,22 @@ final class ChainProver {
     /// except a replica's ops past the last checkpoint this store holds (only own ops written
     /// while the session runs, which the next session sends).
     func prove(_ ops: [Op], space: SpaceID) throws(TransportError) -> (ops: [Op], proofs: [ChainProof]) {
+        // Each replica's first and last seq in the batch, and whether it holds erased ops.
         var order: [ReplicaID] = []
-        var byReplica: [ReplicaID: [Op]] = [:]
+        var spans: [ReplicaID: (first: UInt64, last: UInt64, erased: Bool)] = [:]
         for op in ops {
-            if byReplica[op.id.replica] == nil { order.append(op.id.replica) }
-            byReplica[op.id.replica, default: []].append(op)
+            if let span = spans[op.id.replica] {
+                spans[op.id.replica] = (span.first, op.lastSeq, span.erased || op.isErased)
+            } else {
+                order.append(op.id.replica)
+                spans[op.id.replica] = (op.id.seq, op.lastSeq, op.isErased)
+            }
         }
         var proofs: [ChainProof] = []
         var unproved = Set<ReplicaID>()
         for replica in order {
-            let own = byReplica[replica]!
-            let lastSeq = own[own.count - 1].lastSeq
+            let span = spans[replica]!
+            let lastSeq = span.last
             var found = try storeCall { () throws(StoreError) in try store.checkpoint(in: space, of: replica, atOrAbove: lastSeq) }
             if found == nil && replica == store.replica {
                 try signOwnOps(in: space)
@@ -84,8 +89,9 @@ final class ChainProver {
             }
             let key = Key(space: space, replica: replica)
             if stopped.contains(key) { unproved.insert(replica); continue }
-            let base = based.contains(key) ? nil : try chainValue(of: replica, in: space, through: own[0].id.seq - 1)
-            guard let checkpoint = found, let erased = try erasedDigests(of: own, space: space),
+            let base = based.contains(key) ? nil : try chainValue(of: replica, in: space, through: span.first - 1)
+            let erasedOps = span.erased ? ops.filter { $0.id.replica == replica && $0.isErased } : []
+            guard let checkpoint = found, let erased = try erasedDigests(of: erasedOps, space: space),
                   let tail = try digests(of: replica, in: space, seqs: lastSeq + 1...max(lastSeq + 1, checkpoint.seq), through: checkpoint.seq),
                   based.contains(key) || base != nil
             else {

@@ -43,8 +43,16 @@ final class ChainVerifier {
     init(store: Store) { self.store = store }
 
     func verify(_ ops: [Op], proofs: [ChainProof], space: SpaceID, batch: UInt64) throws(TransportError) -> Verified {
-        var byReplica: [ReplicaID: [Op]] = [:]
-        for op in ops { byReplica[op.id.replica, default: []].append(op) }
+        // Positions, not copies: a batch holds thousands of ops, mostly of one replica.
+        var byReplica: [ReplicaID: [Int]] = [:]
+        var last: (replica: ReplicaID, list: [Int])? = nil
+        for (index, op) in ops.enumerated() {
+            if last?.replica == op.id.replica { last!.list.append(index); continue }
+            if let last { byReplica[last.replica] = last.list }
+            last = (op.id.replica, byReplica.removeValue(forKey: op.id.replica) ?? [])
+            last!.list.append(index)
+        }
+        if let last { byReplica[last.replica] = last.list }
         var proofOf: [ReplicaID: ChainProof] = [:]
         for proof in proofs {
             guard proofOf.updateValue(proof, forKey: proof.replica) == nil else {
@@ -57,17 +65,20 @@ final class ChainVerifier {
         }
         var verified = Verified(ops: [], checkpoints: [], heads: [], erasedDigests: [], faulty: [])
         var dropped = Set<ReplicaID>()
-        for (replica, own) in byReplica.sorted(by: { $0.key < $1.key }) {
+        for (replica, positions) in byReplica.sorted(by: { $0.key < $1.key }) {
             let key = Key(space: space, replica: replica)
             let proof = proofOf[replica]!
             if refused.contains(key) { dropped.insert(replica); continue }
-            if let conflict = try check(own, proof, key, batch: batch) {
+            if let conflict = try check(ops, positions, proof, key, batch: batch) {
                 refused.insert(key)
                 dropped.insert(replica)
                 verified.faulty.append((replica, conflict))
             } else {
                 verified.checkpoints.append(proof.checkpoint)
-                verified.erasedDigests += zip(own.filter(\.isErased), proof.erased).map { ErasedDigest(id: $0.id, digest: $1) }
+                if !proof.erased.isEmpty {
+                    let erased = positions.map { ops[$0] }.filter(\.isErased)
+                    verified.erasedDigests += zip(erased, proof.erased).map { ErasedDigest(id: $0.id, digest: $1) }
+                }
                 if let head = heads[key] { verified.heads.append(ChainHead(space: space, replica: replica, seq: head.seq, hash: head.hash)) }
             }
         }
@@ -75,46 +86,31 @@ final class ChainVerifier {
         return verified
     }
 
-    /// Verifies one replica's ops; returns the seq where they contradict a checkpoint held here.
-    private func check(_ ops: [Op], _ proof: ChainProof, _ key: Key, batch: UInt64) throws(TransportError) -> UInt64? {
-        let baseSeq = ops[0].id.seq - 1
+    /// Verifies one replica's ops (`ops` at `positions`); returns the seq where they contradict
+    /// what this store verified before.
+    private func check(_ ops: [Op], _ positions: [Int], _ proof: ChainProof, _ key: Key, batch: UInt64) throws(TransportError) -> UInt64? {
+        let first = ops[positions[0]]
+        let baseSeq = first.id.seq - 1
         var value: [UInt8]
         if let base = proof.base {
             value = base
         } else if let head = heads[key], head.seq == baseSeq {
             value = head.hash
         } else {
-            throw TransportError(.malformed, "BATCH \(batch): the ops of \(key.replica) from \(ops[0].id.seq) come without the chain before them")
+            throw TransportError(.malformed, "BATCH \(batch): the ops of \(key.replica) from \(first.id.seq) come without the chain before them")
         }
         let checkpoint = proof.checkpoint
-        let upper = max(checkpoint.seq, ops[ops.count - 1].lastSeq)
-        // What this store already verified of the replica: signed checkpoints and its chain head.
-        // The new ops must pass through each of them with the same hash, and end an op there.
-        var held = try storeCall { () throws(StoreError) in try store.checkpoints(in: key.space, of: key.replica, seqs: baseSeq...upper) }
-            .map { (seq: $0.seq, hash: $0.hash) }
-        if let head = try storeCall({ () throws(StoreError) in try store.chainHead(in: key.space, of: key.replica) }),
-           (baseSeq...upper).contains(head.seq) {
-            held.append((head.seq, head.hash))
-        }
-        held.sort { $0.seq < $1.seq }
-        var conflict: UInt64? = nil
-        var point = 0
-        func compare(_ seq: UInt64, _ hash: [UInt8], startingAt first: UInt64) {
-            while point < held.count && held[point].seq <= seq {
-                if conflict == nil && (held[point].seq < seq && held[point].seq >= first || held[point].seq == seq && held[point].hash != hash) {
-                    conflict = held[point].seq
-                }
-                point += 1
-            }
-        }
-        compare(baseSeq, value, startingAt: baseSeq)
-        var next = ops[0].id.seq
+        let lastSeq = ops[positions[positions.count - 1]].lastSeq
+        var held = try heldPoints(key, seqs: baseSeq...max(checkpoint.seq, lastSeq))
+        held.pass(baseSeq, value)
+        var next = first.id.seq
         var erased = proof.erased.makeIterator()
-        for op in ops {
+        for position in positions {
+            let op = ops[position]
             guard op.id.seq == next else {
                 throw TransportError(.malformed, "BATCH \(batch): the ops of \(key.replica) skip from \(next) to \(op.id.seq)")
             }
-            if op.isErased {
+            if case .erased = op.payload {
                 guard let digest = erased.next() else {
                     throw TransportError(.forged, "BATCH \(batch): an erased op of \(key.replica) comes without the digest its author signed")
                 }
@@ -123,7 +119,7 @@ final class ChainVerifier {
                 hasher.chain(&value, op)
             }
             next = op.lastSeq &+ 1
-            compare(op.lastSeq, value, startingAt: op.id.seq)
+            held.pass(op.lastSeq, value)
         }
         guard erased.next() == nil else {
             throw TransportError(.malformed, "BATCH \(batch) gives more erased digests for \(key.replica) than it has erased ops")
@@ -134,11 +130,46 @@ final class ChainVerifier {
               value == checkpoint.hash, CheckpointMessage.verify(checkpoint) else {
             throw TransportError(.forged, "BATCH \(batch) holds ops of replica \(key.replica) in \(key.space) that its author did not sign")
         }
-        if conflict == nil, let stored = held.first(where: { $0.seq == checkpoint.seq }), stored.hash != checkpoint.hash {
-            conflict = checkpoint.seq
+        // The tail's digests carry no seqs: points inside it cannot be judged, only the checkpoint.
+        held.skip(below: checkpoint.seq)
+        held.pass(checkpoint.seq, checkpoint.hash)
+        if held.conflict == nil { heads[key] = head }
+        return held.conflict
+    }
+
+    /// What this store already verified of a replica within `seqs`: its signed checkpoints and
+    /// its chain head.
+    private func heldPoints(_ key: Key, seqs: ClosedRange<UInt64>) throws(TransportError) -> HeldPoints {
+        var points = try storeCall { () throws(StoreError) in try store.checkpoints(in: key.space, of: key.replica, seqs: seqs) }
+            .map { (seq: $0.seq, hash: $0.hash) }
+        if let head = try storeCall({ () throws(StoreError) in try store.chainHead(in: key.space, of: key.replica) }), seqs.contains(head.seq) {
+            points.append((head.seq, head.hash))
         }
-        if conflict == nil { heads[key] = head }
-        return conflict
+        return HeldPoints(points: points.sorted { $0.seq < $1.seq })
+    }
+}
+
+/// Points of a replica's chain this store holds, passed in seq order by a chain being checked:
+/// the chain must reach each one at an op boundary with the same hash.
+private struct HeldPoints {
+    let points: [(seq: UInt64, hash: [UInt8])]
+    private var next = 0
+    /// The first point the chain contradicts.
+    private(set) var conflict: UInt64? = nil
+
+    init(points: [(seq: UInt64, hash: [UInt8])]) { self.points = points }
+
+    /// The chain has `hash` after the op ending at `seq`; every point before `seq` that it has not
+    /// passed yet lies inside that op, where the chain has no boundary.
+    mutating func pass(_ seq: UInt64, _ hash: [UInt8]) {
+        while next < points.count && points[next].seq <= seq {
+            if conflict == nil && (points[next].seq < seq || points[next].hash != hash) { conflict = points[next].seq }
+            next += 1
+        }
+    }
+
+    mutating func skip(below seq: UInt64) {
+        while next < points.count && points[next].seq < seq { next += 1 }
     }
 }
 
