@@ -92,12 +92,22 @@ enum CheckpointMessage {
     }
 }
 
+extension Certificate {
+    /// The replica id the certificate's Ed25519 key speaks for; nil for another kind of key.
+    static func replica(of x509: OpaquePointer) -> ReplicaID? {
+        guard let key = X509_get0_pubkey(x509), let bytes = DeviceIdentity.rawPublicKey(key) else { return nil }
+        return CheckpointMessage.replica(of: bytes)
+    }
+}
+
 extension DeviceIdentity {
     /// The raw 32-byte Ed25519 public key.
-    public var publicKey: [UInt8] {
+    public var publicKey: [UInt8] { Self.rawPublicKey(key.pointer) ?? [] }
+
+    static func rawPublicKey(_ key: OpaquePointer) -> [UInt8]? {
         var bytes = [UInt8](repeating: 0, count: 32)
         var length = 32
-        guard EVP_PKEY_get_raw_public_key(key.pointer, &bytes, &length) == 1, length == 32 else { return [] }
+        guard EVP_PKEY_get_raw_public_key(key, &bytes, &length) == 1, length == 32 else { return nil }
         return bytes
     }
 

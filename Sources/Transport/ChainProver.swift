@@ -69,14 +69,27 @@ final class ChainProver {
         // Each replica's first and last seq in the batch, and whether it holds erased ops.
         var order: [ReplicaID] = []
         var spans: [ReplicaID: (first: UInt64, last: UInt64, erased: Bool)] = [:]
-        for op in ops {
-            if let span = spans[op.id.replica] {
-                spans[op.id.replica] = (span.first, op.lastSeq, span.erased || op.isErased)
+        // Runs of one replica are the rule: the dictionary is touched once per run, not per op.
+        var run: (replica: ReplicaID, first: UInt64, last: UInt64, erased: Bool)? = nil
+        func close() {
+            guard let run else { return }
+            if let span = spans[run.replica] {
+                spans[run.replica] = (span.first, run.last, span.erased || run.erased)
             } else {
-                order.append(op.id.replica)
-                spans[op.id.replica] = (op.id.seq, op.lastSeq, op.isErased)
+                order.append(run.replica)
+                spans[run.replica] = (run.first, run.last, run.erased)
             }
         }
+        for op in ops {
+            if run?.replica == op.id.replica {
+                run!.last = op.lastSeq
+                if op.isErased { run!.erased = true }
+                continue
+            }
+            close()
+            run = (op.id.replica, op.id.seq, op.lastSeq, op.isErased)
+        }
+        close()
         var proofs: [ChainProof] = []
         var unproved = Set<ReplicaID>()
         for replica in order {

@@ -178,6 +178,11 @@ final class SyncSession: @unchecked Sendable {
         guard hello.replica != store.replica else {
             throw TransportError(.selfConnection, "the peer has this store's own replica id \(hello.replica)")
         }
+        // Peers learn which device wrote a replica's ops from HELLO (`history` names it): only
+        // the device whose key the replica is bound to may claim it (Protocol.md 2.8).
+        guard hello.replica == stream.peerReplica else {
+            throw TransportError(.forged, "the peer's HELLO claims replica \(hello.replica.hex), which its key does not speak for")
+        }
         guard hello.maxFrameBytes >= UInt64(SyncProtocol.minFrameBytes) else {
             throw TransportError(.malformed, "HELLO: a frame limit of \(hello.maxFrameBytes) bytes is below the \(SyncProtocol.minFrameBytes) allowed")
         }

@@ -72,6 +72,23 @@ struct AuthorshipTests {
         #expect(try bo.store.versionVector(.team) == victim.store.versionVector(.team))
     }
 
+    @Test func aHelloClaimingAnotherDevicesReplicaIsRefused() throws {
+        let temporary = TemporaryDirectory()
+        let victim = try Device("victim", in: temporary)
+        let mallory = try Device("mallory", in: temporary)
+        let bo = try Device("bo", in: temporary)
+        try trustEachOther([(bo, mallory)])
+        try bo.serving { port in
+            // Claimed in HELLO, the victim's replica would make `history` name mallory as the
+            // author of the victim's notes.
+            let claimed = try HandClient(mallory, port: port, claiming: victim.store.replica)
+            #expect(claimed.helloRefusal == .forged)
+            let honest = try HandClient(mallory, port: port)
+            #expect(honest.helloRefusal == nil)
+        }
+        #expect(try bo.store.peerReplicas()[victim.store.replica] == nil)
+    }
+
     @Test func opsRelayedThroughTwoDevicesInSmallBatchesVerify() throws {
         let temporary = TemporaryDirectory()
         let alex = try Device("alex", in: temporary)
@@ -200,14 +217,18 @@ struct AuthorshipTests {
 private struct HandClient {
     let stream: TLSStream
 
-    init(_ device: Device, port: UInt16) throws {
+    /// The code of the ERROR that answered HELLO, nil when the server answered with its HELLO.
+    private(set) var helloRefusal: TransportError.Code? = nil
+
+    init(_ device: Device, port: UInt16, claiming replica: ReplicaID? = nil) throws {
         stream = try SyncClient.connect(identity: device.identity, trust: device.trust, host: "127.0.0.1", port: port, limits: .default)
         stream.setTimeouts(.seconds(5))
         try stream.handshake()
-        let hello = Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: device.store.replica,
+        let hello = Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: replica ?? device.store.replica,
                           maxFrameBytes: 1 << 20, spaces: [HelloSpace(space: .team, accepts: true, vector: VersionVector())])
         try write(.hello, hello.encode())
-        _ = try read()
+        let (type, body) = try read()
+        helloRefusal = type == MessageType.error.rawValue ? ErrorMessage.decode(body).code : nil
     }
 
     /// Sends one batch of `ops` with `proofs`; returns the code of the ERROR that answers it, or
