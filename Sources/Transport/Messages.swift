@@ -3,7 +3,8 @@ import SyncCore
 /// Constants of the sync protocol (Protocol.md section 2).
 public enum SyncProtocol {
     /// The protocol versions this implementation speaks: only 4, whose batches (format 3) carry
-    /// the `pred` of register writes, which no earlier version can send or read.
+    /// the `pred` of register writes and prove their ops with their authors' signatures
+    /// (Protocol.md 2.8); an earlier peer could neither read them nor prove what it sends.
     public static let minVersion: UInt64 = 4
     public static let maxVersion: UInt64 = 4
     /// From this version on a sender may have `batchWindow` batches unacknowledged (Protocol.md
@@ -119,13 +120,17 @@ struct Hello: Equatable {
 struct BatchHeader {
     var number: UInt64
     var space: SpaceID
+    /// The authors' proofs of the batch's ops (Protocol.md 2.8).
+    var proofs: [ChainProof]
     /// Where the OpCodec batch starts in the body.
     var payloadOffset: Int
 
-    static func encode(number: UInt64, space: SpaceID, payload: [UInt8]) -> [UInt8] {
-        var writer = ByteWriter(capacity: payload.count + 48)
+    static func encode(number: UInt64, space: SpaceID, proofs: [ChainProof], payload: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter(capacity: payload.count + 48 + proofs.count * 180)
         writer.varint(number)
         writer.string(space.name)
+        writer.varint(proofs.count)
+        for proof in proofs { proof.encode(to: &writer) }
         writer.raw(payload)
         return writer.bytes
     }
@@ -136,7 +141,8 @@ struct BatchHeader {
             let number = try reader.varint()
             let name = try reader.string()
             guard let space = try? SpaceID(name) else { throw CodecError(.invalidValue, at: 0, "invalid space name") }
-            return BatchHeader(number: number, space: space, payloadOffset: reader.offset)
+            let proofs = try ChainProof.decodeAll(&reader, space: space)
+            return BatchHeader(number: number, space: space, proofs: proofs, payloadOffset: reader.offset)
         } catch {
             throw TransportError(.malformed, "BATCH header: \(error)")
         }

@@ -132,7 +132,7 @@ final class SyncSession: @unchecked Sendable {
     /// Errors found here that the peer is told about in an ERROR message.
     static let reportedCodes: Set<TransportError.Code> = [
         .versionMismatch, .notTrusted, .spaceNotGranted, .readOnly, .frameTooLarge, .malformed,
-        .unexpectedMessage, .clockSkew, .selfConnection, .shuttingDown, .internal, .timedOut, .busy,
+        .unexpectedMessage, .clockSkew, .selfConnection, .shuttingDown, .internal, .timedOut, .busy, .forged,
     ]
 
     // MARK: HELLO
@@ -206,6 +206,11 @@ final class SyncSession: @unchecked Sendable {
         guard hello.replica != store.replica else {
             throw TransportError(.selfConnection, "the peer has this store's own replica id \(hello.replica)")
         }
+        // Peers learn which device wrote a replica's ops from HELLO (`history` names it): only
+        // the device whose key the replica is bound to may claim it (Protocol.md 2.8).
+        guard hello.replica == stream.peerReplica else {
+            throw TransportError(.forged, "the peer's HELLO claims replica \(hello.replica.hex), which its key does not speak for")
+        }
         guard hello.maxFrameBytes >= UInt64(SyncProtocol.minFrameBytes) else {
             throw TransportError(.malformed, "HELLO: a frame limit of \(hello.maxFrameBytes) bytes is below the \(SyncProtocol.minFrameBytes) allowed")
         }
@@ -232,9 +237,11 @@ final class SyncSession: @unchecked Sendable {
         }
         let frameLimit = min(Int(clamping: peerHello.maxFrameBytes), SyncProtocol.maxFrameBytes)
         let byteTarget = max(1024, min(limits.batchBytes, frameLimit - 64))
+        let prover = ChainProver(store: store, identity: identity)
         for space in exchanged {
             guard let theirs = peerHello.spaces.first(where: { $0.space == space }) else { continue }
             if !theirs.accepts && !faults.ignorePeerReadOnly { continue }
+            try prover.signOwnOps(in: space)
             var cursor: OpCursor? = nil
             repeat {
                 if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
@@ -250,12 +257,16 @@ final class SyncSession: @unchecked Sendable {
                 }
                 cursor = page.next
                 for chunk in encodeBatches(page.ops, byteTarget: byteTarget) {
-                    guard chunk.bytes.count + 64 <= frameLimit else {
-                        throw TransportError(.internal, "an op of \(chunk.bytes.count) bytes cannot fit in the peer's \(frameLimit)-byte frames")
+                    let proved = try prover.prove(chunk.ops, space: space)
+                    if proved.ops.isEmpty { continue }
+                    let bytes = proved.ops.count == chunk.ops.count ? chunk.bytes : OpCodec.encode(OpBatch(ops: proved.ops))
+                    let body = BatchHeader.encode(number: number + 1, space: space, proofs: proved.proofs, payload: bytes)
+                    guard body.count + 1 <= frameLimit else {
+                        throw TransportError(.internal, "a batch of \(body.count) bytes cannot fit in the peer's \(frameLimit)-byte frames")
                     }
                     number += 1
-                    try writeFrame(.batch, BatchHeader.encode(number: number, space: space, payload: chunk.bytes))
-                    inFlight.append((number, space, chunk.count))
+                    try writeFrame(.batch, body)
+                    inFlight.append((number, space, proved.ops.count))
                     while inFlight.count >= window { try settleOldest() }
                 }
             } while cursor != nil
@@ -267,10 +278,10 @@ final class SyncSession: @unchecked Sendable {
 
     /// Encodes `ops` in batches of at most `byteTarget` bytes where possible, halving a batch
     /// that comes out larger.
-    private func encodeBatches(_ ops: [Op], byteTarget: Int) -> [(bytes: [UInt8], count: Int)] {
+    private func encodeBatches(_ ops: [Op], byteTarget: Int) -> [(bytes: [UInt8], ops: [Op])] {
         guard !ops.isEmpty else { return [] }
         let bytes = OpCodec.encode(OpBatch(ops: ops))
-        if bytes.count <= byteTarget || ops.count == 1 { return [(bytes, ops.count)] }
+        if bytes.count <= byteTarget || ops.count == 1 { return [(bytes, ops)] }
         let half = ops.count / 2
         return encodeBatches(Array(ops[..<half]), byteTarget: byteTarget) + encodeBatches(Array(ops[half...]), byteTarget: byteTarget)
     }
@@ -291,6 +302,7 @@ final class SyncSession: @unchecked Sendable {
     private func receivePhase() throws(TransportError) {
         var expected: UInt64 = 1
         var received = 0
+        let verifier = ChainVerifier(store: store)
         while true {
             let frame = try readFrame()
             switch MessageType(rawValue: frame.type) {
@@ -300,11 +312,15 @@ final class SyncSession: @unchecked Sendable {
                     throw TransportError(.malformed, "BATCH \(header.number) where \(expected) was expected")
                 }
                 let ops = try checkedOps(header, frame.body)
+                let verified = try verifier.verify(ops, proofs: header.proofs, space: header.space, batch: header.number)
                 let merging = peerHello.spaces.first { $0.space == header.space }.map {
                     MergeContext(space: header.space, sender: peerHello.replica, senderVector: $0.vector,
                                  localVector: ownVectors[header.space] ?? VersionVector())
                 }
-                let result = try storeCall { () throws(StoreError) in try store.apply(ops, merging: merging) }
+                let result = try storeCall { () throws(StoreError) in
+                    try store.apply(verified.ops, merging: merging, proof: verified.proof)
+                }
+                try recordFaulty(verified.faulty, in: header.space)
                 summary.record(result.merged)
                 received += ops.count
                 summary.received.ops += ops.count
@@ -325,6 +341,15 @@ final class SyncSession: @unchecked Sendable {
             default:
                 throw unexpected(frame, expecting: "BATCH or DONE")
             }
+        }
+    }
+
+    /// Keeps, and reports, the replicas whose authors were found signing two histories.
+    private func recordFaulty(_ faulty: [(replica: ReplicaID, seq: UInt64)], in space: SpaceID) throws(TransportError) {
+        for (replica, seq) in faulty {
+            try storeCall { () throws(StoreError) in try store.recordFaulty(replica, in: space, at: seq, peer: summary.peer.description) }
+            summary.faulty.append(FaultyReplica(space: space, replica: replica, seq: seq,
+                                                detectedMillis: Store.systemMillis(), peer: summary.peer.description))
         }
     }
 
@@ -419,11 +444,5 @@ final class SyncSession: @unchecked Sendable {
         let name = MessageType(rawValue: frame.type).map { "\($0)".uppercased() } ?? String(format: "type 0x%02x", frame.type)
         return TransportError(MessageType(rawValue: frame.type) == nil ? .malformed : .unexpectedMessage,
                               "received \(name) where \(expecting) was expected")
-    }
-
-    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(TransportError) -> T {
-        do { return try body() } catch {
-            throw TransportError(error.code == .clockSkew ? .clockSkew : .internal, "the store refused: \(error.message)")
-        }
     }
 }

@@ -77,6 +77,9 @@ public struct SyncSummary: Sendable, Hashable {
     /// Notes where ops received in this session met concurrent changes of this store: text both
     /// sides edited, or a field both set. One entry a note, in the order first met.
     public var merged: [MergeMark] = []
+    /// Replicas whose author signed two different ops under one id, found in this session: their
+    /// second history was refused (Protocol.md 2.8).
+    public var faulty: [FaultyReplica] = []
 
     /// Adds the merges one received batch found, one entry a note.
     mutating func record(_ marks: [MergeMark]) {

@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import SyncCore
 
 /// An SSL_CTX for one role, holding this device's certificate and key, TLS 1.3 only, and
 /// requiring the peer's certificate. Shared by every connection of a server or a client.
@@ -55,6 +56,7 @@ private let verifyPeerCertificate: @convention(c) (OpaquePointer?, UnsafeMutable
     }
     let device = Certificate.deviceID(of: certificate)
     stream.peerID = device
+    stream.peerReplica = Certificate.replica(of: certificate)
     if let refusal = stream.check(device) {
         stream.refusal = refusal
         X509_STORE_CTX_set_error(storeContext, X509_V_ERR_CERT_REJECTED)
@@ -77,6 +79,8 @@ final class TLSStream: @unchecked Sendable {
     let check: PeerCheck
     /// The peer's device id, known once its certificate has been seen.
     fileprivate(set) var peerID: DeviceID?
+    /// The replica id the peer's key speaks for (Protocol.md 2.8): its HELLO must carry it.
+    fileprivate(set) var peerReplica: ReplicaID?
     /// Why this side refused the peer's certificate, if it did.
     fileprivate(set) var refusal: String?
     let peerAddress: String

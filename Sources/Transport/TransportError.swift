@@ -50,6 +50,8 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
         /// every slot stayed taken. Trying again later is the remedy.
         public static let busy = Code(rawValue: "busy")
         public static let `internal` = Code(rawValue: "internal")
+        /// A batch holds ops that their author's signature does not prove (Protocol.md 2.8).
+        public static let forged = Code(rawValue: "forged")
     }
 
     public var code: Code

@@ -59,9 +59,9 @@ public enum WireCheck {
                 do { batch = try OpCodec.decode(Array(frame.body[header.payloadOffset...])) } catch {
                     throw TransportError(.malformed, "BATCH \(header.number): \(error)")
                 }
-                let again = BatchHeader.encode(number: header.number, space: header.space, payload: OpCodec.encode(batch))
+                let again = BatchHeader.encode(number: header.number, space: header.space, proofs: header.proofs, payload: OpCodec.encode(batch))
                 let header2 = try BatchHeader.decode(again)
-                guard header2.number == header.number, header2.space == header.space else { return false }
+                guard header2.number == header.number, header2.space == header.space, header2.proofs == header.proofs else { return false }
                 do { return try OpCodec.decode(Array(again[header2.payloadOffset...])) == batch } catch { return false }
             case .ack, .done:
                 let count = frame.type == MessageType.ack.rawValue ? 3 : 2

@@ -68,6 +68,13 @@ struct LoadTests {
         }.sorted()
     }
 
+    /// The device identity of a store about to be made, which the store's replica id must come
+    /// from (Protocol.md 2.8), as the client makes them.
+    static func identity(in directory: URL) throws -> DeviceIdentity {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try DeviceIdentity.loadOrCreate(in: directory)
+    }
+
     /// Runs every client's `sync` at once; returns the failures and the seconds each client took.
     static func round(_ sandboxes: [Sandbox], _ address: String) throws -> (failures: [String], seconds: [Double]) {
         let start = Date()
@@ -90,25 +97,25 @@ struct LoadTests {
 
     @Test func fiftyClientsAtOnceConvergeWithBoundedMemoryAndNoLeakedDescriptors() throws {
         let server = try Sandbox()
-        let serverStore = try Store(directory: server.store)
+        let serverIdentity = try Self.identity(in: server.store)
+        let serverStore = try Store(directory: server.store, newReplica: serverIdentity.replica)
         try serverStore.addNotes((0..<Self.notesPerClient).map { NoteDraft(text: "server note \($0)") })
         try serverStore.close()
-        let serverIdentity = try DeviceIdentity.loadOrCreate(in: server.store)
         let serverTrust = try TrustList(directory: server.store)
         var sandboxes: [Sandbox] = []
         for index in 0..<Self.clients {
             let sandbox = try Sandbox()
-            let store = try Store(directory: sandbox.store)
+            let identity = try Self.identity(in: sandbox.store)
+            let store = try Store(directory: sandbox.store, newReplica: identity.replica)
             try store.addNotes((0..<Self.notesPerClient).map { NoteDraft(text: "client \(index) note \($0): caseload 30", space: $0 % 5 == 0 ? .evidence : .team) })
             try store.close()
-            let identity = try DeviceIdentity.loadOrCreate(in: sandbox.store)
             try serverTrust.add(identity.id, name: "client-\(index)", spaces: [.team: .readWrite, .evidence: .readWrite])
             try TrustList(directory: sandbox.store).add(serverIdentity.id, name: "server", spaces: [.team: .readWrite, .evidence: .readWrite])
             sandboxes.append(sandbox)
         }
         let hostile = try Sandbox()
-        try Store(directory: hostile.store).close()
-        let hostileIdentity = try DeviceIdentity.loadOrCreate(in: hostile.store)
+        let hostileIdentity = try Self.identity(in: hostile.store)
+        try Store(directory: hostile.store, newReplica: hostileIdentity.replica).close()
         let hostileTrust = try TrustList(directory: hostile.store)
         try serverTrust.add(hostileIdentity.id, name: "trickler", spaces: [.team: .readWrite])
         try hostileTrust.add(serverIdentity.id, name: "server", spaces: [.team: .readWrite])

@@ -4,8 +4,8 @@ import Storage
 import SyncCore
 @testable import Transport
 
-/// The window of unacknowledged batches (Protocol.md 2.4, from version 3), and the refusal of a
-/// peer that speaks only versions before 4 (their batches cannot carry register `pred`s).
+/// The window of unacknowledged batches (Protocol.md 2.4), and the refusal of peers that speak
+/// only versions before 4, whose batches carry neither register `pred`s nor proofs of authorship.
 @Suite("Batch window and version negotiation")
 struct BatchWindowTests {
     /// Many small batches each way, so a window of four is filled and drained more than once.
@@ -15,16 +15,14 @@ struct BatchWindowTests {
         return limits
     }
 
-    @Test func aPeerSpeakingOnlyVersion3IsRefused() throws {
+    @Test func aPeerThatSpeaksOnlyVersion3IsRefused() throws {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)
-        try b.store.addNote(text: "Client note")
-        #expect(throws: TransportError.self) {
-            _ = try a.serving(limits: Self.smallBatches) { port in
-                try b.sync(port: port, limits: Self.smallBatches, faults: FaultInjection(maxVersion: 3))
-            }
+        try a.store.addNote(text: "Not for a peer that cannot prove authorship")
+        try a.serving { port in
+            #expect(throws: TransportError.self) { try b.sync(port: port, faults: FaultInjection(maxVersion: 3)) }
         }
-        #expect(try a.texts().isEmpty)
+        #expect(try b.texts().isEmpty)
     }
 
     @Test(arguments: [nil as UInt64?])

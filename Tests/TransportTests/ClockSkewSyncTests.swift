@@ -20,10 +20,10 @@ struct ClockSkewSyncTests {
         let trust: TrustList
         init(_ name: String, offset: Int64, in temporary: TemporaryDirectory) throws {
             let directory = temporary.sub(name)
-            store = try Store(
-                location: StoreLocation(directory: directory),
-                wallClock: { UInt64(Int64(Store.systemMillis()) + offset) })
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             identity = try DeviceIdentity.loadOrCreate(in: directory)
+            store = try Store(location: StoreLocation(directory: directory), newReplica: identity.replica,
+                              wallClock: { UInt64(Int64(Store.systemMillis()) + offset) })
             trust = try TrustList(directory: directory)
         }
 

@@ -22,7 +22,9 @@ struct DeadlineTests {
     /// A trusted peer's connection, TLS done, that writes `bytes` one every 100 ms (each read on
     /// the server gets its byte well within its 1 s timeout). Returns the seconds until the server
     /// cut it, and the server's report of the session.
-    private func trickle(_ bytes: [UInt8], after prefix: [UInt8] = []) throws -> (Double, SessionReport) {
+    /// `prefix`, given the client device, is written first at once (a HELLO must carry the
+    /// replica its key speaks for).
+    private func trickle(_ bytes: [UInt8], after prefix: (Device) -> [UInt8] = { _ in [] }) throws -> (Double, SessionReport) {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)
         let reports = Reports()
@@ -30,6 +32,7 @@ struct DeadlineTests {
             let stream = try SyncClient.connect(identity: b.identity, trust: b.trust, host: "127.0.0.1", port: port, limits: .default)
             stream.setTimeouts(.seconds(10))
             try stream.handshake()
+            let prefix = prefix(b)
             if !prefix.isEmpty { try stream.write(prefix) }
             let start = Date()
             for byte in bytes {
@@ -61,7 +64,7 @@ struct DeadlineTests {
     @Test func aTricklingFrameAfterHelloIsCutAtTheFrameDeadline() throws {
         // A valid HELLO, then a BATCH frame announced at 1 000 bytes, sent a byte at a time.
         let (seconds, report) = try trickle(Array(repeating: 0x42, count: 100),
-                                            after: helloFrame(ReplicaID(high: 6, low: 6)) + [0, 0, 0x03, 0xE8, MessageType.batch.rawValue])
+                                            after: { helloFrame($0.store.replica) + [0, 0, 0x03, 0xE8, MessageType.batch.rawValue] })
         #expect(seconds < 3.5, "cut after \(seconds) s")
         guard case .failure(let error) = report.result else { Issue.record("served"); return }
         #expect(error.code == .timedOut && error.message.contains("reading a frame"), "\(error)")

@@ -72,16 +72,6 @@ struct HostileClientTests {
         return stream
     }
 
-    /// Reads one frame off a raw stream: (type, body).
-    private func readRawFrame(_ stream: TLSStream) throws -> (UInt8, [UInt8]) {
-        var header = [UInt8](repeating: 0, count: 4)
-        try stream.read(into: &header, at: 0, count: 4)
-        let length = header.reduce(0) { $0 << 8 | Int($1) }
-        var body = [UInt8](repeating: 0, count: length)
-        try stream.read(into: &body, at: 0, count: length)
-        return (body[0], Array(body.dropFirst()))
-    }
-
     private func expectErrorFrame(_ stream: TLSStream, _ code: TransportError.Code) throws {
         let (type, body) = try readRawFrame(stream)
         #expect(type == MessageType.error.rawValue)

@@ -73,9 +73,9 @@ struct StarvationTests {
     }
 
     /// Sends BATCH `number` holding `ops` and reads its ACK.
-    static func sendBatch(_ stream: TLSStream, _ number: UInt64, _ ops: [Op] = []) throws {
+    static func sendBatch(_ stream: TLSStream, _ number: UInt64, _ ops: [Op] = [], proofs: [ChainProof] = []) throws {
         let payload = OpCodec.encode(OpBatch(ops: ops))
-        try stream.write(frame(.batch, BatchHeader.encode(number: number, space: .team, payload: payload)))
+        try stream.write(frame(.batch, BatchHeader.encode(number: number, space: .team, proofs: proofs, payload: payload)))
         let answer = try readFrame(stream)
         guard answer.type == MessageType.ack.rawValue else { throw ErrorMessage.decode(answer.body) }
     }
@@ -214,7 +214,10 @@ struct StarvationTests {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)
         try b.store.addNote(text: "Sent once, then again and again")
-        let ops = try b.ops()
+        // Signed by b, as every batch must be (Protocol.md 2.8); the same proof goes with every resend.
+        let prover = ChainProver(store: b.store, identity: b.identity)
+        try prover.signOwnOps(in: .team)
+        let (ops, proofs) = try prover.prove(try b.ops(), space: .team)
         var limits = SyncLimits()
         limits.progressTimeout = .seconds(1)
         let reports = Reports()
@@ -223,12 +226,12 @@ struct StarvationTests {
             defer { stream.close() }
             // Progress: ops new to the server. Then the same ops again (duplicates) and empty
             // batches, each well within the frame deadline: none of them is progress.
-            try Self.sendBatch(stream, 1, ops)
+            try Self.sendBatch(stream, 1, ops, proofs: proofs)
             let start = Date()
             var number: UInt64 = 1
             while Date().timeIntervalSince(start) < 10 {
                 number += 1
-                do { try Self.sendBatch(stream, number, number % 2 == 0 ? ops : []) } catch { break }
+                do { try Self.sendBatch(stream, number, number % 2 == 0 ? ops : [], proofs: number % 2 == 0 ? proofs : []) } catch { break }
                 usleep(100_000)
             }
             return Date().timeIntervalSince(start)

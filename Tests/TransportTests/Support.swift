@@ -27,11 +27,14 @@ final class Device: @unchecked Sendable {
     let identity: DeviceIdentity
     let trust: TrustList
 
-    init(_ name: String, in temporary: TemporaryDirectory) throws {
+    /// A device whose new store takes the replica id its key speaks for, as the client makes
+    /// them; or `replica`, for a store that claims someone else's.
+    init(_ name: String, in temporary: TemporaryDirectory, replica: ReplicaID? = nil) throws {
         self.name = name
         directory = temporary.sub(name)
-        store = try Store(directory: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         identity = try DeviceIdentity.loadOrCreate(in: directory)
+        store = try Store(directory: directory, newReplica: replica ?? identity.replica)
         trust = try TrustList(directory: directory)
     }
 
@@ -108,3 +111,13 @@ func pair(_ temporary: TemporaryDirectory) throws -> (Device, Device) {
 
 /// Ops sorted by id, for comparing two stores' logs.
 func sortedIDs(_ ops: [Op]) -> [OpID] { ops.map(\.id).sorted() }
+
+/// Reads one frame off a raw stream: (type, body).
+func readRawFrame(_ stream: TLSStream) throws -> (UInt8, [UInt8]) {
+    var header = [UInt8](repeating: 0, count: 4)
+    try stream.read(into: &header, at: 0, count: 4)
+    let length = header.reduce(0) { $0 << 8 | Int($1) }
+    var body = [UInt8](repeating: 0, count: length)
+    try stream.read(into: &body, at: 0, count: length)
+    return (body[0], Array(body.dropFirst()))
+}

@@ -25,6 +25,7 @@ enum OpLogRows {
     /// (`OpCodec.canGroup`). Ops of a purged entity are logged erased (a `create` keeps its
     /// kind, which names no content), so content that arrives after a purge never reaches the disk.
     static func append(_ pending: [Pending], _ db: Database) throws {
+        try ErasedDigests.record(pending.lazy.filter(\.purged).map(\.op), db)
         let ops = pending.map { $0.purged ? Op(id: $0.op.id, timestamp: $0.op.timestamp, payload: erasedForm($0.op.payload)) : $0.op }
         let groups = groups(of: ops, entities: pending.map(\.entity))
         try insert.insert(groups, db) { statement, group in
@@ -94,14 +95,20 @@ enum OpLogRows {
             let stored = try ops(from: row)
             let erased = stored.map { Op(id: $0.id, timestamp: $0.timestamp, payload: erasedForm($0.payload)) }
             guard erased != stored else { continue }
+            try ErasedDigests.record(stored, db)
             try update.execute(arguments: [
                 Int64(kind(of: erased[0].payload)), Data(OpCodec.encodeGroup(erased[...])),
                 row[0] as String, row[3] as Int64, row[4] as Int64, row[1] as Data, row[2] as Int64,
             ])
         }
-        let parked = try Row.fetchAll(db, sql: "SELECT space, replica, seq, payload FROM pending WHERE entity = ?", arguments: [Data(entity.bytes)])
+        let parked = try Row.fetchAll(db, sql: """
+            SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM pending WHERE entity = ?
+            """, arguments: [Data(entity.bytes)])
         for row in parked {
-            let erased = erasedForm(try OpCodec.decodePayload([UInt8](row[3] as Data)))
+            let op = try op(from: row)
+            let erased = erasedForm(op.payload)
+            guard erased != op.payload else { continue }
+            try ErasedDigests.record(CollectionOfOne(op), db)
             try db.execute(sql: "UPDATE pending SET payload = ? WHERE space = ? AND replica = ? AND seq = ?",
                            arguments: [Data(OpCodec.encodePayload(erased)), row[0] as String, row[1] as Data, row[2] as Int64])
         }

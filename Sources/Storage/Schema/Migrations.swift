@@ -20,6 +20,7 @@ enum Migrations {
         migrator.registerMigration("v3 made spaces", migrate: v3MadeSpaces)
         migrator.registerMigration("v4 index of the random part of entity ids", migrate: v4EntityTailIndex)
         migrator.registerMigration("v5 register entries named by seq, record authors", migrate: v5RegisterEntriesAndAuthors)
+        migrator.registerMigration("v6 authors' checkpoints and faulty replicas", migrate: v6Authorship)
         return migrator
     }
 
@@ -242,5 +243,57 @@ enum Migrations {
             ) STRICT, WITHOUT ROWID;
             """)
         try RegisterRows.backfill(db)
+    }
+
+    /// Authenticated authorship (Protocol.md 2.8): the checkpoints authors signed over their hash
+    /// chains, kept so that this store can check what it receives and prove to others what it
+    /// relays; and the replicas caught signing two different histories.
+    private static func v6Authorship(_ db: Database) throws {
+        try db.execute(sql: """
+            -- A checkpoint: the author of `replica` signed (space, replica, seq, hash), hash being
+            -- its chain over every op of the replica in the space up to seq. Synced: relays forward
+            -- them unchanged.
+            CREATE TABLE checkpoints (
+                space TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                hash BLOB NOT NULL,
+                public_key BLOB NOT NULL,
+                signature BLOB NOT NULL,
+                PRIMARY KEY (space, replica, seq)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Where each replica's chain stands here: the hash after the last op of it that this
+            -- store verified (it may lie between two checkpoints). Local-only: what arrives next
+            -- must extend it, or its author signed two histories.
+            CREATE TABLE chain_heads (
+                space TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                hash BLOB NOT NULL,
+                PRIMARY KEY (space, replica)
+            ) STRICT, WITHOUT ROWID;
+
+            -- The digest of each erased op's authored bytes before the purge that erased it:
+            -- synced with the erased op, so its chain still verifies.
+            CREATE TABLE erased_digests (
+                space TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                digest BLOB NOT NULL,
+                PRIMARY KEY (space, replica, seq)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Local-only: replicas whose author signed two different ops under one id. Their ops
+            -- of the second history are refused; `status` names them.
+            CREATE TABLE faulty_replicas (
+                space TEXT NOT NULL,
+                replica BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                detected_ms INTEGER NOT NULL,
+                peer TEXT NOT NULL,
+                PRIMARY KEY (space, replica)
+            ) STRICT, WITHOUT ROWID;
+            """)
     }
 }

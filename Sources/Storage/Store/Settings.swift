@@ -15,15 +15,15 @@ enum Settings {
     /// When `Store.restartLog` last ran; written so that the restarted log holds one frame.
     static let logRestartedKey = "log_restarted_ms"
 
-    /// Returns the replica id, creating a random one on first open.
-    static func loadOrCreateIdentity(_ db: Database) throws -> (ReplicaID, created: Bool) {
+    /// Returns the replica id, storing `newReplica` (or, without one, a random id) on first open.
+    static func loadOrCreateIdentity(_ db: Database, newReplica: ReplicaID?) throws -> (ReplicaID, created: Bool) {
         if let data = try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [replicaKey]) {
             guard let replica = ReplicaID(bytes: data) else {
                 throw StoreError(.corrupt, "the stored replica id is not 16 bytes")
             }
             return (replica, false)
         }
-        let replica = ReplicaID.random()
+        let replica = newReplica ?? ReplicaID.random()
         try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?), (?, ?), (?, ?), (?, ?)", arguments: [
             replicaKey, Data(replica.bytes), clockMillisKey, 0, clockCounterKey, 0,
             createdKey, Int64(Store.systemMillis()),

@@ -25,8 +25,14 @@ public final class Store: Sendable {
     let wallClock: @Sendable () -> UInt64
 
     /// Opens the store at `location`, creating the directory (0700) and database (0600) if needed.
+    ///
+    /// A new store takes `newReplica` as its replica id. A device that syncs passes the id its
+    /// key speaks for (`DeviceIdentity.replica`), because peers accept a replica's ops only under
+    /// its author's signature (Protocol.md 2.8); without one the store gets a random id, which
+    /// can write and read but whose ops no peer will accept.
     public init(
         location: StoreLocation,
+        newReplica: ReplicaID? = nil,
         wallClock: @escaping @Sendable () -> UInt64 = Store.systemMillis
     ) throws(StoreError) {
         self.location = location
@@ -67,7 +73,7 @@ public final class Store: Sendable {
             // SQLite's default 2 MB, past which dirty pages spill into the log before commit.)
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Migrations.migrator.migrate(pool)
-            return try pool.write { db in try Settings.loadOrCreateIdentity(db) }
+            return try pool.write { db in try Settings.loadOrCreateIdentity(db, newReplica: newReplica) }
         }
         self.replica = replica
         self.wasCreated = created
@@ -75,8 +81,8 @@ public final class Store: Sendable {
     }
 
     /// Opens the store in `directory`.
-    public convenience init(directory: URL) throws(StoreError) {
-        try self.init(location: StoreLocation(directory: directory))
+    public convenience init(directory: URL, newReplica: ReplicaID? = nil) throws(StoreError) {
+        try self.init(location: StoreLocation(directory: directory), newReplica: newReplica)
     }
 
     /// Closes the database connections. Using the store afterwards throws.

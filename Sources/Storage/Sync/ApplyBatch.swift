@@ -41,9 +41,15 @@ extension Store {
     ///
     /// With `merging` (a sync, which knows what the sender had seen), notes where the batch met
     /// concurrent changes of this store are marked (`MergeDetection`) and listed in the result.
+    /// `proof`, what proved the ops (their authors' checkpoints, where their chains now stand, the
+    /// digests of the erased ones), is kept in the same transaction, so this store can prove them
+    /// in turn to the peers it serves.
     @discardableResult
-    public func apply(_ ops: [Op], merging: MergeContext? = nil) throws(StoreError) -> ApplyResult {
+    public func apply(_ ops: [Op], merging: MergeContext? = nil, proof: ReceivedProof = ReceivedProof()) throws(StoreError) -> ApplyResult {
         try write { session in
+            try Store.save(proof.checkpoints, session.db)
+            try Store.advance(proof.heads, session.db)
+            try ErasedDigests.save(proof.erasedDigests, session.db)
             var result = ApplyResult()
             var seen = Set<EntityID>()
             // Ops come in runs on one entity: only the first of a run needs the set.
@@ -114,6 +120,8 @@ extension WriteSession {
             }
             state.apply(kept)
         }
+        // Refused and logged erased: its digest keeps the author's chain provable to others.
+        if kept != op { try ErasedDigests.record([op], db) }
         try log(kept)
         return kept != op
     }
@@ -124,6 +132,7 @@ extension WriteSession {
             db.cachedStatement(sql: "SELECT purged FROM entities WHERE id = ?"), arguments: [Data(op.entity.bytes)]) ?? false
         let cachedPurged = try existingStateIfCachedIsPurged(op.entity)
         let payload = purged || cachedPurged ? OpLogRows.erasedForm(op.payload) : op.payload
+        if payload != op.payload { try ErasedDigests.record(CollectionOfOne(op), db) }
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO pending (space, replica, seq, hlc_ms, hlc_counter, entity, payload) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [

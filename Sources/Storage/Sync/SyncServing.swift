@@ -117,4 +117,32 @@ extension Store {
         guard !OpCodec.Limits.default.admits(op.payload) else { return op }
         return Op(id: op.id, timestamp: op.timestamp, payload: op.payload.erasedForm)
     }
+
+    /// The ops of one replica in `space` that occupy any of `seqs`, in seq order: what an author
+    /// signs, and what a relay hashes to prove a chain (Protocol.md 2.8). Starts at the op mark
+    /// before the range, so it reads about the range, not the log.
+    public func ops(of replica: ReplicaID, in space: SpaceID, seqs: ClosedRange<UInt64>) throws(StoreError) -> [Op] {
+        try read { db in
+            let start = try OpMarks.start(in: space, lagging: [(replica, seqs)], db) ?? Timestamp(millis: 0, counter: 0)
+            var statement = try BoundStatement(db, sql: """
+                SELECT replica, seq, hlc_ms, hlc_counter, payload FROM ops
+                WHERE space = ? AND (hlc_ms, hlc_counter) >= (?, ?) AND +replica = ? AND last_seq >= ?
+                ORDER BY hlc_ms, hlc_counter, replica, seq
+                """)
+            statement.bind(space.name)
+            statement.bind(Int64(start.millis))
+            statement.bind(Int64(start.counter))
+            statement.bind(high: replica.high, low: replica.low)
+            statement.bind(Int64(clamping: seqs.lowerBound))
+            var ops: [Op] = []
+            while try statement.nextRow() {
+                if UInt64(statement.int64(at: 1)) > seqs.upperBound {
+                    statement.reset()
+                    break
+                }
+                ops += try OpLogRows.ops(in: space, from: statement).filter { $0.lastSeq >= seqs.lowerBound && $0.id.seq <= seqs.upperBound }
+            }
+            return ops
+        }
+    }
 }

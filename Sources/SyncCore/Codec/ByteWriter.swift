@@ -13,6 +13,9 @@ public struct ByteWriter: Sendable {
 
     public mutating func byte(_ value: UInt8) { bytes.append(value) }
 
+    /// Empties the buffer and keeps its storage, to write the next item into the same memory.
+    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
     public mutating func varint(_ value: UInt64) {
         var remaining = value
         while remaining >= 0x80 {

@@ -8,8 +8,9 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show the store: notes per space, version vectors and an integrity check.",
         discussion: """
             Version vectors say, per space, how many changes from each device store this store \
-            holds; two stores with equal vectors hold the same notes. Exits 1 if SQLite's \
-            integrity check finds a fault.
+            holds; two stores with equal vectors hold the same notes. A device listed as faulty \
+            signed two different changes under one id; the second was refused. Exits 1 if \
+            SQLite's integrity check finds a fault.
 
             Example:
               fieldnote status --json
@@ -19,8 +20,8 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let status = try storeOptions.withStore { store in (try store.status(), try store.name()) }
-        let (report, name) = status
+        let status = try storeOptions.withStore { store in (try store.status(), try store.name(), try store.faultyReplicas()) }
+        let (report, name, faulty) = status
         if output.json {
             try JSONOutput.print([
                 "store": report.directory.path,
@@ -29,6 +30,9 @@ struct StatusCommand: ParsableCommand {
                 "pending_ops": report.pendingOps,
                 "integrity": report.integrity,
                 "intact": report.isIntact,
+                "faulty_replicas": faulty.map { entry in
+                    ["space": entry.space.name, "replica": entry.replica.hex, "seq": entry.seq, "reported_by": entry.peer] as [String: Any]
+                },
                 "spaces": report.spaces.map { space in
                     [
                         "space": space.space.name,
@@ -47,6 +51,9 @@ struct StatusCommand: ParsableCommand {
             print(style.dim("replica  ") + report.replica.hex)
             print(style.dim("integrity ") + (report.isIntact ? "ok" : style.red(report.integrity.joined(separator: "; "))))
             if report.pendingOps > 0 { print(style.dim("waiting  ") + "\(report.pendingOps) ops wait for earlier ones to arrive") }
+            for entry in faulty {
+                print(style.dim("faulty   ") + style.red("replica \(entry.replica.hex) signed two different changes at \(entry.space.name) #\(entry.seq); the second was refused"))
+            }
             print("")
             var table = Table("SPACE", "NOTES", "IN BIN", "PURGED", "CASES", "OPS", "VERSION VECTOR")
             table.styles = [0: style.bold]

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Storage
+import SyncCore
+import Transport
 
 /// Where the store is: shared by every command that reads or writes notes.
 struct StoreOptions: ParsableArguments {
@@ -19,10 +21,23 @@ struct StoreOptions: ParsableArguments {
     func withStore<T>(_ body: (Store) throws -> T) throws -> T {
         let location = self.location
         let logBefore = StoreFilesState.log(of: location)
-        let store = try Store(location: location)
+        let store = try Store(location: location, newReplica: try replicaForNewStore(at: location))
         if store.wasCreated { Terminal.note("created store at \(store.location.directory.path)") }
         defer { StoreFilesState.close(store, logBefore: logBefore) }
         return try body(store)
+    }
+}
+
+extension StoreOptions {
+    /// For a store not made yet, this device's identity (made now, in the store directory) and the
+    /// replica id its key speaks for: peers accept a store's notes only under that key's
+    /// signature (Protocol.md 2.8). Nil for an existing store, which keeps its id.
+    private func replicaForNewStore(at location: StoreLocation) throws -> ReplicaID? {
+        guard !FileManager.default.fileExists(atPath: location.databaseURL.path) else { return nil }
+        // A directory that cannot be made is the store's to report, in its words.
+        guard (try? FileManager.default.createDirectory(at: location.directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])) != nil else { return nil }
+        return try DeviceIdentity.loadOrCreate(in: location.directory).replica
     }
 }
 

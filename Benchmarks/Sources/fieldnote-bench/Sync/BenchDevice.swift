@@ -26,7 +26,7 @@ final class BenchDevice {
         identity = try DeviceIdentity.loadOrCreate(in: home)
         trust = try TrustList(directory: home)
         storeDirectory = home.appendingPathComponent("store-0", isDirectory: true)
-        store = try Store(directory: storeDirectory)
+        store = try Store(directory: storeDirectory, newReplica: identity.replica)
     }
 
     /// Trusts `other` with `team` and `evidence`, read-write, as `peers add` does.
@@ -40,7 +40,7 @@ final class BenchDevice {
         try? FileManager.default.removeItem(at: storeDirectory)
         generation += 1
         storeDirectory = home.appendingPathComponent("store-\(generation)", isDirectory: true)
-        store = try Store(directory: storeDirectory)
+        store = try Store(directory: storeDirectory, newReplica: identity.replica)
     }
 
     /// Adds `count` notes of the store benchmark's corpus through `Store.addNotes`, 1,000 per

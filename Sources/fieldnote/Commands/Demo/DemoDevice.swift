@@ -16,8 +16,9 @@ final class DemoDevice {
         self.name = name
         self.role = role
         let directory = root.appendingPathComponent(name.lowercased(), isDirectory: true)
-        store = try Store(directory: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         identity = try DeviceIdentity.loadOrCreate(in: directory)
+        store = try Store(directory: directory, newReplica: identity.replica)
         trust = try TrustList(directory: directory)
     }
 

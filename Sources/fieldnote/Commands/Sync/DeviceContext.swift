@@ -11,6 +11,10 @@ extension StoreOptions {
             let directory = store.location.directory
             let identity = try DeviceIdentity.loadOrCreate(in: directory)
             if identity.wasCreated { Terminal.note("created this device's identity in \(directory.path)") }
+            guard identity.replica == store.replica else {
+                throw CommandFailure("this store's replica id is not bound to this device's key (it was made by an older fieldnote), so peers would refuse its notes",
+                                     hint: "use a new store directory (--store DIR): this version makes stores whose notes peers accept")
+            }
             let trust = try TrustList(directory: directory)
             return try body(store, identity, trust)
         }
@@ -96,7 +100,15 @@ extension SyncSummary {
             "sent": sent.json,
             "received": received.json,
             "duration_ms": (Units.milliseconds(duration) * 1000).rounded() / 1000,
+            "faulty_replicas": faulty.map { ["space": $0.space.name, "replica": $0.replica.hex, "seq": $0.seq] as [String: Any] },
         ]
+    }
+
+    /// One line per device caught signing two histories in this session (also kept for `status`).
+    func faultyLines(style: Style) -> [String] {
+        faulty.map { entry in
+            style.dim("  faulty    ") + style.red("replica \(entry.replica.hex) signed two different changes at \(entry.space.name) #\(entry.seq); its second history was refused")
+        }
     }
 
     /// `sent 12 ops (3.4 KB), received 30 ops (8.1 KB, 30 new) in 45 ms`.

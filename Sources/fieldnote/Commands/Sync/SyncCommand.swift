@@ -80,6 +80,7 @@ struct SyncCommand: ParsableCommand {
                 print(style.dim("  sent      ") + "\(Units.plural(summary.sent.ops, "op")) (\(Units.bytes(summary.sent.bytes)))")
                 print(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(summary.received.applied) new")
                 for line in merged.lines(style: style) { print(line) }
+                for line in summary.faultyLines(style: style) { print(line) }
             }
         }
     }
