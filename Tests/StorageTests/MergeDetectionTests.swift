@@ -132,4 +132,33 @@ struct MergeDetectionTests {
         try store.rememberPeerReplica(peer, device: "BO5NZOF-6PHARER")
         #expect(try store.peerReplicas() == [peer: "BO5NZOF-6PHARER"])
     }
+
+    @Test("history --text shows one device's successive edits each with the text it left")
+    func successiveEditsByOneDeviceAreSeparateChanges() throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock(start: 1_780_000_000_000)
+        let store = try directory.store(wallClock: { clock.now })
+        let note = try store.addNote(text: "Caseload 31.")
+        clock.advance(by: 5_000)
+        _ = try store.editText(note: note, newText: "Caseload 32.")
+        clock.advance(by: 5_000)
+        _ = try store.editText(note: note, newText: "Caseload 32. Supervision cancelled.")
+        let texts = try store.textHistory(note).compactMap { entry -> String? in
+            if case .change(_, _, let text, _) = entry { text } else { nil }
+        }
+        #expect(texts == ["Caseload 31.", "Caseload 32.", "Caseload 32. Supervision cancelled."])
+    }
+}
+
+/// A wall clock a test moves by hand.
+final class ManualClock: @unchecked Sendable {
+    // Unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var millis: UInt64
+
+    init(start: UInt64) { millis = start }
+
+    var now: UInt64 { lock.withLock { millis } }
+
+    func advance(by delta: UInt64) { lock.withLock { millis += delta } }
 }

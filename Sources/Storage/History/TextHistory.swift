@@ -67,6 +67,9 @@ struct TextReplay {
         var merged: View
     }
 
+    /// The longest time between two ops of one edit, in milliseconds.
+    static let oneEdit: UInt64 = 10
+
     let ops: [Op]
     var whole: EntityState
     var merges: [Merge]
@@ -96,8 +99,10 @@ struct TextReplay {
             let isText = switch op.payload { case .insertText, .deleteText: true; default: false }
             if isText {
                 let (text, side) = textAfter(op, at: index)
-                if previousWasText, case .change(let replica, _, _, let lastSide) = entries.last,
-                   replica == op.id.replica, lastSide == side {
+                // One edit writes its few ops within milliseconds; a later edit, even by the same
+                // device, is a change of its own, shown with the text it left.
+                if previousWasText, case .change(let replica, let last, _, let lastSide) = entries.last,
+                   replica == op.id.replica, lastSide == side, op.timestamp.millis <= last.millis + TextReplay.oneEdit {
                     entries[entries.count - 1] = .change(replica: replica, timestamp: op.timestamp, text: text, side: side)
                 } else {
                     entries.append(.change(replica: op.id.replica, timestamp: op.timestamp, text: text, side: side))
