@@ -116,7 +116,17 @@ struct FieldnoteCommand: ParsableCommand {
     private static func exitForParsing(_ error: any Error) -> Never {
         let code = exitCode(for: error)
         if code == .validationFailure {
-            Terminal.note(fullMessage(for: error))
+            // Two lines, as every error: what was wrong, and where the command's help is.
+            let style = Style.stderr
+            var what = message(for: error).split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }
+                ?? "the command line could not be read"
+            if what.hasPrefix("Error: ") { what.removeFirst(7) }
+            // A date option's own forms, which ArgumentParser cannot know.
+            if what.contains("<date>'") { what += ": use \(DateArgument.forms)" }
+            let help = fullMessage(for: error).split(separator: "\n").last { $0.contains("--help") }
+                .map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "See ", with: "see ") } ?? "see 'fieldnote --help'"
+            Terminal.note(style.red("error:") + " " + what)
+            Terminal.note(style.dim("hint:") + " " + help)
             Foundation.exit(ExitStatus.usage.rawValue)
         }
         exit(withError: error)
