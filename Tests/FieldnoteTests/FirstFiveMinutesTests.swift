@@ -37,34 +37,8 @@ import Testing
     static func sh(_ script: String, home: URL) throws -> FieldnoteProcess.Result {
         let bin = FieldnoteProcess.executable.deletingLastPathComponent().path
         let path = "\(bin):" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-e", "-c", script]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = path
-        environment["FIELDNOTE_HOME"] = home.path
-        environment["NO_COLOR"] = "1"
-        environment["EDITOR"] = nil
-        environment["VISUAL"] = nil
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Both pipes at once, so that a full stderr cannot block the script while stdout is read.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return FieldnoteProcess.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                       stderr: String(decoding: errData, as: UTF8.self))
+        return try FieldnoteProcess.run(URL(fileURLWithPath: "/bin/bash"), ["-e", "-c", script],
+                                        environment: ["PATH": path, "FIELDNOTE_HOME": home.path])
     }
 
     @Test func writingListingSearchingAndEditingWorkAsWritten() throws {

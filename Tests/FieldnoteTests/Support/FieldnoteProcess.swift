@@ -27,8 +27,13 @@ enum FieldnoteProcess {
 
     /// Runs the binary with `NO_COLOR` set, no store in the environment unless given, and stdin a pipe.
     static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Result {
+        try run(executable, arguments, environment: environment, input: input)
+    }
+
+    /// Runs `program` (the binary, or a shell running it) as `run(_:environment:input:)` does.
+    static func run(_ program: URL, _ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
