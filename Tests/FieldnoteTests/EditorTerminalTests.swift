@@ -89,6 +89,27 @@ struct EditorTerminalTests {
         #expect(try Self.leftovers(sandbox) == [])
     }
 
+    /// `fieldnote add </dev/null` at a terminal with an editor named: the editor is given the
+    /// controlling terminal as its stdin, so an editor that reads the keyboard from stdin (vim
+    /// falls back to stderr by itself; a line editor does not) gets what is typed.
+    @Test func aNamedEditorReadsTheTerminalWhenStdinIsRedirected() throws {
+        let sandbox = try Sandbox()
+        let lineEditor = try sandbox.script("line-editor", #"printf 'line> ' >&2; IFS= read -r line && printf '%s\n' "$line" > "$1""#)
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["EDITOR", "VISUAL", "FIELDNOTE_HOME"] { environment[key] = nil }
+        environment["NO_COLOR"] = "1"
+        environment["TMPDIR"] = try Self.temporaryDirectory(of: sandbox).path
+        environment["EDITOR"] = lineEditor
+        let terminal = try PseudoTerminal("/bin/sh", ["-c", #"exec "$0" add --store "$1" </dev/null"#,
+                                                      FieldnoteProcess.executable.path, sandbox.store.path], environment: environment)
+        defer { terminal.finish() }
+        try #require(terminal.waitForOutput(containing: "line>"), "the editor did not start: \(Self.tail(terminal))")
+        terminal.send("Typed with stdin redirected\r")
+        #expect(terminal.waitForExit() == 0, "\(Self.tail(terminal))")
+        #expect(try Self.notes(sandbox).map { $0["text"] as? String } == ["Typed with stdin redirected"])
+        #expect(try Self.leftovers(sandbox) == [])
+    }
+
     @Test func quittingWithAnErrorSavesNothing() throws {
         let sandbox = try Sandbox()
         let terminal = try Self.start(sandbox, "add")

@@ -55,10 +55,14 @@ struct EditorProcess {
         posix_spawnattr_setsigmask(&attributes, &unblocked)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        // `id=$(fieldnote add)`: stdout is a pipe, but the editor must draw on the terminal.
-        let terminal = Self.terminalForOutput()
+        // `id=$(fieldnote add)` or `fieldnote add </dev/null` at a terminal: stdout or stdin is not
+        // the terminal, but the editor must draw on it and read the keyboard from it.
+        let terminal = Self.controllingTerminal()
         defer { if let terminal { close(terminal) } }
-        if let terminal { posix_spawn_file_actions_adddup2(&actions, terminal, STDOUT_FILENO) }
+        if let terminal {
+            if isatty(STDIN_FILENO) != 1 { posix_spawn_file_actions_adddup2(&actions, terminal, STDIN_FILENO) }
+            if isatty(STDOUT_FILENO) != 1 { posix_spawn_file_actions_adddup2(&actions, terminal, STDOUT_FILENO) }
+        }
 
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -72,10 +76,11 @@ struct EditorProcess {
         self.pid = pid
     }
 
-    /// The controlling terminal, opened for writing, when stdin is a terminal and stdout is not.
-    private static func terminalForOutput() -> Int32? {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) != 1 else { return nil }
-        let descriptor = open("/dev/tty", O_WRONLY | O_CLOEXEC)
+    /// The controlling terminal, opened for reading and writing, when stdin or stdout is not it;
+    /// nil when both are, or when there is none (cron, CI).
+    static func controllingTerminal() -> Int32? {
+        guard isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 else { return nil }
+        let descriptor = open("/dev/tty", O_RDWR | O_CLOEXEC)
         return descriptor >= 0 ? descriptor : nil
     }
 
