@@ -107,6 +107,67 @@ struct EvidenceAuthorTests {
         Self.expectUntouched(lateState, author: worker.replica, "store that saw the forgery first")
     }
 
+    /// A rep's device sends a `create` of the worker's record id, as a note and as evidence,
+    /// before the worker's own create reached the receiver. The worker's create is bound to the
+    /// id, so it takes the record back (as evidence, with the forger's ops undone, its purge
+    /// too); the forged evidence create counts for nothing. Every delivery order ends equal.
+    static func forgedCreates(by rep: ReplicaID, of record: EntityID) -> [[Op]] {
+        let stamp = Timestamp(millis: wall - 60_000, counter: 0)
+        func op(_ seq: UInt64, _ payload: OpPayload) -> Op {
+            Op(id: OpID(space: .evidence, replica: rep, seq: seq), timestamp: stamp, payload: payload)
+        }
+        let asNote = [op(1, .create(entity: record, kind: .note)),
+                      op(2, .setField(entity: record, key: "caseload", value: .int(99), pred: [])),
+                      op(3, .purge(entity: record))]
+        let asEvidence = [op(1, .create(entity: record, kind: .evidence)),
+                          op(2, .setField(entity: record, key: "caseload", value: .int(99), pred: []))]
+        return [asNote, asEvidence]
+    }
+
+    @Test func aForgedCreateThatArrivesFirstDoesNotMakeTheForgerTheAuthor() throws {
+        let worker = Replica(id: ReplicaID(high: 1, low: 1), wallClock: { Self.wall })
+        let record = try worker.create(.evidence, in: .evidence)
+        #expect(record.isBound(to: OpID(space: .evidence, replica: worker.id, seq: 1)))
+        try worker.setField("caseload", to: .int(31), on: record)
+        try worker.addTag("overload", to: record)
+        let workerOps = worker.log(of: .evidence)
+        let rep = ReplicaID(high: 2, low: 2)
+        #expect(!record.isBound(to: OpID(space: .evidence, replica: rep, seq: 1)))
+        for forged in Self.forgedCreates(by: rep, of: record) {
+            let first = Replica(id: ReplicaID(high: 3, low: 3), wallClock: { Self.wall })
+            try first.receive(forged)
+            try first.receive(workerOps)
+            let second = Replica(id: ReplicaID(high: 4, low: 4), wallClock: { Self.wall })
+            try second.receive(workerOps)
+            try second.receive(forged)
+            for replica in [first, second] {
+                Self.expectUntouched(replica.state(of: record), author: worker.id, "replica \(replica.id), forged \(forged[0].payload)")
+                #expect(replica.state(of: record)?.kind == .evidence)
+            }
+            #expect(first.state(of: record) == second.state(of: record))
+        }
+    }
+
+    @Test func aForgedCreateThatArrivesFirstIsOverruledInAStore() throws {
+        let workerDirectory = TemporaryDirectory()
+        let worker = try workerDirectory.store(wallClock: { Self.wall })
+        let draft = NoteDraft(text: "", space: .evidence, tags: ["overload"], fields: ["caseload": .int(31)], kind: .evidence)
+        let record = try worker.addNotes([draft])[0]
+        let workerOps = try allOps(worker, in: .evidence)
+        let workerState = try worker.read { db in try EntityRows.load(record, db)?.state }
+        for forged in Self.forgedCreates(by: ReplicaID(high: 2, low: 2), of: record) {
+            let directory = TemporaryDirectory()
+            let store = try directory.store(wallClock: { Self.wall })
+            try store.apply(forged)
+            try store.apply(workerOps)
+            let state = try store.read { db in try EntityRows.load(record, db)?.state }
+            Self.expectUntouched(state, author: worker.replica, "store that saw \(forged[0].payload) first")
+            #expect(state == workerState)
+            let shown = try store.entities(of: .evidence, space: .evidence)
+            #expect(shown.map(\.creator) == [worker.replica] && shown.map(\.fields["caseload"]) == [.int(31)])
+        }
+    }
+
     /// A store written before registers kept their seqs and entities their authors (migration
     /// v5) gets both from its op log, and ends as a store that received the same ops now would.
     @Test func anOlderStoreIsFilledInFromItsLog() throws {

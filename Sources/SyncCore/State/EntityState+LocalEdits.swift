@@ -3,9 +3,10 @@
 /// Validation happens here, before any op exists, so a bad edit throws and leaves both the
 /// state and the log untouched.
 extension EntityState {
-    /// A new entity of `kind` in `space`, with its `create` op.
+    /// A new entity of `kind` in `space`, with its `create` op; the id is bound to that op.
     public static func create(_ kind: EntityKind, in space: SpaceID, using factory: inout OpFactory) -> (EntityState, Op) {
-        let id = EntityID.make(millis: factory.wallMillis)
+        let createID = OpID(space: space, replica: factory.replica, seq: factory.peekSeq(in: space))
+        let id = EntityID.bound(to: createID, millis: factory.wallMillis)
         var state = EntityState(id: id)
         let op = factory.make(.create(entity: id, kind: kind), in: space)
         state.apply(op)

@@ -113,12 +113,18 @@ public struct EntityState: Sendable {
         }
     }
 
-    /// The first `create` applied names the author. Another replica's `create` of the same id
-    /// can only be forged and changes nothing. Ops applied before the create (delivery orders
-    /// only each replica's own ops) were all another replica's, as the author's own follow its
-    /// create: when the create shows an evidence record, they are undone.
+    /// The first `create` applied names the author, unless a later one is bound to the id
+    /// (`EntityID.isBound(to:)`): only the replica the id was made for can send that one, so it
+    /// takes the entity over from a `create` that was forged and arrived first. An evidence
+    /// record's `create` counts only when bound, so no one can claim a record as theirs. Ops
+    /// applied before the author's create (delivery orders only each replica's own ops) were all
+    /// other replicas': when the create shows an evidence record, they are undone.
     private mutating func applyCreate(_ op: Op, kind: EntityKind) -> Bool {
-        if let author, author != op.id.replica { return false }
+        if kind == .evidence, !op.entity.isBound(to: op.id) { return false }
+        if let author, author != op.id.replica {
+            guard op.entity.isBound(to: op.id) else { return false }
+            return takeOver(op, kind: kind)
+        }
         author = op.id.replica
         noteTimestamp(op.timestamp)
         if created.map({ op.timestamp < $0 }) ?? true { created = op.timestamp }
@@ -127,14 +133,34 @@ public struct EntityState: Sendable {
         // raw value so every replica agrees.
         let firstKind = self.kind == nil
         self.kind = self.kind.map { $0.rawValue < kind.rawValue ? $0 : kind } ?? kind
-        if firstKind && self.kind == .evidence && !isPurged {
-            fields = [:]
-            sets = [:]
-            text.removeAll()
-            deletion = nil
-            updated = op.timestamp
-        }
+        if firstKind && self.kind == .evidence && !isPurged { forgetOthersOps(since: op.timestamp) }
         return true
+    }
+
+    /// The real author's bound `create` replaces a forged one. The forger could not have made
+    /// an evidence record (its create would not be bound), so until now every op was applied as
+    /// to any note; the author's kind and time replace the forger's, and for an evidence record
+    /// the others' ops are undone as when its create comes first, a forger's purge included
+    /// (the author's own ops, purge or not, all follow its create).
+    private mutating func takeOver(_ op: Op, kind: EntityKind) -> Bool {
+        author = op.id.replica
+        created = op.timestamp
+        self.kind = kind
+        guard kind == .evidence else {
+            noteTimestamp(op.timestamp)
+            return true
+        }
+        forgetOthersOps(since: op.timestamp)
+        isPurged = false
+        return true
+    }
+
+    private mutating func forgetOthersOps(since timestamp: Timestamp) {
+        fields = [:]
+        sets = [:]
+        text.removeAll()
+        deletion = nil
+        updated = timestamp
     }
 
     private mutating func noteTimestamp(_ timestamp: Timestamp) {
