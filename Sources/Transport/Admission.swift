@@ -14,7 +14,9 @@ import Foundation
 ///   answered ERROR `busy` unless the first ends within `sameDeviceGrace`. Devices wait for a slot in arrival order, at most `limits.slotWait`.
 ///   While one waits, the session that has waited longest on its peer without progress is cut
 ///   once it has waited `limits.yieldAfter` (`yieldAfterProgress` if it has made progress since
-///   its HELLO), so sessions that only trickle cannot hold the slots.
+///   its HELLO), and a thin session (`limits.thinBytesPerSecond`) once it has waited
+///   `yieldAfter` in all, so sessions that only trickle — bytes, empty batches or a real op now
+///   and then — cannot hold the slots.
 ///
 /// Sendable: every stored property is touched only with `condition`'s lock held.
 final class Admission: @unchecked Sendable {
@@ -133,9 +135,12 @@ final class Admission: @unchecked Sendable {
         var cut = false
         let candidates = places.filter { $0.value.stage == .running && !$0.value.leaving }.map { place in
             let stall = place.value.session.progressClock.stall
-            // Steps 1 and 2 are the admission and the HELLO exchange.
-            let allowance = stall.steps > 2 ? limits.yieldAfterProgress : limits.yieldAfter
-            return (key: place.key, session: place.value.session, waited: stall.waited, left: allowance - stall.waited)
+            // Steps 1 and 2 are the admission and the HELLO exchange. A thin session's progress
+            // does not renew its allowance: only its total wait counts.
+            let (waited, allowance): (Duration, Duration) =
+                stall.bytesPerSecond < limits.thinBytesPerSecond ? (stall.totalWaited, limits.yieldAfter)
+                : stall.steps > 2 ? (stall.waited, limits.yieldAfterProgress) : (stall.waited, limits.yieldAfter)
+            return (key: place.key, session: place.value.session, waited: waited, left: allowance - waited)
         }.sorted { $0.left < $1.left }
         for candidate in candidates where needed > 0 {
             guard candidate.left <= .zero else {

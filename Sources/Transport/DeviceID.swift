@@ -1,5 +1,7 @@
-/// A device's identity as people see it: the SHA-256 of its certificate, written so it can be read
-/// out over the phone and a typing mistake is caught.
+import SyncCore
+
+/// A device's identity as people see it: the SHA-256 of its public key (`Certificate.deviceID(of:)`),
+/// written so it can be read out over the phone and a typing mistake is caught.
 ///
 /// The 32 hash bytes are written in base32 (RFC 4648 alphabet `A–Z 2–7`, no padding: 52
 /// characters), cut into four groups of 13, each followed by a Luhn mod 32 check character (as
@@ -7,12 +9,12 @@
 /// `MFZWI3D-BONSGYC-…`. Parsing accepts that form or the 56 characters without dashes, in either
 /// case, and refuses anything else — every single-character substitution of a valid id is refused.
 public struct DeviceID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
-    /// The SHA-256 of the certificate's DER encoding.
+    /// The SHA-256 of the device's public key.
     public let bytes: [UInt8]
 
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
-    /// An id from the 32 bytes of a certificate's SHA-256.
+    /// An id from the 32 bytes of a public key's SHA-256.
     public init?(sha256 bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
         self.bytes = bytes
@@ -81,6 +83,10 @@ public struct DeviceID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// The SHA-256 in lowercase hex, as `openssl x509 -fingerprint -sha256` prints it (without colons).
     public var hex: String { bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
+
+    /// The replica id of every store this device writes: the first 16 bytes of the id (both are
+    /// SHA-256 of the device's Ed25519 key, Protocol.md 2.8), so a relayed op names its device.
+    public var replica: ReplicaID { ReplicaID(bytes: bytes.prefix(16))! }
 
     public static func < (lhs: DeviceID, rhs: DeviceID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 

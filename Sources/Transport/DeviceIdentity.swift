@@ -4,8 +4,8 @@ import Foundation
 /// This device's key pair and self-signed certificate, made on first use and kept in the store
 /// directory: `device.key` (PEM, PKCS#8 Ed25519, mode 0600) and `device.crt` (PEM X.509, 0644).
 ///
-/// The device id is the SHA-256 of the certificate's DER encoding; it is what peers put in their
-/// trust lists. The identity belongs to the device, the replica id to the store: both live in the
+/// The device id is the SHA-256 of the Ed25519 public key (`Certificate.deviceID(of:)`); it is
+/// what peers put in their trust lists, and its first 16 bytes are the replica id of the store. The identity belongs to the device, the replica id to the store: both live in the
 /// same directory, and neither is ever synced.
 public final class DeviceIdentity: Sendable {
     public static let keyFileName = "device.key"

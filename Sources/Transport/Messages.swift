@@ -2,11 +2,12 @@ import SyncCore
 
 /// Constants of the sync protocol (Protocol.md section 2).
 public enum SyncProtocol {
-    /// The protocol versions this implementation speaks: only 4, whose batches (format 3) carry
+    /// The protocol versions this implementation speaks: only 5, whose batches (format 3) carry
     /// the `pred` of register writes and prove their ops with their authors' signatures
-    /// (Protocol.md 2.8); an earlier peer could neither read them nor prove what it sends.
-    public static let minVersion: UInt64 = 4
-    public static let maxVersion: UInt64 = 4
+    /// (Protocol.md 2.8), whose HELLO carries where each replica's chain stands, and whose entity
+    /// ids are bound to their `create` (1.10); an earlier peer could not take part in any of it.
+    public static let minVersion: UInt64 = 5
+    public static let maxVersion: UInt64 = 5
     /// From this version on a sender may have `batchWindow` batches unacknowledged (Protocol.md
     /// 2.4): the receiver applies one while the next is read from the log, encoded and sent.
     public static let windowedVersion: UInt64 = 3
@@ -48,6 +49,9 @@ struct HelloSpace: Equatable {
     /// Whether the sender of the HELLO applies the receiver's ops in this space (read-write grant).
     var accepts: Bool
     var vector: VersionVector
+    /// The chain value (Protocol.md 2.8) at the vector's seq of each replica where the sender
+    /// holds it: two devices that hold equally many ops of a replica compare them by it.
+    var heads: [ReplicaID: [UInt8]] = [:]
 }
 
 struct Hello: Equatable {
@@ -72,6 +76,12 @@ struct Hello: Equatable {
             for (replica, seq) in sorted {
                 writer.raw(replica.bytes)
                 writer.varint(seq)
+                if let head = entry.heads[replica] {
+                    writer.byte(1)
+                    writer.raw(head)
+                } else {
+                    writer.byte(0)
+                }
             }
         }
         return writer.bytes
@@ -92,14 +102,20 @@ struct Hello: Equatable {
                 guard let space = try? SpaceID(name), seen.insert(space).inserted else { throw malformed("space name \"\(name)\"") }
                 let flag = try reader.byte()
                 guard flag <= 1 else { throw malformed("access flag \(flag)") }
-                let entries = try reader.count(limit: reader.remaining / 17)
+                let entries = try reader.count(limit: reader.remaining / 18)
                 var vector: [ReplicaID: UInt64] = [:]
+                var heads: [ReplicaID: [UInt8]] = [:]
                 for _ in 0..<entries {
                     guard let replica = ReplicaID(bytes: try reader.raw(16)) else { throw malformed("replica id") }
                     let seq = try reader.varint()
                     guard vector.updateValue(seq, forKey: replica) == nil else { throw malformed("a replica twice in a vector") }
+                    switch try reader.byte() {
+                    case 0: break
+                    case 1: heads[replica] = Array(try reader.raw(32))
+                    case let other: throw malformed("chain head flag \(other)")
+                    }
                 }
-                spaces.append(HelloSpace(space: space, accepts: flag == 1, vector: VersionVector(vector)))
+                spaces.append(HelloSpace(space: space, accepts: flag == 1, vector: VersionVector(vector), heads: heads))
             }
             guard reader.isAtEnd else { throw malformed("bytes after the last space") }
             return Hello(minVersion: minVersion, maxVersion: maxVersion, replica: replica, maxFrameBytes: maxFrame, spaces: spaces)

@@ -87,7 +87,7 @@ final class Certificate: @unchecked Sendable {
         try MemoryBIO.collect("cannot write the device certificate") { bio in PEM_write_bio_X509(bio, pointer) }
     }
 
-    /// The DER encoding, which the device id hashes.
+    /// The DER encoding.
     var der: [UInt8] {
         Certificate.der(of: pointer)
     }
@@ -105,8 +105,22 @@ final class Certificate: @unchecked Sendable {
 
     var deviceID: DeviceID { Certificate.deviceID(of: pointer) }
 
+    /// The SHA-256 of the certificate's key: of its 32 raw bytes for Ed25519 (every device's
+    /// kind), so the device id's first 16 bytes are the replica id its ops carry; of its DER
+    /// SubjectPublicKeyInfo for any other kind. The key, not the certificate: a device that
+    /// renews its certificate keeps its id, and a peer that only sees an author's key (in a
+    /// relayed checkpoint) knows which trusted device wrote the ops.
     static func deviceID(of x509: OpaquePointer) -> DeviceID {
-        DeviceID(sha256: SHA256.hash(der(of: x509)))!
+        guard let key = X509_get0_pubkey(x509) else { return DeviceID(sha256: SHA256.hash(der(of: x509)))! }
+        if let raw = DeviceIdentity.rawPublicKey(key) { return DeviceID(sha256: SHA256.hash(raw))! }
+        let length = i2d_PUBKEY(key, nil)
+        guard length > 0 else { return DeviceID(sha256: SHA256.hash(der(of: x509)))! }
+        var bytes = [UInt8](repeating: 0, count: Int(length))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var cursor: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
+            _ = i2d_PUBKEY(key, &cursor)
+        }
+        return DeviceID(sha256: SHA256.hash(bytes))!
     }
 
     /// Whether `x509` names itself as issuer and its signature verifies with its own public key.

@@ -45,6 +45,8 @@ final class SyncSession: @unchecked Sendable {
     private var peerHello: Hello!
     /// This store's vectors as its HELLO gave them: what it held when the session began.
     private var ownVectors: [SpaceID: VersionVector] = [:]
+    /// The chain values this side's HELLO announced, by space.
+    private var ownHeads: [SpaceID: [ReplicaID: [UInt8]]] = [:]
     private var cut = false
 
     init(stream: TLSStream, store: Store, identity: DeviceIdentity, trust: TrustList, limits: SyncLimits, isServer: Bool,
@@ -141,11 +143,16 @@ final class SyncSession: @unchecked Sendable {
         var spaces: [HelloSpace] = []
         var grants = peer.spaces
         for extra in faults.extraSpaces { grants[extra] = .readWrite }
+        let signer = ChainProver(store: store, identity: identity)
         for (space, access) in grants.sorted(by: { $0.key < $1.key }) {
             if let requestedSpaces, !requestedSpaces.contains(space) { continue }
+            // Signed first, so the HELLO can say where this device's own chain stands.
+            try signer.signOwnOps(in: space)
             let vector = try storeCall { () throws(StoreError) in try store.versionVector(space) }
+            let heads = try storeCall { () throws(StoreError) in try store.chainValues(in: space, at: vector) }
             ownVectors[space] = vector
-            spaces.append(HelloSpace(space: space, accepts: access == .readWrite, vector: vector))
+            ownHeads[space] = heads
+            spaces.append(HelloSpace(space: space, accepts: access == .readWrite, vector: vector, heads: heads))
         }
         return Hello(minVersion: version.0, maxVersion: version.1, replica: store.replica,
                      maxFrameBytes: UInt64(max(SyncProtocol.minFrameBytes, min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))),
@@ -242,6 +249,7 @@ final class SyncSession: @unchecked Sendable {
             guard let theirs = peerHello.spaces.first(where: { $0.space == space }) else { continue }
             if !theirs.accepts && !faults.ignorePeerReadOnly { continue }
             try prover.signOwnOps(in: space)
+            var pending = try disagreeingOps(in: space, theirs: theirs)
             var cursor: OpCursor? = nil
             repeat {
                 if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
@@ -256,7 +264,9 @@ final class SyncSession: @unchecked Sendable {
                     try store.ops(in: space, above: theirs.vector, after: cursor, limit: max(1, limits.batchOps))
                 }
                 cursor = page.next
-                for chunk in encodeBatches(page.ops, byteTarget: byteTarget) {
+                let ops = pending + page.ops
+                pending = []
+                for chunk in encodeBatches(ops, byteTarget: byteTarget) {
                     let proved = try prover.prove(chunk.ops, space: space)
                     if proved.ops.isEmpty { continue }
                     let bytes = proved.ops.count == chunk.ops.count ? chunk.bytes : OpCodec.encode(OpBatch(ops: proved.ops))
@@ -274,6 +284,23 @@ final class SyncSession: @unchecked Sendable {
         while !inFlight.isEmpty { try settleOldest() }
         try writeFrame(.done, Counts.encode([number, UInt64(summary.sent.ops)]))
         markProgress()
+    }
+
+    /// Where the peer holds as many ops of a replica as this side but announced another chain
+    /// value for them, its author signed two histories and neither side would otherwise learn
+    /// it (nothing of the replica travels). The op that ends this side's history goes first, so
+    /// the peer's check (Protocol.md 2.8) finds the contradiction; the peer sends its own, so
+    /// this side finds it too.
+    private func disagreeingOps(in space: SpaceID, theirs: HelloSpace) throws(TransportError) -> [Op] {
+        guard let vector = ownVectors[space], let heads = ownHeads[space] else { return [] }
+        var ops: [Op] = []
+        for (replica, theirHead) in theirs.heads.sorted(by: { $0.key < $1.key }) {
+            let seq = vector[replica]
+            guard seq > 0, theirs.vector[replica] == seq, let head = heads[replica], head != theirHead else { continue }
+            let last = try storeCall { () throws(StoreError) in try store.ops(of: replica, in: space, seqs: seq...seq) }
+            ops += last.filter { $0.lastSeq == seq }
+        }
+        return ops
     }
 
     /// Encodes `ops` in batches of at most `byteTarget` bytes where possible, halving a batch
@@ -317,8 +344,9 @@ final class SyncSession: @unchecked Sendable {
                     MergeContext(space: header.space, sender: peerHello.replica, senderVector: $0.vector,
                                  localVector: ownVectors[header.space] ?? VersionVector())
                 }
+                let readOnly = try trust.readOnlyAuthors(in: header.space)
                 let result = try storeCall { () throws(StoreError) in
-                    try store.apply(verified.ops, merging: merging, proof: verified.proof)
+                    try store.apply(verified.ops, merging: merging, proof: verified.proof, muting: readOnly)
                 }
                 try recordFaulty(verified.faulty, in: header.space)
                 summary.record(result.merged)
@@ -396,6 +424,7 @@ final class SyncSession: @unchecked Sendable {
         var body = [UInt8](repeating: 0, count: length - 1)
         try guardedRead(into: &body, count: length - 1)
         let type = header[4]
+        progressClock.moved(4 + length)
         if type == MessageType.error.rawValue { throw ErrorMessage.decode(body) }
         return Frame(type: type, body: body)
     }
@@ -421,6 +450,7 @@ final class SyncSession: @unchecked Sendable {
             throw TransportError(.connectionLost, "connection cut on purpose after \(stream.bytesWritten) bytes written")
         }
         try stream.write(frame)
+        progressClock.moved(frame.count)
     }
 
     /// How long a side that sent ERROR keeps reading before it closes.

@@ -20,6 +20,10 @@ public struct SyncLimits: Sendable, Hashable {
     public var yieldAfter: Duration = .seconds(2)
     /// The same for a session that has made progress since its HELLO, counted from its last.
     public var yieldAfterProgress: Duration = .seconds(10)
+    /// A session that moves fewer bytes than this per second (both ways, since it started) is
+    /// *thin*: while a device waits, it is cut once it has waited `yieldAfter` on its peer in all,
+    /// progress or not — a device writing one real op every second keeps no slot from others.
+    public var thinBytesPerSecond: Double = 16 * 1024
     /// Connecting (client only).
     public var connectTimeout: Duration = .seconds(10)
     /// The TLS handshake, bounding each read and write of it.

@@ -37,10 +37,11 @@ public struct Peer: Sendable, Hashable {
 /// whenever it changes on disk, so a `peers rm` in another process revokes a peer for a server
 /// that is already running, from its next handshake or its next batch.
 ///
-/// File format (version 1), written with sorted keys:
+/// File format (version 2: device ids name keys; version 1's named certificates and is refused),
+/// written with sorted keys:
 /// ```json
 /// {"peers":[{"added_ms":1767261600000,"device":"MFZWI3D-…","name":"Sam",
-///            "spaces":{"evidence":"read-only","team":"read-write"}}],"version":1}
+///            "spaces":{"evidence":"read-only","team":"read-write"}}],"version":2}
 /// ```
 ///
 /// Sendable: every access to `cached` and `stamp` happens with `lock` held.
@@ -159,8 +160,15 @@ public final class TrustList: @unchecked Sendable {
         do { form = try JSONDecoder().decode(FileForm.self, from: data) } catch {
             throw TransportError(.trustList, "the trust list \(url.path) is not valid: \(error)")
         }
-        guard form.version == 1 else {
-            throw TransportError(.trustList, "the trust list \(url.path) has version \(form.version); this fieldnote reads version 1")
+        if form.version == 1 {
+            throw TransportError(.trustList, """
+                the trust list \(url.path) was written by an older fieldnote, whose device ids named certificates; \
+                they now name keys, so every id in it has changed. Ask each colleague for `fieldnote id`, \
+                move the file aside and run `fieldnote peers add` again
+                """)
+        }
+        guard form.version == 2 else {
+            throw TransportError(.trustList, "the trust list \(url.path) has version \(form.version); this fieldnote reads version 2")
         }
         var peers: [DeviceID: Peer] = [:]
         for entry in form.peers {
@@ -191,7 +199,7 @@ public final class TrustList: @unchecked Sendable {
         try refreshLocked()
         var peers = cached
         try change(&peers)
-        let form = FileForm(version: 1, peers: peers.values.sorted { $0.device < $1.device }.map {
+        let form = FileForm(version: 2, peers: peers.values.sorted { $0.device < $1.device }.map {
             FileForm.Entry(device: $0.device, name: $0.name,
                            spaces: Dictionary(uniqueKeysWithValues: $0.spaces.map { ($0.key.name, $0.value) }),
                            added_ms: $0.addedMillis)

@@ -1,22 +1,27 @@
 import Foundation
 
-/// How far a session has got, and how long it has waited on its peer since it last made progress:
+/// How far a session has got, how long it has waited on its peer, and how many bytes it has moved:
 /// what a server weighs to choose the session that gives its slot to a waiting device. Time the
 /// session spends on its own work (applying a batch, reading its store) is not counted against it.
 ///
 /// Sendable: every stored property is touched only with `lock` held.
 final class ProgressClock: @unchecked Sendable {
     private let lock = NSLock()
+    private let started = ContinuousClock.now
     private var steps = 0
     private var waited: Duration = .zero
+    private var totalWaited: Duration = .zero
     private var waitingSince: ContinuousClock.Instant? = nil
+    private var bytes = 0
 
     /// The session made progress: one more step, and the waiting starts again from nothing.
     func progressed() {
         lock.lock()
         steps += 1
+        let now = ContinuousClock.now
+        if let since = waitingSince { totalWaited += now - since }
         waited = .zero
-        if waitingSince != nil { waitingSince = ContinuousClock.now }
+        if waitingSince != nil { waitingSince = now }
         lock.unlock()
     }
 
@@ -24,16 +29,29 @@ final class ProgressClock: @unchecked Sendable {
     func waiting(_ isWaiting: Bool) {
         lock.lock()
         let now = ContinuousClock.now
-        if let since = waitingSince { waited += now - since }
+        if let since = waitingSince {
+            waited += now - since
+            totalWaited += now - since
+        }
         waitingSince = isWaiting ? now : nil
         lock.unlock()
     }
 
-    /// Steps of progress so far, and the time waited on the peer since the last one.
-    var stall: (steps: Int, waited: Duration) {
+    /// The session read or wrote a frame of `count` bytes.
+    func moved(_ count: Int) {
+        lock.lock()
+        bytes += count
+        lock.unlock()
+    }
+
+    /// Steps of progress so far; the time waited on the peer since the last one, and in all; and
+    /// the bytes moved each way together, per second since the session started.
+    var stall: (steps: Int, waited: Duration, totalWaited: Duration, bytesPerSecond: Double) {
         lock.lock()
         defer { lock.unlock() }
-        return (steps, waited + (waitingSince.map { ContinuousClock.now - $0 } ?? .zero))
+        let open = waitingSince.map { ContinuousClock.now - $0 } ?? .zero
+        let seconds = max(0.001, Double((ContinuousClock.now - started).milliseconds) / 1000)
+        return (steps, waited + open, totalWaited + open, Double(bytes) / seconds)
     }
 }
 

@@ -23,6 +23,22 @@ struct AuthorshipTests {
         }
     }
 
+    /// vera, and a copy of her store and key about to write a second history (the same replica);
+    /// alex trusts vera, bo trusts the copy, and alex and bo trust each other.
+    private func forkedAuthor(in temporary: TemporaryDirectory) throws -> (Device, Device, Device, Device) {
+        var vera = try Device("vera", in: temporary)
+        try vera.store.addNote(text: "before the fork")
+        try vera.store.close()
+        try FileManager.default.copyItem(at: temporary.sub("vera"), to: temporary.sub("vera-copy"))
+        vera = try Device("vera", in: temporary)
+        let copy = try Device("vera-copy", in: temporary)
+        #expect(copy.store.replica == vera.store.replica)
+        let alex = try Device("alex", in: temporary)
+        let bo = try Device("bo", in: temporary)
+        try trustEachOther([(vera, alex), (copy, bo), (alex, bo)])
+        return (vera, copy, alex, bo)
+    }
+
     @Test func forgedOpsUnderAThirdDevicesReplicaAreRefusedAndItsRealOpsStillArrive() throws {
         let temporary = TemporaryDirectory()
         let victim = try Device("victim", in: temporary)
@@ -141,17 +157,7 @@ struct AuthorshipTests {
 
     @Test func equivocationIsDetectedRefusedAndReported() throws {
         let temporary = TemporaryDirectory()
-        var vera = try Device("vera", in: temporary)
-        try vera.store.addNote(text: "before the fork")
-        // A copy of vera's store and key: the same replica, about to write a second history.
-        try vera.store.close()
-        try FileManager.default.copyItem(at: temporary.sub("vera"), to: temporary.sub("vera-copy"))
-        vera = try Device("vera", in: temporary)
-        let copy = try Device("vera-copy", in: temporary)
-        #expect(copy.store.replica == vera.store.replica)
-        let alex = try Device("alex", in: temporary)
-        let bo = try Device("bo", in: temporary)
-        try trustEachOther([(vera, alex), (copy, bo), (alex, bo)])
+        let (vera, copy, alex, bo) = try forkedAuthor(in: temporary)
 
         try vera.store.addNote(text: "the first history")
         try copy.store.addNote(text: "the second history")
@@ -173,6 +179,34 @@ struct AuthorshipTests {
             #expect(try alex.store.faultyReplicas().map(\.replica) == [replica])
             #expect(try alex.texts() == ["before the fork", "the first history"])
         }
+    }
+
+    /// Two histories of one replica, equally long: nothing of the replica has to travel, so
+    /// only the chain values in HELLO show the two devices that they differ; each then sends the
+    /// op that ends its history, and both find the author faulty in one session.
+    @Test func equallyLongHistoriesAreComparedByTheirChainValues() throws {
+        let temporary = TemporaryDirectory()
+        let (vera, copy, alex, bo) = try forkedAuthor(in: temporary)
+
+        try vera.store.addNote(text: "history one")
+        try copy.store.addNote(text: "history two")
+        try alex.serving { port in try vera.sync(port: port) }
+        try bo.serving { port in try copy.sync(port: port) }
+        let replica = vera.store.replica
+        #expect(try alex.store.versionVector(.team)[replica] == bo.store.versionVector(.team)[replica])
+
+        let reports = Reports()
+        let clientSummary = try alex.serving(reports: reports) { port in try bo.sync(port: port) }
+        guard case .success(let serverSummary) = try #require(reports.waitFor(1).first).result else {
+            Issue.record("the session failed")
+            return
+        }
+        #expect(serverSummary.faulty.map(\.replica) == [replica])
+        #expect(clientSummary.faulty.map(\.replica) == [replica])
+        #expect(try alex.store.faultyReplicas().map(\.replica) == [replica])
+        #expect(try bo.store.faultyReplicas().map(\.replica) == [replica])
+        #expect(try alex.texts() == ["before the fork", "history one"])
+        #expect(try bo.texts() == ["before the fork", "history two"])
     }
 
     @Test func aStoreWhoseReplicaIsNotItsKeysCannotServeItsNotes() throws {

@@ -19,13 +19,19 @@ struct IdentityTests {
         #expect(other.id != first.id)
     }
 
-    /// The id is the SHA-256 of the certificate DER, as the system's openssl computes it.
-    @Test func idIsTheCertificateFingerprint() throws {
+    /// The id is the SHA-256 of the device's raw Ed25519 public key, as the system's openssl
+    /// computes it (the last 32 bytes of the key's DER SubjectPublicKeyInfo), and its first 16
+    /// bytes are the store's replica id.
+    @Test func idIsTheSHA256OfTheKey() throws {
         let temporary = TemporaryDirectory()
         let identity = try DeviceIdentity.loadOrCreate(in: temporary.url)
-        let output = try run("/usr/bin/openssl", ["x509", "-in", identity.certificateURL.path, "-noout", "-fingerprint", "-sha256"])
-        let hex = output.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        #expect(hex == identity.id.hex)
+        let publicKey = temporary.url.appendingPathComponent("public.der")
+        _ = try run("/usr/bin/openssl", ["pkey", "-in", identity.keyURL.path, "-pubout", "-outform", "DER", "-out", publicKey.path])
+        let raw = temporary.url.appendingPathComponent("public.raw")
+        try Data(try Data(contentsOf: publicKey).suffix(32)).write(to: raw)
+        let output = try run("/usr/bin/openssl", ["dgst", "-sha256", "-r", raw.path])
+        #expect(String(output.prefix(64)) == identity.id.hex)
+        #expect(identity.id.replica == identity.replica)
         let text = try run("/usr/bin/openssl", ["x509", "-in", identity.certificateURL.path, "-noout", "-text"])
         #expect(text.contains("ED25519"))
     }

@@ -61,15 +61,7 @@ struct StarvationTests {
 
     /// A trusted device's session, opened by hand: TLS, then HELLO for `team`, answered.
     static func openSession(_ device: Device, port: UInt16) throws -> TLSStream {
-        let stream = try SyncClient.connect(identity: device.identity, trust: device.trust, host: "127.0.0.1", port: port, limits: .default)
-        stream.setTimeouts(.seconds(15))
-        try stream.handshake()
-        let hello = Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: device.store.replica,
-                          maxFrameBytes: 1 << 20, spaces: [HelloSpace(space: .team, accepts: true, vector: VersionVector())])
-        try stream.write(frame(.hello, hello.encode()))
-        let answer = try readFrame(stream)
-        guard answer.type == MessageType.hello.rawValue else { throw ErrorMessage.decode(answer.body) }
-        return stream
+        try openSessionReadingHello(device, port: port).0
     }
 
     /// Sends BATCH `number` holding `ops` and reads its ACK.
@@ -121,7 +113,50 @@ struct StarvationTests {
         }
     }
 
-    @Test func anHonestSyncCompletesWhileTrustedPeersTrickleAndStrangersStall() throws {
+    /// A trusted device that holds a session and writes one real note every `interval`, sent
+    /// with its proof: progress by every rule, yet a thin session; when cut off, it connects again.
+    static func trickleRealOps(_ device: Device, port: UInt16, every interval: useconds_t, _ attack: Attack) {
+        attack.loop { attack in
+            guard let (stream, theirs) = try? openSessionReadingHello(device, port: port) else { usleep(20_000); return }
+            defer { stream.close() }
+            attack.count("trusted sessions")
+            let prover = ChainProver(store: device.store, identity: device.identity)
+            var held = theirs.spaces.first { $0.space == .team }?.vector ?? VersionVector()
+            var number: UInt64 = 0
+            while !attack.isStopped {
+                number += 1
+                do {
+                    try device.store.addNote(text: "real op \(number)")
+                    let ops = try device.store.ops(in: .team, above: held, limit: 1_000).ops
+                    try prover.signOwnOps(in: .team)
+                    let proved = try prover.prove(ops, space: .team)
+                    try sendBatch(stream, number, proved.ops, proofs: proved.proofs)
+                    held = try device.store.versionVector(.team)
+                } catch { return }
+                usleep(interval)
+            }
+        }
+    }
+
+    /// `openSession`, returning the server's HELLO too.
+    static func openSessionReadingHello(_ device: Device, port: UInt16) throws -> (TLSStream, Hello) {
+        let stream = try SyncClient.connect(identity: device.identity, trust: device.trust, host: "127.0.0.1", port: port, limits: .default)
+        stream.setTimeouts(.seconds(15))
+        try stream.handshake()
+        let hello = Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: device.store.replica,
+                          maxFrameBytes: 1 << 20, spaces: [HelloSpace(space: .team, accepts: true, vector: VersionVector())])
+        try stream.write(frame(.hello, hello.encode()))
+        let answer = try readFrame(stream)
+        guard answer.type == MessageType.hello.rawValue else { throw ErrorMessage.decode(answer.body) }
+        return (stream, try Hello.decode(answer.body))
+    }
+
+    /// Six honest syncs while eight trusted devices run `trickler` and 16 strangers stall their
+    /// handshakes in a loop, with the production defaults: each must complete within 5 s, and
+    /// some trickling session must have given its slot up.
+    static func honestSyncsUnderAttack(
+        _ what: String, trickler: (Device, UInt16, Attack) -> Void
+    ) throws {
         let temporary = TemporaryDirectory()
         let (server, honest) = try pair(temporary)
         let tricklers = try (0..<8).map { try Device("trickler-\($0)", in: temporary) }
@@ -131,10 +166,9 @@ struct StarvationTests {
         }
         let attack = Attack()
         let reports = Reports()
-        // The production defaults: the 5 s target holds as shipped.
         let seconds: [Double] = try server.serving(limits: .default, reports: reports) { port in
             defer { attack.stop() }
-            for trickler in tricklers { Self.trickle(trickler, port: port, every: 200_000, attack) }
+            for device in tricklers { trickler(device, port, attack) }
             for index in 0..<16 { Self.stall(port: port, partial: index % 2 == 1, attack) }
             let settle = Date().addingTimeInterval(10)
             while attack.count(of: "trusted sessions") < 8 && Date() < settle { usleep(10_000) }
@@ -149,7 +183,7 @@ struct StarvationTests {
                 return took
             }
         }
-        print("starvation: 6 honest syncs under 8 trickling trusted peers and 16 stalling strangers took "
+        print("starvation: 6 honest syncs under 8 trusted peers \(what) and 16 stalling strangers took "
               + seconds.map { String(format: "%.2f s", $0) }.joined(separator: ", ")
               + "; \(attack.count(of: "trusted sessions")) trickling sessions and \(attack.count(of: "strangers")) stranger connections opened")
         for (round, took) in seconds.enumerated() { #expect(took < 5, "honest sync \(round) took \(took) s") }
@@ -157,6 +191,20 @@ struct StarvationTests {
             if case .failure(let error) = $0.result { error.message.contains("while another device waited") } else { false }
         }
         #expect(!cut.isEmpty, "no trickling session gave its slot up")
+    }
+
+    @Test func anHonestSyncCompletesWhileTrustedPeersTrickleAndStrangersStall() throws {
+        try Self.honestSyncsUnderAttack("sending empty batches") { device, port, attack in
+            Self.trickle(device, port: port, every: 200_000, attack)
+        }
+    }
+
+    /// Each trickling device makes real progress — a new note every 300 ms — but moves a few
+    /// hundred bytes a second: before the thin-session rule it kept its slot for good.
+    @Test func anHonestSyncCompletesWhileTrustedPeersWriteARealOpNowAndThen() throws {
+        try Self.honestSyncsUnderAttack("writing a real note every 300 ms") { device, port, attack in
+            Self.trickleRealOps(device, port: port, every: 300_000, attack)
+        }
     }
 
     /// More strangers than handshake places: the oldest stalled handshake gives its place up, so

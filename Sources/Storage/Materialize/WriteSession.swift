@@ -50,6 +50,9 @@ final class WriteSession {
     private var logged: [Op] = []
     /// Entities purged by this transaction; the store truncates the WAL after commit.
     private(set) var erasedEntities: [EntityID] = []
+    /// Authors whose received ops are logged, relayed and counted but change nothing here: the
+    /// devices this one grants the ops' space read-only (`Store.apply(_:merging:proof:muting:)`).
+    var muted: Set<ReplicaID> = []
 
     init(db: Database, replica: ReplicaID, wallMillis: UInt64) throws {
         self.db = db

@@ -44,9 +44,17 @@ extension Store {
     /// `proof`, what proved the ops (their authors' checkpoints, where their chains now stand, the
     /// digests of the erased ones), is kept in the same transaction, so this store can prove them
     /// in turn to the peers it serves.
+    ///
+    /// Ops written by a replica in `muting` (the devices this one grants the space read-only)
+    /// are logged and counted as any other, so they are relayed and vectors agree, but change
+    /// nothing here: a device granted read-only writes nothing this device shows, whoever relays
+    /// its ops. `rematerialize` replays them when the grant changes.
     @discardableResult
-    public func apply(_ ops: [Op], merging: MergeContext? = nil, proof: ReceivedProof = ReceivedProof()) throws(StoreError) -> ApplyResult {
+    public func apply(
+        _ ops: [Op], merging: MergeContext? = nil, proof: ReceivedProof = ReceivedProof(), muting: Set<ReplicaID> = []
+    ) throws(StoreError) -> ApplyResult {
         try write { session in
+            session.muted = muting.subtracting([replica])
             try Store.save(proof.checkpoints, session.db)
             try Store.advance(proof.heads, session.db)
             try ErasedDigests.save(proof.erasedDigests, session.db)
@@ -113,6 +121,11 @@ extension WriteSession {
     /// Applies and logs a ready op; returns true when it was refused (see `apply`) and logged erased.
     private func applyReady(_ op: Op) throws -> Bool {
         var kept = op
+        guard !muted.contains(op.id.replica) else {
+            try update(op.entity) { $0.applyMuted(op) }
+            try log(op)
+            return false
+        }
         try update(op.entity) { state in
             if case .insertText(_, _, _, let text) = op.payload,
                !OpCodec.noteAdmits(inserting: text.unicodeScalars.count, into: state.text.count) {

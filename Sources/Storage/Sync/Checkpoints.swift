@@ -101,6 +101,22 @@ extension Store {
         }
     }
 
+    /// Where each replica's chain stands at `vector`'s seq for it, for the replicas where this
+    /// store knows: its verified chain head, or a checkpoint (this device's own, once signed) at
+    /// exactly that seq. What a HELLO announces (Protocol.md 2.8).
+    public func chainValues(in space: SpaceID, at vector: VersionVector) throws(StoreError) -> [ReplicaID: [UInt8]] {
+        try read { db in
+            var values: [ReplicaID: [UInt8]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT replica, seq, hash FROM chain_heads WHERE space = ?", arguments: [space.name]) {
+                let replica = try EntityRows.replicaID(row[0])
+                if vector[replica] == UInt64(row[1] as Int64) { values[replica] = [UInt8](row[2] as Data) }
+            }
+            let own = vector[replica]
+            if own > 0, let signed = try Self.checkpoint(db, space, replica, "seq = ? ORDER BY seq", own) { values[replica] = signed.hash }
+            return values
+        }
+    }
+
     /// Moves chain heads forward (never back), in the transaction that applies their ops.
     static func advance(_ heads: [ChainHead], _ db: Database) throws {
         let statement = try db.cachedStatement(sql: """

@@ -49,7 +49,7 @@ struct PeersAddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The spaces to share, comma-separated (default: team).", valueName: "spaces"))
     var spaces: [String] = []
 
-    @Flag(help: "The device receives these spaces but its changes to them are refused.")
+    @Flag(help: "The device receives these spaces, but its changes to them count for nothing here, even passed on by a colleague.")
     var readOnly = false
 
     func run() throws {
@@ -58,13 +58,14 @@ struct PeersAddCommand: ParsableCommand {
         var granted = try SyncParse.spaces(spaces)
         if granted.isEmpty { granted = [.team] }
         let access: Access = readOnly ? .readOnly : .readWrite
-        try storeOptions.withDevice(knowing: granted) { _, identity, trust in
+        try storeOptions.withDevice(knowing: granted) { store, identity, trust in
             guard device != identity.id else {
                 throw CommandFailure("\(device.short)… is this device's own id; add the id `fieldnote id` prints on the other device",
                                      status: .invalidValue)
             }
             let before = try trust.peer(device)
             let peer = try trust.add(device, name: name, spaces: Dictionary(uniqueKeysWithValues: granted.map { ($0, access) }))
+            try trust.applyGrantChange(of: device, from: before, to: peer, in: store)
             let grants = peer.sortedSpaces.map { "\($0.space.name) (\($0.access.rawValue))" }.joined(separator: ", ")
             // A grant list replaces the old one; say what it took away, which is easy to miss.
             let dropped = (before?.sortedSpaces ?? []).map(\.space).filter { peer.spaces[$0] == nil }
@@ -147,7 +148,10 @@ struct PeersRemoveCommand: ParsableCommand {
         abstract: "Stop trusting a device.",
         discussion: """
             A running `fieldnote serve` refuses the device from its next connection or batch. \
-            Notes already synced stay on both devices.
+            Notes already synced stay on both devices, and what the device writes still reaches \
+            this one through colleagues who sync with it. To keep its changes out of what this \
+            device shows, whoever passes them on, grant it read-only instead \
+            (`peers add ID --name N --spaces … --read-only`).
 
             Example:
               fieldnote peers rm Ben
@@ -159,9 +163,10 @@ struct PeersRemoveCommand: ParsableCommand {
     var peer: String
 
     func run() throws {
-        try storeOptions.withDevice { _, _, trust in
+        try storeOptions.withDevice { store, _, trust in
             let found = try trust.resolve(peer)
             try trust.remove(found.device)
+            try trust.applyGrantChange(of: found.device, from: found, to: nil, in: store)
             print("removed \(found.name) (\(found.device.short))")
         }
     }
