@@ -81,7 +81,7 @@ public struct DeviceID: Hashable, Comparable, Sendable, CustomStringConvertible,
     /// The first group, enough to tell devices apart in a list.
     public var short: String { String(description.prefix(7)) }
 
-    /// The SHA-256 in lowercase hex, as `openssl x509 -fingerprint -sha256` prints it (without colons).
+    /// The SHA-256 in lowercase hex.
     public var hex: String { bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
 
     /// The replica id of every store this device writes: the first 16 bytes of the id (both are

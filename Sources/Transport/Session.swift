@@ -339,16 +339,8 @@ final class SyncSession: @unchecked Sendable {
                     throw TransportError(.malformed, "BATCH \(header.number) where \(expected) was expected")
                 }
                 let ops = try checkedOps(header, frame.body)
-                let verified = try verifier.verify(ops, proofs: header.proofs, space: header.space, batch: header.number)
-                let merging = peerHello.spaces.first { $0.space == header.space }.map {
-                    MergeContext(space: header.space, sender: peerHello.replica, senderVector: $0.vector,
-                                 localVector: ownVectors[header.space] ?? VersionVector())
-                }
-                let readOnly = try trust.readOnlyAuthors(in: header.space)
-                let result = try storeCall { () throws(StoreError) in
-                    try store.apply(verified.ops, merging: merging, proof: verified.proof, muting: readOnly)
-                }
-                try recordFaulty(verified.faulty, in: header.space)
+                let (result, faulty) = try receive(ops, header, verifier)
+                try recordFaulty(faulty, in: header.space)
                 summary.record(result.merged)
                 received += ops.count
                 summary.received.ops += ops.count
@@ -369,6 +361,44 @@ final class SyncSession: @unchecked Sendable {
             default:
                 throw unexpected(frame, expecting: "BATCH or DONE")
             }
+        }
+    }
+
+    /// Applies a batch while its authorship is checked on another thread; the store commits
+    /// only once the check has passed. When the check drops a replica found signing two
+    /// histories, the transaction rolls back and the checked ops alone are applied.
+    private func receive(
+        _ ops: [Op], _ header: BatchHeader, _ verifier: ChainVerifier
+    ) throws(TransportError) -> (ApplyResult, [(replica: ReplicaID, seq: UInt64)]) {
+        let merging = peerHello.spaces.first { $0.space == header.space }.map {
+            MergeContext(space: header.space, sender: peerHello.replica, senderVector: $0.vector,
+                         localVector: ownVectors[header.space] ?? VersionVector())
+        }
+        let readOnly = try trust.readOnlyAuthors(in: header.space)
+        let check = BackgroundVerification(verifier, ops: ops, proofs: header.proofs, space: header.space, batch: header.number)
+        defer { _ = check.wait() }
+        do {
+            let result = try storeCall { () throws(StoreError) in
+                try store.apply(ops, merging: merging, muting: readOnly) { () throws(StoreError) -> ReceivedProof in
+                    guard case .success(let verified) = check.wait(), verified.ops.count == ops.count else {
+                        throw StoreError(.invalidArgument, "the batch's authorship check did not pass as it stood")
+                    }
+                    return verified.proof
+                }
+            }
+            guard case .success(let verified) = check.wait() else { return (result, []) }
+            return (result, verified.faulty)
+        } catch {
+            let verified: ChainVerifier.Verified
+            switch check.wait() {
+            case .failure(let refusal): throw refusal
+            case .success(let outcome) where outcome.ops.count == ops.count: throw error
+            case .success(let outcome): verified = outcome
+            }
+            let result = try storeCall { () throws(StoreError) in
+                try store.apply(verified.ops, merging: merging, proof: verified.proof, muting: readOnly)
+            }
+            return (result, verified.faulty)
         }
     }
 

@@ -53,11 +53,20 @@ extension Store {
     public func apply(
         _ ops: [Op], merging: MergeContext? = nil, proof: ReceivedProof = ReceivedProof(), muting: Set<ReplicaID> = []
     ) throws(StoreError) -> ApplyResult {
+        try apply(ops, merging: merging, muting: muting) { () throws(StoreError) in proof }
+    }
+
+    /// `apply(_:merging:proof:muting:)`, with the proof given by `confirmation`, called inside the
+    /// transaction after the ops are applied and before anything commits: a session checks a
+    /// batch's authorship on another thread while the store applies it, and waits for the check
+    /// here. When `confirmation` throws, the transaction rolls back and nothing of the batch is kept.
+    @discardableResult
+    public func apply(
+        _ ops: [Op], merging: MergeContext? = nil, muting: Set<ReplicaID> = [],
+        confirmedBy confirmation: () throws(StoreError) -> ReceivedProof
+    ) throws(StoreError) -> ApplyResult {
         try write { session in
             session.muted = muting.subtracting([replica])
-            try Store.save(proof.checkpoints, session.db)
-            try Store.advance(proof.heads, session.db)
-            try ErasedDigests.save(proof.erasedDigests, session.db)
             var result = ApplyResult()
             var seen = Set<EntityID>()
             // Ops come in runs on one entity: only the first of a run needs the set.
@@ -86,6 +95,10 @@ extension Store {
             }
             result.parked = parkedNow.count
             if let merging, result.applied + result.drained > 0 { result.merged = try session.detectMerges(merging) }
+            let proof = try confirmation()
+            try Store.save(proof.checkpoints, session.db)
+            try Store.advance(proof.heads, session.db)
+            try ErasedDigests.save(proof.erasedDigests, session.db)
             return result
         }
     }

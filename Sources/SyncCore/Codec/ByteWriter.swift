@@ -45,7 +45,8 @@ public struct ByteWriter: Sendable {
 
     /// Eight bytes, big-endian: for values whose bits are all significant (doubles, hashes).
     public mutating func fixed64(_ value: UInt64) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        // One append of eight bytes, not eight appends: every op's ids pass through here.
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 }
 

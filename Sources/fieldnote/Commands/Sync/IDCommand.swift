@@ -7,8 +7,8 @@ struct IDCommand: ParsableCommand {
         commandName: "id",
         abstract: "Print this device's id, for colleagues to add with `peers add`.",
         discussion: """
-            The id is the SHA-256 of this device's certificate in eight groups of seven \
-            characters; the last character of every second group is a check, so a mistyped id \
+            The id is the SHA-256 of this device's public key in eight groups of seven \
+            characters (a renewed certificate keeps it); the last character of every second group is a check, so a mistyped id \
             is caught. The key and certificate are made on first use and kept in the store \
             directory (the key readable only by you). Read the id out to a colleague, or send it.
 
