@@ -20,6 +20,8 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
         public static let invalidDeviceID = Code(rawValue: "invalid_device_id")
         /// The trust list file could not be read or written, or an argument to it is invalid.
         public static let trustList = Code(rawValue: "trust_list")
+        /// The trust list was written by a fieldnote whose device ids named certificates (protocol 4 and before).
+        public static let outdatedTrustList = Code(rawValue: "outdated_trust_list")
         /// No peer in the trust list has this device id or name.
         public static let unknownPeer = Code(rawValue: "unknown_peer")
         /// A socket could not be created, bound or listened on (address in use, bad address…).

@@ -156,16 +156,17 @@ public final class TrustList: @unchecked Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw TransportError(.trustList, "cannot read the trust list \(url.path): \(error.localizedDescription)")
         }
+        // The version first: a list of another version may not even decode as this one.
+        struct Version: Decodable { var version: Int }
+        if (try? JSONDecoder().decode(Version.self, from: data))?.version == 1 {
+            throw TransportError(.outdatedTrustList, """
+                the trust list \(url.path) was written by an older fieldnote: its device ids named certificates, \
+                and now name keys, so none of them matches any more
+                """)
+        }
         let form: FileForm
         do { form = try JSONDecoder().decode(FileForm.self, from: data) } catch {
             throw TransportError(.trustList, "the trust list \(url.path) is not valid: \(error)")
-        }
-        if form.version == 1 {
-            throw TransportError(.trustList, """
-                the trust list \(url.path) was written by an older fieldnote, whose device ids named certificates; \
-                they now name keys, so every id in it has changed. Ask each colleague for `fieldnote id`, \
-                move the file aside and run `fieldnote peers add` again
-                """)
         }
         guard form.version == 2 else {
             throw TransportError(.trustList, "the trust list \(url.path) has version \(form.version); this fieldnote reads version 2")

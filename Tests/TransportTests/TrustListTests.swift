@@ -54,6 +54,22 @@ struct TrustListTests {
             #expect(error.code == .trustList)
         }
     }
+
+    /// A list of version 1 holds ids of certificates, which no device has any more: refused with
+    /// its own code (the client adds what to do), not read as if its ids still meant something.
+    @Test func aListOfCertificateIDsIsRefused() throws {
+        let temporary = TemporaryDirectory()
+        let device = DeviceID(sha256: Array(repeating: 7, count: 32))!
+        let old = #"{"peers":[{"added_ms":1767261600000,"device":""# + device.description + #"","name":"Sam","spaces":{"team":"read-write"}}],"version":1}"#
+        try Data(old.utf8).write(to: temporary.url.appendingPathComponent(TrustList.fileName))
+        do {
+            _ = try TrustList(directory: temporary.url)
+            Issue.record("read a trust list of certificate ids")
+        } catch {
+            #expect(error.code == .outdatedTrustList)
+            #expect(error.message.contains("older fieldnote"))
+        }
+    }
 }
 
 extension URL {

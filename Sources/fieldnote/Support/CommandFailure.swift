@@ -57,7 +57,7 @@ struct CommandFailure: Error, CustomStringConvertible {
             return CommandFailure(error.message, status: status)
         case let error as TransportError:
             return CommandFailure(error.fromPeer ? "the other device said: \(error.message)" : error.message,
-                                  status: status(for: error.code))
+                                  hint: hint(for: error.code), status: status(for: error.code))
         default:
             return nil
         }
@@ -75,6 +75,14 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func hint(for code: StoreError.Code) -> String? {
         switch code {
         case .noteTooLong: "nothing was saved; split the text into several notes"
+        default: nil
+        }
+    }
+
+    /// What to do next, for the transport errors where the message alone does not say.
+    static func hint(for code: TransportError.Code) -> String? {
+        switch code {
+        case .outdatedTrustList: "ask each colleague for `fieldnote id`, move trust.json aside, and `fieldnote peers add` them again"
         default: nil
         }
     }
