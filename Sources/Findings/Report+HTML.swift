@@ -3,8 +3,8 @@ import Foundation
 extension Report {
     /// One self-contained HTML file: inline CSS and SVG charts, no scripts, no fonts, images or
     /// style sheets fetched from anywhere. Charts: records per category (bars; suppressed
-    /// categories marked, no bar) and caseload median and 90th percentile by week (suppressed
-    /// weeks left as gaps and marked).
+    /// categories marked, no bar) and caseload median and 90th percentile by month (held-back
+    /// months left as gaps and marked).
     func html() -> String {
         let e = Report.htmlEscape
         var out = """
@@ -28,35 +28,30 @@ extension Report {
 
         """
         out += "<p>Period: \(e(period)). \(e(suppressionNote))</p>\n"
+        out += "<p>How the figures were made: \(e(methodNote))</p>\n"
         if let refusalNote { out += "<p>\(e(refusalNote))</p>\n" }
         out += "<h2>Records per category</h2>\n" + categoryChart()
-        out += "<h2>Caseload by week</h2>\n" + caseloadChart()
+        out += "<h2>Caseload by month</h2>\n" + caseloadChart()
         func table(_ title: String, _ cells: [ReportCell]) {
             out += "<h2>\(e(title))</h2>\n"
             guard !cells.isEmpty else { out += "<p>No records.</p>\n"; return }
-            out += "<table>\n<thead><tr><th></th><th>Records</th><th>Reporters</th><th>Caseload median</th><th>Caseload p90</th><th>Caseload max</th><th>Unpaid hours total</th><th>Unpaid hours mean</th><th>Supervision held</th><th>Supervision cancelled</th></tr></thead>\n<tbody>\n"
+            let headers = Report.displayColumns.map { "<th>\(e($0))</th>" }.joined()
+            out += "<table>\n<thead><tr><th></th>\(headers)</tr></thead>\n<tbody>\n"
             for cell in cells {
                 let label = cell.label == cell.key ? e(cell.key) : "\(e(cell.label)) <code>\(e(cell.key))</code>"
                 guard let s = cell.statistics else {
-                    let why = cell.secondary ? "would give a suppressed cell away" : "fewer than \(minReporters) reporters"
-                    out += "<tr><td>\(label)</td><td class=\"suppressed\" colspan=\"9\">\(e(Report.suppressedMark)) \(why)</td></tr>\n"
+                    out += "<tr><td>\(label)</td><td class=\"suppressed\" colspan=\"\(Report.displayColumns.count)\">\(e(heldBackReason(cell)))</td></tr>\n"
                     continue
                 }
-                let cells = [
-                    String(s.records), String(s.reporters),
-                    s.caseload.map { Report.number($0.median) } ?? "–", s.caseload.map { Report.number($0.p90) } ?? "–",
-                    s.caseload.map { String($0.maximum) } ?? "–",
-                    s.unpaidHours.map { Report.number($0.total) } ?? "–", s.unpaidHours.map { Report.number($0.mean) } ?? "–",
-                    String(s.supervision.held), String(s.supervision.cancelled),
-                ]
-                out += "<tr><td>\(label)</td>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+                let figures = Report.displayFigures(s).map { $0 == Report.suppressedMark ? "<td class=\"suppressed\">\(e($0))</td>" : "<td>\(e($0))</td>" }
+                out += "<tr><td>\(label)</td>" + figures.joined() + "</tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
         table("All evidence", [total])
         table("By category", categories)
         table("By finding", findings)
-        table("Week by week", weeks)
+        table("Month by month", months)
         out += "<h2>Findings cited</h2>\n"
         if citations.isEmpty { out += "<p>None.</p>\n" } else {
             out += "<ol>\n"
@@ -97,18 +92,18 @@ extension Report {
         return svg
     }
 
-    /// Median (line with points) and 90th percentile (dashed) caseload per week; gaps where a week is
-    /// suppressed or has no caseload figures.
+    /// Median (line with points) and 90th percentile (dashed) caseload per month; gaps where a
+    /// month is held back or has no caseload figures.
     func caseloadChart() -> String {
         let e = Report.htmlEscape
-        guard !weeks.isEmpty else { return "<p>No records.</p>\n" }
+        guard !months.isEmpty else { return "<p>No records.</p>\n" }
         let left = 50, right = 20, top = 15, bottom = 60, plotHeight = 220
-        let step = max(18, min(80, 640 / max(1, weeks.count)))
+        let step = max(18, min(80, 640 / max(1, months.count)))
         // At least wide enough for the axis labels and caption to sit beside a short trend.
-        let width = max(360, left + right + step * max(1, weeks.count - 1) + 20)
+        let width = max(360, left + right + step * max(1, months.count - 1) + 20)
         let height = top + plotHeight + bottom
-        let values = weeks.compactMap { $0.statistics?.caseload }
-        let maximum = max(1.0, Double(values.map(\.maximum).max() ?? 1))
+        let values = months.compactMap { $0.statistics?.caseload }
+        let maximum = max(1.0, values.map { $0.p90 ?? $0.median }.max() ?? 1)
         let scaleTop = (maximum / 10).rounded(.up) * 10
         func x(_ index: Int) -> Int { left + 10 + index * step }
         func y(_ value: Double) -> Double { Double(top) + Double(plotHeight) * (1 - value / scaleTop) }
@@ -117,30 +112,30 @@ extension Report {
             svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(y(tick))\" y2=\"\(y(tick))\" stroke=\"#e2e2e2\"/>"
             svg += "<text x=\"\(left - 6)\" y=\"\(y(tick) + 4)\" text-anchor=\"end\" font-size=\"11\">\(Report.number(tick))</text>\n"
         }
-        func path(_ value: (CaseloadSummary) -> Double) -> String {
+        func path(_ value: (CaseloadSummary) -> Double?) -> String {
             var d = ""
             var drawing = false
-            for (index, cell) in weeks.enumerated() {
-                guard let caseload = cell.statistics?.caseload else { drawing = false; continue }
-                d += "\(drawing ? "L" : "M")\(x(index)),\(y(value(caseload))) "
+            for (index, cell) in months.enumerated() {
+                guard let caseload = cell.statistics?.caseload, let point = value(caseload) else { drawing = false; continue }
+                d += "\(drawing ? "L" : "M")\(x(index)),\(y(point)) "
                 drawing = true
             }
             return d
         }
         svg += "<path d=\"\(path { $0.p90 })\" fill=\"none\" stroke=\"#c2553a\" stroke-width=\"2\" stroke-dasharray=\"5 4\"/>\n"
         svg += "<path d=\"\(path { $0.median })\" fill=\"none\" stroke=\"#2f6db5\" stroke-width=\"2.5\"/>\n"
-        for (index, cell) in weeks.enumerated() {
+        for (index, cell) in months.enumerated() {
             if let caseload = cell.statistics?.caseload {
-                svg += "<circle cx=\"\(x(index))\" cy=\"\(y(caseload.median))\" r=\"4\" fill=\"#2f6db5\"><title>\(e(cell.key)): median \(Report.number(caseload.median)), p90 \(Report.number(caseload.p90))</title></circle>\n"
+                svg += "<circle cx=\"\(x(index))\" cy=\"\(y(caseload.median))\" r=\"4\" fill=\"#2f6db5\"><title>\(e(cell.key)): median \(Report.number(caseload.median))\(caseload.p90.map { ", p90 " + Report.number($0) } ?? "")</title></circle>\n"
             } else if cell.suppressed {
-                svg += "<text x=\"\(x(index))\" y=\"\(top + plotHeight - 4)\" text-anchor=\"middle\" font-size=\"14\" fill=\"#8a4b00\"><title>\(e(cell.key)): suppressed</title>×</text>\n"
+                svg += "<text x=\"\(x(index))\" y=\"\(top + plotHeight - 4)\" text-anchor=\"middle\" font-size=\"14\" fill=\"#8a4b00\"><title>\(e(cell.key)): held back</title>×</text>\n"
             }
-            if weeks.count <= 26 || index % max(1, weeks.count / 13) == 0 {
+            if months.count <= 26 || index % max(1, months.count / 13) == 0 {
                 svg += "<text x=\"\(x(index))\" y=\"\(top + plotHeight + 14)\" font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-45 \(x(index)) \(top + plotHeight + 14))\">\(e(cell.key))</text>\n"
             }
         }
         svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(top + plotHeight)\" y2=\"\(top + plotHeight)\" stroke=\"#555\"/>\n"
-        svg += "</svg><figcaption>Caseload by ISO week: median (solid) and 90th percentile (dashed). × marks a suppressed week.</figcaption></figure>\n"
+        svg += "</svg><figcaption>Caseload by month: median (solid) and, from 10 people or more, 90th percentile (dashed). × marks a month held back.</figcaption></figure>\n"
         return svg
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 
 extension Report {
-    /// The mark shown in place of a suppressed cell's figures.
-    public static let suppressedMark = "[suppressed]"
+    /// The words shown in place of a figure held back.
+    public static let suppressedMark = "held back"
 
     /// The report in `format`, ready to print or write to a file.
     public func render(_ format: Format) -> String {
@@ -23,21 +23,35 @@ extension Report {
         return String(Int64(rounded))
     }
 
+    static func monthLabel(_ key: String?) -> String? {
+        guard let key, key.count == 7, let year = Int(key.prefix(4)), let month = Int(key.suffix(2)), (1...12).contains(month) else { return key }
+        return ReportMonth(year: year, month: month).label
+    }
+
     var period: String {
-        switch (sinceWeek, untilWeek) {
-        case (nil, nil): "all weeks"
+        switch (Report.monthLabel(sinceMonth), Report.monthLabel(untilMonth)) {
+        case (nil, nil): "every month with evidence"
         case (let since?, nil): "from \(since)"
         case (nil, let until?): "up to \(until)"
-        case (let since?, let until?): "\(since) to \(until)"
+        case (let since?, let until?): since == until ? since : "\(since) to \(until)"
         }
     }
 
+    /// What was held back and why, in plain words.
     var suppressionNote: String {
-        var note = "Cells drawn from fewer than \(minReporters) distinct reporter\(minReporters == 1 ? "" : "s") are suppressed and marked \(Report.suppressedMark)."
+        var note = "Where fewer than \(minReporters) people reported something in a month, their figures are held back to protect them. "
+            + "It does not mean there is no problem. Every figure is drawn only from months where at least \(minReporters) people gave it."
         if hasSecondarySuppression {
-            note += " Some further cells are suppressed too, because with their total they would give a suppressed cell away (secondary suppression)."
+            note += " A few more figures are held back because, with a total, they would let someone work out one that is held back."
         }
         return note
+    }
+
+    /// How the figures were made.
+    var methodNote: String {
+        "Figures are self-reported by members who chose to share them, one record per person per week (a week shared again replaces the earlier record). "
+            + "Weeks count in the month of their Thursday. Caseload is the number of cases held; unpaid hours are hours worked beyond hours paid. "
+            + "The 90th percentile is given only where \(Report.percentileReporters) or more people gave a caseload."
     }
 
     /// Says how many records were left out, if any.
@@ -48,26 +62,56 @@ extension Report {
     }
 
     var hasSecondarySuppression: Bool {
-        ([total] + categories + findings + weeks).contains(where: \.secondary)
+        ([total] + categories + findings + months).contains(where: \.secondary)
     }
 
-    /// The figures of a cell as display strings, in the CSV/Markdown column order.
+    /// The figures of a cell as display strings, in the CSV column order.
     static let figureColumns = [
-        "records", "reporters", "caseload_records", "caseload_median", "caseload_p90", "caseload_max",
-        "unpaid_records", "unpaid_hours_total", "unpaid_hours_mean", "supervision_held", "supervision_cancelled",
-        "supervision_not_scheduled",
+        "records", "reporters", "caseload_records", "caseload_reporters", "caseload_median", "caseload_p90",
+        "unpaid_records", "unpaid_reporters", "unpaid_hours_total", "unpaid_hours_mean",
+        "supervision_records", "supervision_held", "supervision_cancelled", "supervision_not_scheduled", "held_back",
     ]
 
     static func figures(_ cell: ReportCell) -> [String] {
-        guard let s = cell.statistics else { return Array(repeating: "", count: figureColumns.count) }
+        guard let s = cell.statistics else { return Array(repeating: "", count: figureColumns.count - 1) + [suppressedMark] }
         return [
             String(s.records), String(s.reporters),
-            s.caseload.map { String($0.records) } ?? "", s.caseload.map { number($0.median) } ?? "",
-            s.caseload.map { number($0.p90) } ?? "", s.caseload.map { String($0.maximum) } ?? "",
-            s.unpaidHours.map { String($0.records) } ?? "", s.unpaidHours.map { number($0.total) } ?? "",
-            s.unpaidHours.map { number($0.mean) } ?? "",
-            String(s.supervision.held), String(s.supervision.cancelled), String(s.supervision.notScheduled),
+            s.caseload.map { String($0.records) } ?? "", s.caseload.map { String($0.reporters) } ?? "",
+            s.caseload.map { number($0.median) } ?? "", s.caseload.flatMap { $0.p90.map(number) } ?? "",
+            s.unpaidHours.map { String($0.records) } ?? "", s.unpaidHours.map { String($0.reporters) } ?? "",
+            s.unpaidHours.map { number($0.total) } ?? "", s.unpaidHours.map { number($0.mean) } ?? "",
+            s.supervision.map { String($0.records) } ?? "", s.supervision.map { String($0.held) } ?? "",
+            s.supervision.map { String($0.cancelled) } ?? "", s.supervision.map { String($0.notScheduled) } ?? "",
+            s.heldBack.joined(separator: " "),
         ]
+    }
+
+    /// The columns of the Markdown and HTML tables.
+    static let displayColumns = [
+        "People", "Records", "Caseload median", "Caseload p90", "Unpaid hours total", "Unpaid hours mean",
+        "Supervision held", "Supervision cancelled",
+    ]
+
+    /// A shown cell's figures under `displayColumns`: a figure, "–" where nobody gave it, or
+    /// "held back".
+    static func displayFigures(_ s: CellStatistics) -> [String] {
+        func value<T>(_ figure: ReportFigure, _ summary: T?, _ show: (T) -> String) -> String {
+            if let summary { return show(summary) }
+            return s.heldBack.contains(figure.rawValue) ? suppressedMark : "–"
+        }
+        return [
+            String(s.reporters), String(s.records),
+            value(.caseload, s.caseload) { number($0.median) },
+            value(.caseload, s.caseload) { $0.p90.map(number) ?? "–" },
+            value(.unpaidHours, s.unpaidHours) { number($0.total) }, value(.unpaidHours, s.unpaidHours) { number($0.mean) },
+            value(.supervision, s.supervision) { String($0.held) }, value(.supervision, s.supervision) { String($0.cancelled) },
+        ]
+    }
+
+    /// Why a row is held back, in plain words.
+    func heldBackReason(_ cell: ReportCell) -> String {
+        cell.secondary ? "held back: with a total, it would give a held-back figure away"
+            : "held back: fewer than \(minReporters) people"
     }
 
     // MARK: Markdown
@@ -75,31 +119,28 @@ extension Report {
     func markdown() -> String {
         var out = "# Workload evidence report\n\n"
         out += "Period: \(period). \(suppressionNote)\n\n"
+        out += "How the figures were made: \(methodNote)\n\n"
         if let refusalNote { out += refusalNote + "\n\n" }
         func table(_ title: String, _ cells: [ReportCell]) {
             out += "## \(title)\n\n"
             guard !cells.isEmpty else { out += "No records.\n\n"; return }
-            out += "| | Records | Reporters | Caseload median | Caseload p90 | Caseload max | Unpaid hours (total / mean) | Supervision held / cancelled |\n"
-            out += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+            out += "| | " + Report.displayColumns.joined(separator: " | ") + " |\n"
+            out += "|---|" + Array(repeating: "---:|", count: Report.displayColumns.count).joined() + "\n"
             for cell in cells {
                 let label = cell.label == cell.key ? MarkdownText.escaped(cell.key)
                     : "\(MarkdownText.escaped(cell.label)) (\(MarkdownText.code(cell.key, inTable: true)))"
                 guard let s = cell.statistics else {
-                    out += "| \(label) | \(Report.suppressedMark) | | | | | | |\n"
+                    out += "| \(label) | \(heldBackReason(cell)) |" + String(repeating: " |", count: Report.displayColumns.count - 1) + "\n"
                     continue
                 }
-                let caseload = s.caseload
-                let unpaid = s.unpaidHours.map { "\(Report.number($0.total)) / \(Report.number($0.mean))" } ?? "–"
-                out += "| \(label) | \(s.records) | \(s.reporters) | \(caseload.map { Report.number($0.median) } ?? "–") | "
-                out += "\(caseload.map { Report.number($0.p90) } ?? "–") | \(caseload.map { String($0.maximum) } ?? "–") | \(unpaid) | "
-                out += "\(s.supervision.held) / \(s.supervision.cancelled) |\n"
+                out += "| \(label) | " + Report.displayFigures(s).joined(separator: " | ") + " |\n"
             }
             out += "\n"
         }
         table("All evidence", [total])
         table("By category", categories)
         table("By finding", findings)
-        table("Week by week", weeks)
+        table("Month by month", months)
         out += "## Findings cited\n\n"
         if citations.isEmpty { out += "None.\n" }
         for citation in citations {
@@ -116,11 +157,15 @@ extension Report {
 
     // MARK: CSV
 
-    /// RFC 4180, one header row then one row per cell: `section` is total, category, finding or
-    /// week; `suppressed` is 1 or 0 (a suppressed row's figures are empty); then citation rows
-    /// (`section` citation, `label` the title, `source` the source).
+    /// RFC 4180, one header row, a `method` row carrying the threshold (`min_reporters`, its value
+    /// in the `records` column), then one row per cell: `section` is total, category, finding or
+    /// month; `suppressed` is 1 or 0 (a held-back row's figures are empty, `held_back` says so);
+    /// then citation rows (`section` citation, `label` the title, `source` the source).
     func csv() -> String {
         var rows = [["section", "key", "label", "suppressed"] + Report.figureColumns + ["source"]]
+        var method = ["method", "min_reporters", suppressionNote + " " + methodNote, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1)
+        method[4] = String(minReporters)
+        rows.append(method)
         func add(_ section: String, _ cells: [ReportCell]) {
             for cell in cells {
                 rows.append([section, cell.key, cell.label, cell.suppressed ? "1" : "0"] + Report.figures(cell) + [""])
@@ -129,7 +174,7 @@ extension Report {
         add("total", [total])
         add("category", categories)
         add("finding", findings)
-        add("week", weeks)
+        add("month", months)
         if let refusalNote {
             var row = ["refused", "records", refusalNote, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1)
             row[4] = String(refusedRecords)

@@ -1,15 +1,16 @@
 import Foundation
 
-/// A report cell while suppression is worked out: its figures (all of them, even if it will be
-/// suppressed) and the records it was drawn from, as positions in the report's list of records.
+/// A cell of one month and one figure while suppression is worked out: the records it would draw
+/// on, as positions in the report's list of records, and whether it is held back.
 struct SuppressionCell: Sendable {
-    var cell: ReportCell
+    var key: String
     var members: Set<Int>
+    var suppressed: Bool
+    var secondary = false
 }
 
 /// A published total (`margin`) and the published cells that add up to it (`parts`), as indices
-/// into the report's cells: the total and its weeks, the total and its categories, a category and
-/// its findings.
+/// into the cells: the total and its categories, a category and its findings.
 struct SuppressionMargin: Sendable, Hashable {
     var margin: Int
     var parts: [Int]
@@ -32,45 +33,40 @@ extension Report {
     ///   is suppressed too; with no shown part left, the margin itself is.
     /// Suppressing a cell can expose another equation, so this repeats until nothing changes.
     ///
-    /// Cells that record no evidence at all (empty weeks) are known to be zero and protect
-    /// nothing; they are never chosen. Parts that overlap (a record in two categories) do not add
+    /// Cells that hold no records are known to be zero and protect nothing; they are never chosen. Parts that overlap (a record in two categories) do not add
     /// up exactly, which only makes differencing harder, so treating them as additive errs on the
     /// side of hiding more.
     ///
-    /// Returns the cells with the figures of every suppressed cell removed.
+    /// Returns the cells with every cell this suppresses marked `suppressed` and `secondary`.
     /// - Parameter reporters: the reporter of each record, by the positions `members` use.
     static func suppressSecondary(
         _ cells: [SuppressionCell], margins: [SuppressionMargin], reporters: [String], minReporters: Int
-    ) -> [ReportCell] {
+    ) -> [SuppressionCell] {
         var cells = cells
-        func records(_ index: Int) -> Int { cells[index].cell.statistics?.records ?? 0 }
+        func records(_ index: Int) -> Int { cells[index].members.count }
+        func people(_ index: Int) -> Int { Set(cells[index].members.map { reporters[$0] }).count }
         var changed = true
         while changed {
             changed = false
             for margin in margins {
                 let parts = margin.parts.filter { records($0) > 0 }
-                let marginHidden = cells[margin.margin].cell.suppressed
-                let hidden = parts.filter { cells[$0].cell.suppressed }
+                let marginHidden = cells[margin.margin].suppressed
+                let hidden = parts.filter { cells[$0].suppressed }
                 let remainder = parts.reduce(cells[margin.margin].members) { $0.subtracting(cells[$1].members) }
                 let remainderReporters = Set(remainder.map { reporters[$0] }).count
                 let unknowns = (marginHidden ? 1 : 0) + hidden.count + (remainder.isEmpty ? 0 : 1)
                 let sensitive = (marginHidden ? 1 : 0) + hidden.count + (!remainder.isEmpty && remainderReporters < minReporters ? 1 : 0)
                 guard sensitive >= 1, unknowns == 1, !parts.isEmpty || !marginHidden else { continue }
-                let shown = parts.filter { !cells[$0].cell.suppressed }.sorted { a, b in
-                    let (x, y) = (cells[a].cell, cells[b].cell)
-                    return (x.statistics?.records ?? 0, x.statistics?.reporters ?? 0, x.key) < (y.statistics?.records ?? 0, y.statistics?.reporters ?? 0, y.key)
+                let shown = parts.filter { !cells[$0].suppressed }.sorted { a, b in
+                    (records(a), people(a), cells[a].key) < (records(b), people(b), cells[b].key)
                 }
                 guard !(shown.isEmpty && marginHidden) else { continue }
                 let chosen = shown.first ?? margin.margin
-                cells[chosen].cell.suppressed = true
-                cells[chosen].cell.secondary = true
+                cells[chosen].suppressed = true
+                cells[chosen].secondary = true
                 changed = true
             }
         }
-        return cells.map { entry in
-            var cell = entry.cell
-            if cell.suppressed { cell.statistics = nil }
-            return cell
-        }
+        return cells
     }
 }

@@ -1,51 +1,64 @@
 import Foundation
 
-/// Caseload figures for a cell. Percentiles interpolate linearly between the closest ranks
-/// (Hyndman & Fan type 7, the default of R, NumPy and spreadsheets' PERCENTILE.INC).
+/// Caseload figures for a cell, from at least the report's `minReporters` people. Percentiles
+/// interpolate linearly between the closest ranks (Hyndman & Fan type 7, the default of R, NumPy
+/// and spreadsheets' PERCENTILE.INC). No maximum: it is always one person's figure.
 public struct CaseloadSummary: Sendable, Hashable, Codable {
     public var records: Int
+    public var reporters: Int
     public var median: Double
-    public var p90: Double
-    public var maximum: Int
+    /// Only from `Report.percentileReporters` people or more: above the median, fewer people
+    /// would let the figure come close to one person's.
+    public var p90: Double?
 }
 
 /// Unpaid hours (hours worked − hours paid, never below 0) over the records that give both.
 public struct UnpaidHoursSummary: Sendable, Hashable, Codable {
     public var records: Int
+    public var reporters: Int
     public var total: Double
     public var mean: Double
 }
 
 /// How many records say supervision was held, cancelled or not scheduled.
 public struct SupervisionSummary: Sendable, Hashable, Codable {
+    public var records: Int
+    public var reporters: Int
     public var held: Int
     public var cancelled: Int
     public var notScheduled: Int
 
     enum CodingKeys: String, CodingKey {
-        case held, cancelled
+        case records, reporters, held, cancelled
         case notScheduled = "not_scheduled"
     }
 }
 
-/// The figures of one report cell.
+/// The figures of one report cell. Each is drawn only from months where at least `minReporters`
+/// people gave it (`Report+Figures.swift`); a figure that had values here but none that could
+/// be shown is nil and named in `heldBack`.
 public struct CellStatistics: Sendable, Hashable, Codable {
+    /// Person-weeks: one record per person per week.
     public var records: Int
+    /// Distinct people.
     public var reporters: Int
     public var caseload: CaseloadSummary?
     public var unpaidHours: UnpaidHoursSummary?
-    public var supervision: SupervisionSummary
+    public var supervision: SupervisionSummary?
+    /// The figures held back in this cell (`caseload`, `unpaid_hours`, `supervision`).
+    public var heldBack: [String]
 
     enum CodingKeys: String, CodingKey {
         case records, reporters, caseload, supervision
         case unpaidHours = "unpaid_hours"
+        case heldBack = "held_back"
     }
 }
 
-/// One row of a report: a category, a finding, a week or the total. When fewer than the report's
-/// `minReporters` distinct reporters contributed, `suppressed` is true and `statistics` is nil:
-/// not even the record count is shown. `secondary` marks a cell suppressed only because, with
-/// its total, it would give another suppressed cell away (see `Report+Suppression.swift`).
+/// One row of a report: the total, a category, a finding or a month. When the row's records come
+/// from fewer than the report's `minReporters` people in every month, `suppressed` is true and
+/// `statistics` is nil: not even the record count is shown. `secondary` marks a row held back only
+/// because, with its total, it would give another held-back row away (`Report+Suppression.swift`).
 public struct ReportCell: Sendable, Hashable, Codable {
     public var key: String
     public var label: String
@@ -79,8 +92,9 @@ public struct ReportCitation: Sendable, Hashable, Codable {
     }
 }
 
-/// A union rep's report over evidence records: per category, per finding and per week, with
-/// small-number suppression. Build with `Report.build`, render with `render(_:)`.
+/// A union rep's report over evidence records: the total, per category, per finding and per
+/// month, every figure from at least `minReporters` people. Build with `Report.build`, render
+/// with `render(_:)`.
 public struct Report: Sendable, Hashable, Codable {
     public enum Format: String, Sendable, CaseIterable {
         case markdown = "md", csv, json, html
@@ -98,101 +112,95 @@ public struct Report: Sendable, Hashable, Codable {
         }
     }
 
-    /// The first and last ISO weeks included (from `since` / `until`), if limited.
-    public var sinceWeek: String?
-    public var untilWeek: String?
+    /// The least `minReporters` a report accepts: fewer people would let a figure identify one.
+    public static let minimumReporters = 3
+    /// The least people a percentile above the median is drawn from.
+    public static let percentileReporters = 10
+
+    /// The first and last months included (from `since` / `until`, widened to whole months), if limited.
+    public var sinceMonth: String?
+    public var untilMonth: String?
     public var minReporters: Int
     public var total: ReportCell
     /// Every category that has records, in `FindingCategory` order.
     public var categories: [ReportCell]
     /// Every cited finding that has records, by id.
     public var findings: [ReportCell]
-    /// Every week from the first to the last with records, gaps included (as zero, not suppressed);
-    /// only the weeks with records when they span more than `maximumWeekSpan` weeks.
-    public var weeks: [ReportCell]
+    /// Every month from the first to the last with records, gaps included (as zero, not suppressed);
+    /// only the months with records when they span more than `maximumMonthSpan` months.
+    public var months: [ReportCell]
     /// The findings the evidence links to, with their sources.
     public var citations: [ReportCitation]
     /// Records left out because they break `EvidenceLimits`: malformed or incomplete, or holding
     /// values no device writes (only a faulty or hostile device can have sent them).
     public var refusedRecords: Int
+    /// Records replaced by a later one of the same person and week (shared again).
+    public var replacedRecords: Int
 
     enum CodingKeys: String, CodingKey {
-        case total, categories, findings, weeks, citations
+        case total, categories, findings, months, citations
         case refusedRecords = "refused_records"
-        case sinceWeek = "since_week"
-        case untilWeek = "until_week"
+        case replacedRecords = "replaced_records"
+        case sinceMonth = "since_month"
+        case untilMonth = "until_month"
         case minReporters = "min_reporters"
     }
 
     /// Builds a report.
     /// - Parameters:
-    ///   - records: evidence records (read from the evidence space). A record without a reporter
-    ///     counts as one shared "unknown" reporter, which can only suppress more, never less.
-    ///   - since, until: include records whose ISO week contains or follows `since` and contains or
-    ///     precedes `until` (weeks are UTC).
-    ///   - minReporters: cells drawn from fewer distinct reporters are suppressed; at least 1 (default 3).
+    ///   - records: evidence records (read from the evidence space), in the order they were
+    ///     shared: of several records of one person and week, the last counts. A record without
+    ///     a reporter counts as one shared "unknown" reporter, which can only suppress more.
+    ///   - since, until: include the months (UTC) from the one holding `since` to the one holding
+    ///     `until`; a week counts in the month of its Thursday.
+    ///   - minReporters: a figure is shown only from months where at least this many people gave
+    ///     it; at least `minimumReporters` (the default).
     ///   - catalog: for finding titles and citations; findings it does not know are cited by id only.
     ///   - refused: records the store already left out (`EvidenceReading.refused`). Any of
     ///     `records` that breaks `EvidenceLimits` is left out too and counted with them.
     public static func build(
-        records: [EvidenceRecord], refused: Int = 0, since: Date? = nil, until: Date? = nil, minReporters: Int = 3,
-        catalog: FindingsCatalog? = nil
+        records: [EvidenceRecord], refused: Int = 0, since: Date? = nil, until: Date? = nil,
+        minReporters: Int = minimumReporters, catalog: FindingsCatalog? = nil
     ) throws(FindingsError) -> Report {
-        guard minReporters >= 1 else {
-            throw FindingsError(.invalidReportParameter, "--min-reporters must be at least 1 (got \(minReporters)); the default is 3")
+        guard minReporters >= minimumReporters else {
+            throw FindingsError(.invalidReportParameter,
+                                "--min-reporters must be at least \(minimumReporters) (got \(minReporters)): with fewer, a figure can identify the person who gave it")
         }
-        let sinceWeek = since.map(ISOWeek.init(date:))
-        let untilWeek = until.map(ISOWeek.init(date:))
-        if let sinceWeek, let untilWeek, sinceWeek > untilWeek {
-            throw FindingsError(.invalidReportParameter, "--since (\(sinceWeek)) is after --until (\(untilWeek))")
+        let sinceMonth = since.map(ReportMonth.init(date:))
+        let untilMonth = until.map(ReportMonth.init(date:))
+        if let sinceMonth, let untilMonth, sinceMonth > untilMonth {
+            throw FindingsError(.invalidReportParameter, "--since (\(sinceMonth.label)) is after --until (\(untilMonth.label))")
         }
         let catalog = catalog ?? (try? FindingsCatalog())
         let valid = records.filter { EvidenceLimits.problem($0) == nil }
-        let included = valid.filter { record in
-            (sinceWeek.map { record.week >= $0 } ?? true) && (untilWeek.map { record.week <= $0 } ?? true)
+        let people = latestPerPersonAndWeek(valid)
+        let included = people.filter { record in
+            let month = ReportMonth(week: record.week)
+            return (sinceMonth.map { month >= $0 } ?? true) && (untilMonth.map { month <= $0 } ?? true)
         }
 
-        // Every cell keeps its figures and records until suppression is settled.
-        func cell(_ key: String, _ label: String, where member: (EvidenceRecord) -> Bool, zeroIsShown: Bool = false) -> SuppressionCell {
-            let members = Set(included.indices.filter { member(included[$0]) })
-            let statistics = Report.statistics(members.sorted().map { included[$0] })
-            let suppressed = statistics.reporters < minReporters && !(zeroIsShown && statistics.records == 0)
-            return SuppressionCell(cell: ReportCell(key: key, label: label, suppressed: suppressed, statistics: statistics), members: members)
-        }
-
-        var cells = [cell("total", "All evidence", where: { _ in true })]
-        var categoryIndices: [FindingCategory: Int] = [:]
+        var rows = [ReportRow(key: "total", label: "All evidence") { _ in true }]
+        var categoryRows: [(FindingCategory, Int)] = []
         for category in FindingCategory.allCases where included.contains(where: { $0.categories.contains(category) }) {
-            categoryIndices[category] = cells.count
-            cells.append(cell(category.rawValue, category.summary, where: { $0.categories.contains(category) }))
+            categoryRows.append((category, rows.count))
+            rows.append(ReportRow(key: category.rawValue, label: category.summary) { $0.categories.contains(category) })
         }
         let findingIDs = Set(included.flatMap(\.findings)).sorted()
-        var findingIndices: [String: Int] = [:]
+        let findingStart = rows.count
         for id in findingIDs {
-            findingIndices[id] = cells.count
-            cells.append(cell(id, catalog?.finding(id)?.title ?? id, where: { $0.findings.contains(id) }))
+            rows.append(ReportRow(key: id, label: catalog?.finding(id)?.title ?? id) { $0.findings.contains(id) })
         }
-        var weekIndices: [Int] = []
-        for week in weekRows(Set(included.map(\.week))) {
-            weekIndices.append(cells.count)
-            cells.append(cell(week.description, week.description, where: { $0.week == week }, zeroIsShown: true))
-        }
-        // The tables a reader could add up: the total from the weeks and from the categories, and
-        // each category from its findings.
-        var margins = [
-            SuppressionMargin(margin: 0, parts: weekIndices),
-            SuppressionMargin(margin: 0, parts: categoryIndices.values.sorted()),
-        ]
-        for (category, index) in categoryIndices.sorted(by: { $0.value < $1.value }) {
-            let parts = findingIDs.filter { catalog?.finding($0)?.category == category }.compactMap { findingIndices[$0] }
+        // The tables a reader could add up within a month: the total from the categories, and
+        // each category from its findings. (The total over months is their sum by construction.)
+        var margins = [SuppressionMargin(margin: 0, parts: categoryRows.map(\.1))]
+        for (category, index) in categoryRows {
+            let parts = findingIDs.indices.filter { catalog?.finding(findingIDs[$0])?.category == category }.map { findingStart + $0 }
             margins.append(SuppressionMargin(margin: index, parts: parts))
         }
-        let settled = Report.suppressSecondary(
-            cells, margins: margins, reporters: included.map(Report.reporterKey), minReporters: minReporters)
-        let total = settled[0]
-        let categories = categoryIndices.values.sorted().map { settled[$0] }
-        let findings = findingIDs.compactMap { findingIndices[$0] }.map { settled[$0] }
-        let weeks = weekIndices.map { settled[$0] }
+        let months = monthRows(Set(included.map { ReportMonth(week: $0.week) }))
+        let figures = FigureSettlement(records: included, rows: rows, months: months, margins: margins, minReporters: minReporters)
+
+        let cells = rows.indices.map { figures.cell(rows[$0].key, rows[$0].label, row: $0) }
         let citations = findingIDs.map { id -> ReportCitation in
             if let finding = catalog?.finding(id) {
                 return ReportCitation(id: id, title: finding.title, publisher: finding.publisher, authority: finding.authority,
@@ -201,50 +209,53 @@ public struct Report: Sendable, Hashable, Codable {
             return ReportCitation(id: id, title: id, publisher: "", authority: "", published: "", quote: "",
                                   source: "not in this device's catalog", quotedIn: nil)
         }
-        return Report(sinceWeek: sinceWeek?.description, untilWeek: untilWeek?.description, minReporters: minReporters,
-                      total: total, categories: categories, findings: findings, weeks: weeks, citations: citations,
-                      refusedRecords: min(max(0, refused), Int.max / 2) + records.count - valid.count)
+        return Report(sinceMonth: sinceMonth?.description, untilMonth: untilMonth?.description, minReporters: minReporters,
+                      total: cells[0], categories: categoryRows.map { cells[$0.1] }, findings: Array(cells[findingStart...]),
+                      months: months.map(figures.monthCell), citations: citations,
+                      refusedRecords: min(max(0, refused), Int.max / 2) + records.count - valid.count,
+                      replacedRecords: valid.count - people.count)
     }
 
-    /// The most weeks the week-by-week table fills in between the first and the last.
-    static let maximumWeekSpan = 1_000
+    /// The most months the month-by-month table fills in between the first and the last.
+    static let maximumMonthSpan = 120
 
-    /// The weeks of the week-by-week table: every week from the first to the last with records,
-    /// or, when they span more than `maximumWeekSpan` weeks (a record dated decades away, which
-    /// would push every other week out), only the weeks with records.
-    static func weekRows(_ weeks: Set<ISOWeek>) -> [ISOWeek] {
-        guard let first = weeks.min(), let last = weeks.max() else { return [] }
-        var filled: [ISOWeek] = []
-        var week = first
-        while week <= last {
-            guard filled.count < maximumWeekSpan else { return weeks.sorted() }
-            filled.append(week)
-            week = week.next
+    /// The months of the month-by-month table: every month from the first to the last with
+    /// records, or, when they span more than `maximumMonthSpan` months (a record dated decades
+    /// away, which would push every other month out), only the months with records.
+    static func monthRows(_ months: Set<ReportMonth>) -> [ReportMonth] {
+        guard let first = months.min(), let last = months.max() else { return [] }
+        var filled: [ReportMonth] = []
+        var month = first
+        while month <= last {
+            guard filled.count < maximumMonthSpan else { return months.sorted() }
+            filled.append(month)
+            month = month.next
         }
         return filled
     }
 
+    /// One record per person and week: a record shared again replaces the earlier one, so a
+    /// week reported twice counts once, with its latest figures. The problems the person named
+    /// that week stay together: the categories and findings of all the week's records.
+    static func latestPerPersonAndWeek(_ records: [EvidenceRecord]) -> [EvidenceRecord] {
+        var latest: [String: Int] = [:]
+        var named: [String: (categories: Set<FindingCategory>, findings: Set<String>)] = [:]
+        for (index, record) in records.enumerated() {
+            let key = reporterKey(record) + "\u{0}" + record.week.description
+            latest[key] = index
+            named[key, default: ([], [])].categories.formUnion(record.categories)
+            named[key, default: ([], [])].findings.formUnion(record.findings)
+        }
+        return latest.sorted { $0.value < $1.value }.map { key, index in
+            var record = records[index]
+            record.categories = named[key]!.categories.sorted { $0.rawValue < $1.rawValue }
+            record.findings = named[key]!.findings.sorted()
+            return record
+        }
+    }
+
     /// Who made a record, for counting distinct reporters: records without one count as one shared reporter.
     static func reporterKey(_ record: EvidenceRecord) -> String { record.reporter ?? "\u{0}unknown" }
-
-    static func statistics(_ records: [EvidenceRecord]) -> CellStatistics {
-        let reporters = Set(records.map(reporterKey)).count
-        let caseloads = records.compactMap(\.metrics.caseload).sorted()
-        let caseload = caseloads.isEmpty ? nil : CaseloadSummary(
-            records: caseloads.count,
-            median: percentile(caseloads.map(Double.init), 0.5),
-            p90: percentile(caseloads.map(Double.init), 0.9),
-            maximum: caseloads.last!)
-        let unpaid = records.compactMap(\.metrics.unpaidHours)
-        let unpaidHours = unpaid.isEmpty ? nil : UnpaidHoursSummary(
-            records: unpaid.count, total: unpaid.reduce(0, +), mean: unpaid.reduce(0, +) / Double(unpaid.count))
-        let supervision = SupervisionSummary(
-            held: records.filter { $0.metrics.supervision == .held }.count,
-            cancelled: records.filter { $0.metrics.supervision == .cancelled }.count,
-            notScheduled: records.filter { $0.metrics.supervision == .notScheduled }.count)
-        return CellStatistics(records: records.count, reporters: reporters, caseload: caseload,
-                              unpaidHours: unpaidHours, supervision: supervision)
-    }
 
     /// The `p` quantile (0…1) of ascending `sorted` values, interpolating linearly between closest ranks.
     public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -255,17 +266,22 @@ public struct Report: Sendable, Hashable, Codable {
         return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
     }
 
-    /// Parses a `--since` / `--until` date: `YYYY-MM-DD` (UTC) or an ISO week `YYYY-Www` (its Monday).
+    /// Parses a `--since` / `--until` date: `YYYY-MM-DD` (UTC), a month `YYYY-MM` (its 15th) or an
+    /// ISO week `YYYY-Www` (its Thursday, which decides its month).
     public static func parseDate(_ text: String) throws(FindingsError) -> Date {
-        if let week = ISOWeek(text) { return week.monday }
+        if let week = ISOWeek(text) { return week.monday.addingTimeInterval(3 * 86_400) }
         let parts = text.split(separator: "-")
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
+        if parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+           (1...12).contains(month), let date = calendar.date(from: DateComponents(year: year, month: month, day: 15)) {
+            return date
+        }
         if parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
            let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month {
             return date
         }
-        throw FindingsError(.invalidReportParameter, "\"\(text)\" is not a date: use 2026-05-01, 2026-05-01 10:22, an ISO week like 2026-W47, or ISO 8601")
+        throw FindingsError(.invalidReportParameter, "\"\(text)\" is not a date: use 2026-05-01, a month like 2026-05, 2026-05-01 10:22, an ISO week like 2026-W47, or ISO 8601")
     }
 }

@@ -49,7 +49,8 @@ struct FindingsBadInputTests {
 
     @Test func reportParametersAreChecked() throws {
         let fixture = try BadInputTests.Fixture()
-        try refusals.expectRefused(fixture, ["report", "--min-reporters", "0"], status: 4, mentioning: ["--min-reporters", "at least 1"])
+        try refusals.expectRefused(fixture, ["report", "--min-reporters", "0"], status: 4, mentioning: ["--min-reporters", "at least 3"])
+        try refusals.expectRefused(fixture, ["report", "--min-reporters", "2"], status: 4, mentioning: ["--min-reporters", "at least 3"])
         try refusals.expectRefused(fixture, ["report", "--since", "last week"], status: 4, mentioning: ["last week", "2026-05-01", "ISO week"])
         try refusals.expectRefused(fixture, ["report", "--since", "2026-05-01", "--until", "2026-01-01"], status: 4, mentioning: ["--since"])
         try refusals.expectRefused(fixture, ["report", "--out", fixture.sandbox.root.path], status: 4, mentioning: ["directory"])

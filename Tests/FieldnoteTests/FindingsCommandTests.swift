@@ -157,7 +157,10 @@ struct FindingsCommandTests {
         #expect(Set(record.keys) == ["id", "week", "metrics", "categories", "findings", "excerpt"])
         // Evidence records are not notes.
         #expect(try sandbox.noteIDs(space: "evidence").isEmpty)
-        let report = try #require(try sandbox.run("report", "--min-reporters", "1", "--format", "json").json() as? [String: Any])
-        #expect((report["total"] as? [String: Any]).flatMap { $0["statistics"] as? [String: Any] }?["records"] as? Int == 2)
+        // One person's records: held back, whatever is asked; a threshold below 3 is refused.
+        let report = try #require(try sandbox.run("report", "--format", "json").json() as? [String: Any])
+        #expect((report["total"] as? [String: Any])?["suppressed"] as? Bool == true)
+        let refused = try sandbox.run("report", "--min-reporters", "1")
+        #expect(refused.status == 4 && refused.stderr.contains("at least 3"), "\(refused.stderr)")
     }
 }

@@ -50,6 +50,6 @@ struct ReportHTMLRenderTests {
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(png.count > 20_000, "a \(png.count)-byte screenshot is too small to hold the report")
         let html = try String(contentsOf: output.appendingPathComponent("report.html"), encoding: .utf8)
-        #expect(html.contains("<svg") && html.contains("[suppressed]"))
+        #expect(html.contains("<svg") && html.contains("held back"))
     }
 }

@@ -27,14 +27,17 @@ struct ReportInjectionTests {
     }
 
     /// The rep's report when a peer's evidence record links each of `ids` (unknown to every
-    /// catalog), its ops forged on the way: three records per id, from three peers.
+    /// catalog), its ops forged on the way: three records per id, from three peers, a week per id.
     static func report(forgedIDs ids: [String]) throws -> Report {
         let rep = try TemporaryStore(wallClock: { march2026 })
         for peerIndex in 0..<3 {
             let peer = try TemporaryStore(wallClock: { march2026 + UInt64(peerIndex) })
             let adapter = StoreFindingsAdapter(store: peer.store)
             var forged: [String: String] = [:]
-            for id in ids { forged[try adapter.addEvidence(record("peer", caseload: 30))] = id }
+            // A week each: a person's second record of a week would replace the first.
+            for (index, id) in ids.enumerated() {
+                forged[try adapter.addEvidence(record("peer", week: "2026-W\(10 + index)", caseload: 30))] = id
+            }
             try receiveForged(.evidence, from: peer.store, to: rep.store) { payload in
                 guard case .addElement(let entity, let set, _) = payload, let id = forged[entity.hex] else { return payload }
                 return .addElement(entity: entity, set: set, element: id)

@@ -23,7 +23,7 @@ public func fuzzReport(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
     let report: Report
     do {
-        report = try Report.build(records: records, refused: refused, minReporters: 1 + Int(input.byte() % 4), catalog: fuzzCatalog)
+        report = try Report.build(records: records, refused: refused, minReporters: 3 + Int(input.byte() % 4), catalog: fuzzCatalog)
     } catch {
         fatalError("a report with a valid --min-reporters was refused: \(error)")
     }
@@ -41,9 +41,9 @@ func checkJSON(_ report: Report) {
         fatalError("the JSON report does not parse")
     }
     precondition(object["refused_records"] as? Int == report.refusedRecords)
-    for cell in [report.total] + report.categories + report.findings + report.weeks {
+    for cell in [report.total] + report.categories + report.findings + report.months {
         guard let figures = cell.statistics else { continue }
-        let numbers = [figures.caseload?.median, figures.caseload?.p90, figures.caseload.map { Double($0.maximum) },
+        let numbers = [figures.caseload?.median, figures.caseload?.p90 ?? nil,
                        figures.unpaidHours?.total, figures.unpaidHours?.mean].compactMap { $0 }
         precondition(numbers.allSatisfy { $0.isFinite && $0 >= 0 }, "a figure out of range: \(numbers)")
     }

@@ -5,28 +5,32 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Report on the shared evidence: per category, per finding and per week, with small numbers suppressed.",
+        abstract: "Report on the shared evidence: per category, per finding and per month, every figure from at least 3 people.",
         discussion: """
             Reads the evidence space (records shared with `fieldnote share` on this device and \
-            synced from others) and counts records and distinct reporters; caseload median, 90th \
-            percentile and maximum; unpaid hours (worked − paid); supervision held and \
-            cancelled; week by week. Every cell drawn from fewer than --min-reporters distinct \
-            reporters is suppressed and marked, and so is any cell that would give a suppressed \
-            one away through its total (secondary suppression). Every finding is cited with its \
-            source. HTML is one self-contained file with inline SVG charts.
+            synced from others), one record per person per week (a week shared again replaces \
+            the earlier record), and gives, over whole calendar months: people and records; \
+            caseload median, and the 90th percentile from 10 people or more (never a maximum: it \
+            is one person's figure); unpaid hours (worked − paid); supervision held and cancelled; \
+            month by month. A figure is drawn only from months where at least --min-reporters \
+            people gave it; the rest is held back and says so, and so is anything that would let \
+            a held-back figure be worked out from a total (secondary suppression). --since and \
+            --until widen to whole months, so two reports never differ by a held-back figure. \
+            Every finding is cited with its source. HTML is one self-contained file with inline \
+            SVG charts.
 
             Examples:
               fieldnote report
               fieldnote report --since 2026-01-01 --out report.html   # HTML, from the name
-              fieldnote report --since 2026-W02 --until 2026-W10 --format csv
+              fieldnote report --since 2026-09 --until 2026-11 --format csv
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("Only weeks from the one holding this date (\(DateArgument.forms)).", valueName: "date"))
+    @Option(help: ArgumentHelp("From the month holding this date (\(DateArgument.forms)).", valueName: "date"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Only weeks up to the one holding this date, included.", valueName: "date"))
+    @Option(help: ArgumentHelp("Up to the month holding this date, included.", valueName: "date"))
     var until: String?
 
     @OptionGroup var pager: PagerOptions
@@ -34,7 +38,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The output format (default: from --out's extension, else md).", valueName: "format"))
     var format: Report.Format?
 
-    @Option(name: .customLong("min-reporters"), help: ArgumentHelp("Suppress cells from fewer distinct reporters than this.", valueName: "n"))
+    @Option(name: .customLong("min-reporters"), help: ArgumentHelp("Hold back any figure given by fewer people than this in a month (3 or more).", valueName: "n"))
     var minReporters: Int = 3
 
     @Option(help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file"))

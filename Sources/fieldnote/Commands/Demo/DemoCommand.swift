@@ -16,7 +16,7 @@ struct DemoCommand: ParsableCommand {
             Ben edit the same note offline, every worker shares the week's figures as anonymous \
             evidence, and they sync through a real server over TLS 1.3 on 127.0.0.1, exactly as \
             `serve` and `sync` do. Rosa then builds the report, in which a category with a single \
-            reporter is suppressed. The story is printed as it happens; the directory is removed \
+            person is held back. The story is printed as it happens; the directory is removed \
             at the end unless --keep is given. Your own store is not touched.
 
             Examples:

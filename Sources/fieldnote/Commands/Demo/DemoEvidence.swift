@@ -7,9 +7,9 @@ import SyncCore
 /// findings they link them to, and what they share with the rep.
 ///
 /// The figures are chosen so that Rosa's report shows every kind of cell: categories from three
-/// reporters (shown), one from a single reporter (front_door: suppressed), and one more that would
-/// give it away through the total (recording_it: secondary suppression). Half the records are
-/// about last week and half about this one, so the report has a trend.
+/// people (shown), one from a single person (front_door: held back), and figures held back where
+/// fewer than three people gave them. Half the records are about last week and half about this
+/// one, so the report has a trend.
 struct DemoEvidence {
     /// A note the demo writes, links and shares.
     struct Note {

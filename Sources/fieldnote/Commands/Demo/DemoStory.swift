@@ -209,7 +209,7 @@ struct DemoStory {
         }
         let primary = report.categories.filter { $0.suppressed && !$0.secondary }.map(\.key)
         let secondary = report.categories.filter(\.secondary).map(\.key)
-        say("   Suppressed: \(primary.joined(separator: ", ")) (fewer than \(report.minReporters) reporters)"
+        say("   Held back: \(primary.joined(separator: ", ")) (fewer than \(report.minReporters) people)"
             + (secondary.isEmpty ? "." : "; \(secondary.joined(separator: ", ")) too, or the total minus the rest would give the other away."))
 
         let total = Units.milliseconds(clock.now - started)

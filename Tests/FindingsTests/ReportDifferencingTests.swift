@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import Findings
+
+/// No two reports differ by a held-back figure: for every pair of windows the tool can be given,
+/// subtracting one report from the other gives exactly the shown figures of the months between
+/// them, as each month's own report shows them — so nothing held back in a month can be had.
+@Suite("Report differencing")
+struct ReportDifferencingTests {
+    /// The figures that add up across months, per row key: what a reader could subtract.
+    static func additive(_ report: Report) -> [String: [Double]] {
+        var figures: [String: [Double]] = [:]
+        for cell in [report.total] + report.categories + report.findings {
+            guard let s = cell.statistics, s.records > 0 else { continue }
+            figures[cell.key] = [
+                Double(s.records), Double(s.caseload?.records ?? 0), Double(s.unpaidHours?.records ?? 0), s.unpaidHours?.total ?? 0,
+                Double(s.supervision?.records ?? 0), Double(s.supervision?.held ?? 0), Double(s.supervision?.cancelled ?? 0),
+                Double(s.supervision?.notScheduled ?? 0),
+            ]
+        }
+        return figures
+    }
+
+    static func subtract(_ a: [String: [Double]], _ b: [String: [Double]]) -> [String: [Double]] {
+        var out: [String: [Double]] = [:]
+        for key in Set(a.keys).union(b.keys) {
+            let x = a[key] ?? Array(repeating: 0, count: 8), y = b[key] ?? Array(repeating: 0, count: 8)
+            let difference = zip(x, y).map { $0 - $1 }
+            if difference.contains(where: { abs($0) > 1e-9 }) { out[key] = difference }
+        }
+        return out
+    }
+
+    static func sum(_ parts: [[String: [Double]]]) -> [String: [Double]] {
+        parts.reduce(into: [:]) { total, part in
+            for (key, values) in part { total[key] = zip(total[key] ?? Array(repeating: 0, count: 8), values).map { $0 + $1 } }
+        }.filter { $0.value.contains { abs($0) > 1e-9 } }
+    }
+
+    static func month(_ index: Int) -> Date { ISOWeek.calendar.date(from: DateComponents(year: 2026, month: index + 1, day: 15))! }
+
+    /// Every window [first, last] of `months` months against every window it contains that
+    /// shares an end: the difference must be the shown figures of the months left out.
+    static func checkEveryPair(_ records: [EvidenceRecord], months: Int) throws {
+        let single = try (0..<months).map { try additive(Report.build(records: records, since: month($0), until: month($0))) }
+        for first in 0..<months {
+            for last in first..<months {
+                let outer = additive(try Report.build(records: records, since: month(first), until: month(last)))
+                #expect(outer == sum(Array(single[first...last])), "window \(first)–\(last) is not the sum of its months")
+                for (a, b) in [(first + 1, last), (first, last - 1)] where a <= b {
+                    let inner = additive(try Report.build(records: records, since: month(a), until: month(b)))
+                    let left = (first...last).filter { !(a...b).contains($0) }
+                    #expect(subtract(outer, inner) == sum(left.map { single[$0] }),
+                            "window \(first)–\(last) minus \(a)–\(b) gives more than the shown months \(left)")
+                }
+            }
+        }
+    }
+
+    /// The case: weeks 44 and 45 minus week 44 gave a held-back week exactly (1 record,
+    /// 18 unpaid hours, caseload 47). Now the held-back month takes part in neither report.
+    @Test func theHeldBackMonthCannotBeSubtractedOut() throws {
+        var records = ["a", "b", "c"].map { record($0, week: "2026-W06", caseload: 30, worked: 40, paid: 37) }
+        records.append(record("z", week: "2026-W10", caseload: 47, worked: 55, paid: 37))
+        let both = try Report.build(records: records, since: Self.month(1), until: Self.month(2))
+        let february = try Report.build(records: records, since: Self.month(1), until: Self.month(1))
+        #expect(Self.subtract(Self.additive(both), Self.additive(february)).isEmpty)
+        #expect(both.months.last?.suppressed == true)
+        for format in [Report.Format.markdown, .csv, .json] {
+            let numbers = both.render(format).split { !$0.isNumber && $0 != "." }
+            #expect(!numbers.contains("47") && !numbers.contains("18"), "\(format) shows the held-back month")
+        }
+        #expect(!both.render(.html).contains("<td>47</td>") && !both.render(.html).contains("<td>18</td>"))
+        try Self.checkEveryPair(records, months: 3)
+    }
+
+    @Test func everyPairOfWindowsOverRandomEvidence() throws {
+        var generator = SplitMix(seed: 15)
+        for _ in 0..<60 {
+            try Self.checkEveryPair(ReportFixtures.random(&generator, months: 4), months: 4)
+        }
+    }
+}
