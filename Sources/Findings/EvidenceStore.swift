@@ -111,8 +111,11 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
     }
 
     /// A record that breaks `EvidenceLimits` (or is missing its week) is counted and left out.
+    /// Records come in the order they were made, so of one person's records for a week the
+    /// report counts the last (`Report.latestPerPersonAndWeek`).
     public func evidence() throws(FindingsError) -> EvidenceReading {
         let entities = try storage { () throws(StoreError) in try store.entities(of: .evidence, space: .evidence) }
+            .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         var reading = EvidenceReading(records: [])
         for entity in entities {
             do {
@@ -123,6 +126,26 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
             }
         }
         return reading
+    }
+
+    /// The live evidence records held here with their ids, oldest first: only those this
+    /// device shared when `sharedHere` (what `evidence list` shows), else every one (`--received`).
+    /// Records that break `EvidenceLimits` are left out and counted.
+    public func evidenceEntries(sharedHere: Bool) throws(FindingsError) -> (entries: [(id: EntityID, record: EvidenceRecord)], refused: Int) {
+        let entities = try storage { () throws(StoreError) in try store.entities(of: .evidence, space: .evidence) }
+            .filter { !sharedHere || $0.creator == store.replica }
+            .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        var entries: [(id: EntityID, record: EvidenceRecord)] = []
+        var refused = 0
+        for entity in entities {
+            guard let record = try? EvidenceRecord(fields: entity.fields, tags: entity.tags, links: entity.links, text: entity.text,
+                                                   reporter: nil), EvidenceLimits.problem(record) == nil else {
+                refused += 1
+                continue
+            }
+            entries.append((entity.id, record))
+        }
+        return (entries, refused)
     }
 
     private func storage<T>(_ body: () throws(StoreError) -> T) throws(FindingsError) -> T {

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import SyncCore
 
 /// One batch's authorship check (`ChainVerifier.verify`), run on another thread while the
@@ -7,21 +8,23 @@ import SyncCore
 /// store waits for the check before it commits (`Store.apply(_:merging:muting:confirmedBy:)`), so
 /// nothing unchecked is ever kept.
 ///
-/// Sendable: the verifier is used by one thread at a time — the job's until it signals `done`,
-/// the session's only after `wait()` has returned — and `outcome` is written by the job before
-/// it signals and read only after the wait; the semaphore orders both.
+/// Sendable: `outcome` is only touched with `lock` held; the verifier is used by one thread at a
+/// time — the job's until it has stored its outcome and signalled `done`, anyone else's only
+/// after `wait()` has returned, which happens after that signal.
 final class BackgroundVerification: @unchecked Sendable {
     private let verifier: ChainVerifier
     private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
     private var outcome: Result<ChainVerifier.Verified, TransportError>? = nil
 
     /// Starts checking `ops` and `proofs`, batch `batch` of `space`.
     init(_ verifier: ChainVerifier, ops: [Op], proofs: [ChainProof], space: SpaceID, batch: UInt64) {
         self.verifier = verifier
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            outcome = Result { () throws(TransportError) in
+            let result = Result { () throws(TransportError) in
                 try self.verifier.verify(ops, proofs: proofs, space: space, batch: batch)
             }
+            lock.withLock { outcome = result }
             done.signal()
         }
     }
@@ -29,8 +32,8 @@ final class BackgroundVerification: @unchecked Sendable {
     /// The check's outcome, once it has finished. Every caller must wait before the verifier is
     /// used again; waiting twice returns the same outcome.
     func wait() -> Result<ChainVerifier.Verified, TransportError> {
-        if let outcome { return outcome }
+        if let finished = lock.withLock({ outcome }) { return finished }
         done.wait()
-        return outcome!
+        return lock.withLock { outcome! }
     }
 }

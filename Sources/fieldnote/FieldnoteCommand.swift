@@ -72,7 +72,7 @@ struct FieldnoteCommand: ParsableCommand {
             ]),
             CommandGroup(name: "Findings and evidence", subcommands: [
                 FindingsCommand.self, LinkCommand.self, UnlinkCommand.self, SuggestCommand.self, ShareCommand.self,
-                ReportCommand.self,
+                EvidenceCommand.self, UnshareCommand.self, ReportCommand.self,
             ]),
             CommandGroup(name: "Syncing", subcommands: [
                 IDCommand.self, PeersCommand.self, ServeCommand.self, SyncCommand.self, StatusCommand.self,

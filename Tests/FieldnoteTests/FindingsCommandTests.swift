@@ -154,7 +154,7 @@ struct FindingsCommandTests {
         #expect(record["excerpt"] as? String == "Third cancelled supervision this month.")
         #expect((record["week"] as? String)?.wholeMatch(of: /\d{4}-W\d{2}/) != nil)
         #expect(record["categories"] as? [String] == ["caseload_workload"])
-        #expect(Set(record.keys) == ["id", "week", "metrics", "categories", "findings", "excerpt"])
+        #expect(Set(record.keys) == ["id", "week", "metrics", "categories", "findings", "excerpt", "replaced"])
         // Evidence records are not notes.
         #expect(try sandbox.noteIDs(space: "evidence").isEmpty)
         // One person's records: held back, whatever is asked; a threshold below 3 is refused.

@@ -119,8 +119,13 @@ extension Store {
 
     /// Erases the note for good, here and on every replica the purge op reaches: its text, fields,
     /// tags, links and case reference, and the payloads of all its ops in the log. Only ids remain.
+    /// Forgets, too, which evidence records were shared from it (`shared_from`): the link is
+    /// the one thing that ties a record back to a note, and the note is gone.
     public func purge(note: EntityID) throws(StoreError) {
-        try editNote(note) { state, factory in [try state.purge(using: &factory)] }
+        try editNote(note) { state, factory, session in
+            try session.db.execute(sql: "DELETE FROM shared_from WHERE note = ?", arguments: [Data(note.bytes)])
+            return [try state.purge(using: &factory)]
+        }
     }
 
     // MARK: Plumbing

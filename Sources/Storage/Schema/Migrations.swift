@@ -21,6 +21,7 @@ enum Migrations {
         migrator.registerMigration("v4 index of the random part of entity ids", migrate: v4EntityTailIndex)
         migrator.registerMigration("v5 register entries named by seq, record authors", migrate: v5RegisterEntriesAndAuthors)
         migrator.registerMigration("v6 authors' checkpoints and faulty replicas", migrate: v6Authorship)
+        migrator.registerMigration("v7 which note each shared evidence record came from", migrate: v7SharedFrom)
         return migrator
     }
 
@@ -294,6 +295,20 @@ enum Migrations {
                 peer TEXT NOT NULL,
                 PRIMARY KEY (space, replica)
             ) STRICT, WITHOUT ROWID;
+            """)
+    }
+
+    /// An evidence record never names the note it was shared from (that would link it back to a
+    /// case); the device that shared it keeps the link, so purging the note can offer to withdraw
+    /// what was shared from it.
+    private static func v7SharedFrom(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Local-only: never synced, and dropped with the note's purge.
+            CREATE TABLE shared_from (
+                record BLOB PRIMARY KEY NOT NULL,
+                note BLOB NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX shared_from_note ON shared_from (note);
             """)
     }
 }

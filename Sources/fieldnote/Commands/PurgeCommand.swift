@@ -1,5 +1,6 @@
 import ArgumentParser
 import Storage
+import SyncCore
 
 struct PurgeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,11 +11,12 @@ struct PurgeCommand: ParsableCommand {
             erasure travels with the next sync so that no copy survives on a colleague's device. \
             Only the id remains. This cannot be undone. Notes in the bin can be purged too \
             (`fieldnote list --bin` shows their ids). Asks first on a terminal; without a \
-            terminal, pass --yes.
+            terminal, pass --yes. Evidence shared from the note stays shared unless you say \
+            so (asked on a terminal, or --withdraw-evidence).
 
             Examples:
               fieldnote purge 7c2e91f4
-              fieldnote purge 7c2e91f4 --yes
+              fieldnote purge 7c2e91f4 --yes --withdraw-evidence
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -24,6 +26,20 @@ struct PurgeCommand: ParsableCommand {
 
     @Flag(name: [.customLong("yes"), .customShort("y")], help: "Do not ask for confirmation.")
     var yes = false
+
+    @Flag(help: "Also withdraw the evidence records shared from the note (asked on a terminal otherwise).")
+    var withdrawEvidence = false
+
+    /// Which of the records shared from the note to withdraw: all with --withdraw-evidence;
+    /// else, on a terminal and asking, those the person says yes to; else none.
+    static func withdrawing(_ shared: [EntityID], store: Store, asked: Bool, flag: Bool) throws -> [EntityID] {
+        guard !shared.isEmpty else { return [] }
+        if flag { return shared }
+        guard asked, Terminal.isTerminal(0) else { return [] }
+        let ids = try shared.map { try store.shortID($0) }.joined(separator: ", ")
+        let count = shared.count == 1 ? "the evidence record" : "the \(shared.count) evidence records"
+        return Terminal.confirm("Also withdraw \(count) shared from it (\(ids)) from every device?") ? shared : []
+    }
 
     func run() throws {
         try storeOptions.withNote(id) { store, note, short in
@@ -41,8 +57,15 @@ struct PurgeCommand: ParsableCommand {
                     throw CommandFailure("\(short) was not purged")
                 }
             }
+            let shared = try store.evidenceShared(from: note.id)
+            let withdraw = try PurgeCommand.withdrawing(shared, store: store, asked: !yes, flag: withdrawEvidence)
+            for record in withdraw { try store.withdraw(evidence: record) }
+            let kept = try shared.filter { !withdraw.contains($0) }.map { try store.shortID($0) }
             try store.purge(note: note.id)
-            print("purged \(short)")
+            print("purged \(short)" + (withdraw.isEmpty ? "" : "; withdrew the evidence shared from it (\(try withdraw.map { try store.shortID($0) }.joined(separator: ", ")))"))
+            if !kept.isEmpty {
+                Terminal.note("the evidence shared from it stays shared (\(kept.joined(separator: ", "))); `fieldnote unshare ID` withdraws a record")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Findings
 import Storage
+import SyncCore
 
 struct ShareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,9 @@ struct ShareCommand: ParsableCommand {
             linked to, and nothing else: no case token, no alias, no text, no tags. With \
             --excerpt it also holds that text, which you write for sharing; an excerpt naming a \
             case token or the case's alias is refused. Every record carries this device's \
-            replica id, so a report can count distinct reporters.
+            replica id, so a report can count distinct reporters. Sharing a note again replaces \
+            the record it shared before (withdrawn from every device); `evidence list` shows \
+            what you shared, `unshare` withdraws a record.
 
             Shows the record and asks y/N (reading the answer from stdin); --yes skips the question.
 
@@ -52,11 +55,21 @@ struct ShareCommand: ParsableCommand {
                     throw CommandFailure("nothing was shared from note \(short)")
                 }
             }
+            let earlier = try store.evidenceShared(from: record.id)
             let id = try FindingsFailure.map { () throws(FindingsError) in try store.findingsAdapter.addEvidence(evidence) }
+            guard let recordID = EntityID(hex: id) else { throw CommandFailure("internal: the new evidence record's id \(id) is not an id") }
+            try store.noteShared(recordID, from: record.id)
+            // Sharing a note again replaces what it shared before, on every device.
+            for old in earlier { try store.withdraw(evidence: old) }
+            let shown = try store.shortID(recordID)
+            let replaced = try earlier.map { try store.shortID($0) }
             if output.json {
-                try JSONOutput.print(FindingText.json(evidence, id: id))
+                var object = FindingText.json(evidence, id: shown)
+                object["replaced"] = replaced
+                try JSONOutput.print(object)
             } else {
-                print("shared note \(short) as evidence record \(id) (week \(evidence.week))")
+                let replacing = replaced.isEmpty ? "" : "; withdrew what it shared before (\(replaced.joined(separator: ", ")))"
+                print("shared note \(short) as evidence record \(shown) (week \(evidence.week))\(replacing)")
             }
         }
     }

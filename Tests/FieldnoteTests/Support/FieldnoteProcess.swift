@@ -88,7 +88,7 @@ final class Sandbox {
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> FieldnoteProcess.Result {
         var arguments = arguments
-        let commandWords = ["case", "findings", "peers", "spaces"].contains(arguments.first) ? 2 : 1
+        let commandWords = ["case", "evidence", "findings", "peers", "spaces"].contains(arguments.first) ? 2 : 1
         arguments.insert(contentsOf: ["--store", store.path], at: min(commandWords, arguments.count))
         return try FieldnoteProcess.run(arguments, environment: environment, input: input)
     }
