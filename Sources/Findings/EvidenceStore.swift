@@ -163,6 +163,7 @@ enum FindingFields {
         ]
         if !finding.summary.isEmpty { fields["summary"] = .string(finding.summary) }
         if let quotedIn = finding.quotedIn { fields["quoted_in"] = .string(quotedIn) }
+        if let verifiedIn = finding.verifiedIn { fields["verified_in"] = .string(verifiedIn) }
         return fields
     }
 
@@ -177,6 +178,7 @@ enum FindingFields {
               let category = text("category").flatMap(FindingCategory.init(rawValue:)),
               let quote = text("quote"), let source = text("source") else { return nil }
         return Finding(id: id, title: title, publisher: publisher, authority: authority, published: published, category: category,
-                       quote: quote, summary: text("summary") ?? "", source: source, quotedIn: text("quoted_in"))
+                       quote: quote, summary: text("summary") ?? "", source: source, quotedIn: text("quoted_in"),
+                       verifiedIn: text("verified_in"))
     }
 }

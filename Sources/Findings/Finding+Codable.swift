@@ -4,6 +4,7 @@ extension Finding: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, title, publisher, authority, published, category, quote, summary, source
         case quotedIn = "quoted_in"
+        case verifiedIn = "verified_in"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -18,6 +19,7 @@ extension Finding: Codable {
         summary = try container.decodeIfPresent(String.self, forKey: .summary) ?? ""
         source = try container.decode(String.self, forKey: .source)
         quotedIn = try container.decodeIfPresent(String.self, forKey: .quotedIn)
+        verifiedIn = try container.decodeIfPresent(String.self, forKey: .verifiedIn)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -32,6 +34,7 @@ extension Finding: Codable {
         if !summary.isEmpty { try container.encode(summary, forKey: .summary) }
         try container.encode(source, forKey: .source)
         try container.encodeIfPresent(quotedIn, forKey: .quotedIn)
+        try container.encodeIfPresent(verifiedIn, forKey: .verifiedIn)
     }
 }
 

@@ -8,7 +8,7 @@ import Foundation
 /// by `id`, evidence records carry the ids and categories, and reports cite `source`.
 ///
 /// JSON keys are snake_case (see `Finding+Codable.swift`): `id`, `title`, `publisher`, `authority`,
-/// `published`, `category`, `quote`, `summary`, `source`, `quoted_in`.
+/// `published`, `category`, `quote`, `summary`, `source`, `quoted_in`, `verified_in`.
 public struct Finding: Sendable, Hashable, Identifiable {
     /// Stable id: 3–80 characters of `a-z`, `0-9` and `-`, starting with a letter.
     public var id: String
@@ -30,10 +30,16 @@ public struct Finding: Sendable, Hashable, Identifiable {
     /// Where the quote's exact words were checked, when that is not `source` itself
     /// (a news report quoting an inspection report, say). Nil when the quote was read in the source.
     public var quotedIn: String?
+    /// The text in which the quote's words were actually seen, with its URL where it has one.
+    /// A rep citing a finding in front of a Director must be able to show where the words came
+    /// from, and `quoted_in` can name a publication that was never itself read. Every built-in
+    /// finding carries it; a user's finding may not.
+    public var verifiedIn: String?
 
     public init(
         id: String, title: String, publisher: String, authority: String, published: String,
-        category: FindingCategory, quote: String, summary: String = "", source: String, quotedIn: String? = nil
+        category: FindingCategory, quote: String, summary: String = "", source: String, quotedIn: String? = nil,
+        verifiedIn: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -45,6 +51,7 @@ public struct Finding: Sendable, Hashable, Identifiable {
         self.summary = summary
         self.source = source
         self.quotedIn = quotedIn
+        self.verifiedIn = verifiedIn
     }
 
     /// The publication year, for sorting and display.
@@ -114,6 +121,9 @@ extension Finding {
         }
         if let quotedIn, quotedIn.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || quotedIn.count > Finding.maximumSourceLength {
             problems.append("quoted_in must be empty or a URL or citation up to \(Finding.maximumSourceLength) characters")
+        }
+        if let verifiedIn, verifiedIn.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || verifiedIn.count > Finding.maximumSourceLength {
+            problems.append("verified_in, when given, must be a URL or citation up to \(Finding.maximumSourceLength) characters")
         }
         return problems
     }

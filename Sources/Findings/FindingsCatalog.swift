@@ -21,7 +21,7 @@ public struct FindingsCatalog: Sendable {
     /// The built-in findings, in catalog order.
     public static let builtIn: [Finding] = {
         do {
-            return try JSONDecoder().decode([Finding].self, from: Data(BuiltInCatalog.json.utf8))
+            return try BuiltInCatalog.parts.flatMap { try JSONDecoder().decode([Finding].self, from: Data($0.utf8)) }
         } catch {
             // The catalog is a literal in this module; the catalog tests decode it on every run.
             preconditionFailure("the built-in findings catalog does not decode: \(error)")

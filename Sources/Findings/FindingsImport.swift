@@ -24,7 +24,7 @@ public struct FindingsImportError: Error, Sendable, Hashable, CustomStringConver
 /// `FindingsImportError` listing every bad row with its line number.
 ///
 /// - JSON: an array of objects with the keys of `Finding` (`id`, `title`, `publisher`, `authority`,
-///   `published`, `category`, `quote`, `source`, optional `summary`, `quoted_in`). A row's line is
+///   `published`, `category`, `quote`, `source`, optional `summary`, `quoted_in`, `verified_in`). A row's line is
 ///   the line its `{` is on.
 /// - CSV (RFC 4180): a header row naming the same columns, in any order; fields may be quoted and
 ///   hold commas, quotes (`""`) and line breaks. A row's line is the line it starts on.
@@ -46,7 +46,7 @@ public enum FindingsImport {
     }
 
     static let required = ["id", "title", "publisher", "authority", "published", "category", "quote", "source"]
-    static let optional = ["summary", "quoted_in"]
+    static let optional = ["summary", "quoted_in", "verified_in"]
 
     /// Parses and checks every row; see the type's documentation.
     /// - Parameter existingIDs: ids already taken (the catalog's), which imported rows may not reuse.
@@ -76,13 +76,15 @@ public enum FindingsImport {
             if category == nil, !rawCategory.isEmpty {
                 rowIssues.append("unknown category \"\(rawCategory)\"; use one of \(FindingCategory.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let quotedIn = row.values["quoted_in"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            func optionalText(_ key: String) -> String? {
+                row.values[key].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            }
             let finding = Finding(
                 id: (row.values["id"] ?? "").trimmingCharacters(in: .whitespaces).lowercased(),
                 title: row.values["title"] ?? "", publisher: row.values["publisher"] ?? "",
                 authority: row.values["authority"] ?? "", published: (row.values["published"] ?? "").trimmingCharacters(in: .whitespaces),
                 category: category ?? .workforce, quote: row.values["quote"] ?? "", summary: row.values["summary"] ?? "",
-                source: row.values["source"] ?? "", quotedIn: quotedIn)
+                source: row.values["source"] ?? "", quotedIn: optionalText("quoted_in"), verifiedIn: optionalText("verified_in"))
             if missing.isEmpty {
                 rowIssues += finding.problems(now: now)
             }

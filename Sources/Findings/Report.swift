@@ -85,10 +85,12 @@ public struct ReportCitation: Sendable, Hashable, Codable {
     public var quote: String
     public var source: String
     public var quotedIn: String?
+    public var verifiedIn: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, title, publisher, authority, published, quote, source
         case quotedIn = "quoted_in"
+        case verifiedIn = "verified_in"
     }
 }
 
@@ -204,7 +206,8 @@ public struct Report: Sendable, Hashable, Codable {
         let citations = findingIDs.map { id -> ReportCitation in
             if let finding = catalog?.finding(id) {
                 return ReportCitation(id: id, title: finding.title, publisher: finding.publisher, authority: finding.authority,
-                                      published: finding.published, quote: finding.quote, source: finding.source, quotedIn: finding.quotedIn)
+                                      published: finding.published, quote: finding.quote, source: finding.source, quotedIn: finding.quotedIn,
+                                      verifiedIn: finding.verifiedIn)
             }
             return ReportCitation(id: id, title: id, publisher: "", authority: "", published: "", quote: "",
                                   source: "not in this device's catalog", quotedIn: nil)

@@ -23,7 +23,7 @@ struct FindingsCommandTests {
         #expect(shown.stdout.contains("communitycare.co.uk"))
         let json = try #require(try sandbox.findings("show", "ofsted-worcestershire-2017-caseloads", "--json").json() as? [String: Any])
         #expect(json["published"] as? String == "2017-01-24")
-        #expect(Set(json.keys) == ["id", "title", "publisher", "authority", "published", "category", "quote", "summary", "source", "quoted_in", "origin"])
+        #expect(Set(json.keys) == ["id", "title", "publisher", "authority", "published", "category", "quote", "summary", "source", "quoted_in", "verified_in", "origin"])
     }
 
     @Test func aUserFindingIsAddedOrImportedAndLinkable() throws {

@@ -18,13 +18,14 @@ enum FindingText {
     static func detail(_ finding: Finding, origin: FindingsCatalog.Origin?, style: Style = .stdout) -> String {
         // A finding added on a colleague's device is text from that device: made safe to print.
         var lines = [style.bold(TerminalText.safe(finding.title)), style.dim(TerminalText.safe(finding.id))]
-        func row(_ label: String, _ value: String) { lines.append(style.dim(label.padding(10)) + " " + TerminalText.safe(value)) }
+        func row(_ label: String, _ value: String) { lines.append(style.dim(label.padding(11)) + " " + TerminalText.safe(value)) }
         row("publisher", finding.publisher)
         row("authority", finding.authority)
         row("published", finding.published)
         row("category", "\(finding.category.rawValue) — \(finding.category.summary)")
         row("source", finding.source)
         if let quotedIn = finding.quotedIn { row("quoted in", quotedIn) }
+        if let verifiedIn = finding.verifiedIn { row("verified in", verifiedIn) }
         row("origin", origin == .user ? "added on a device (synced in the team space)" : "built in")
         lines.append("")
         lines.append("“\(TerminalText.safe(finding.quote, multiline: true))”")
@@ -35,13 +36,14 @@ enum FindingText {
         return lines.joined(separator: "\n")
     }
 
-    /// A finding as JSON: the import keys (`id`, `title`, …, `quoted_in` null when none) and `origin`.
+    /// A finding as JSON: the import keys (`id`, `title`, …, `quoted_in` and `verified_in` null when none) and `origin`.
     static func json(_ finding: Finding, origin: FindingsCatalog.Origin?) -> [String: Any] {
         [
             "id": finding.id, "title": finding.title, "publisher": finding.publisher, "authority": finding.authority,
             "published": finding.published, "category": finding.category.rawValue, "quote": finding.quote,
             "summary": finding.summary, "source": finding.source,
             "quoted_in": finding.quotedIn.map { $0 as Any } ?? NSNull(),
+            "verified_in": finding.verifiedIn.map { $0 as Any } ?? NSNull(),
             "origin": (origin ?? .builtIn).rawValue,
         ]
     }

@@ -43,10 +43,13 @@ struct FindingsAddCommand: ParsableCommand {
     var summary: String = ""
     @Option(name: .customLong("quoted-in"), help: ArgumentHelp("Where the quote's words were checked, if not in the source.", valueName: "source"))
     var quotedIn: String?
+    @Option(name: .customLong("verified-in"), help: ArgumentHelp("Where you saw the quote's exact words, with its URL if it has one.", valueName: "source"))
+    var verifiedIn: String?
 
     func run() throws {
         let finding = Finding(id: id, title: title, publisher: publisher, authority: authority, published: published,
-                              category: category, quote: quote, summary: summary, source: source, quotedIn: quotedIn)
+                              category: category, quote: quote, summary: summary, source: source, quotedIn: quotedIn,
+                              verifiedIn: verifiedIn)
         // Checked before the store is opened, so a refused finding never creates or touches one.
         try FindingsFailure.map { () throws(FindingsError) in try finding.validate() }
         try storeOptions.withStore { store in

@@ -8,7 +8,7 @@ struct FindingsImportCommand: ParsableCommand {
         abstract: "Add findings from a JSON or CSV file: all of them, or none if any row is bad.",
         discussion: """
             JSON: an array of objects with the keys id, title, publisher, authority, published, \
-            category, quote, source, and optionally summary and quoted_in. CSV: a header row \
+            category, quote, source, and optionally summary, quoted_in and verified_in. CSV: a header row \
             naming the same columns, in any order, then one finding per row (RFC 4180 quoting). \
             The format comes from the file name (.json, .csv), else from the content. Every bad \
             row is reported with its line number, and then nothing is imported.
