@@ -150,6 +150,7 @@ extension Report {
             if !citation.quote.isEmpty { out += "“\(text(citation.quote))” " }
             out += "Source: \(text(citation.source))"
             if let quotedIn = citation.quotedIn { out += " (quoted in \(text(quotedIn)))" }
+            if let verifiedIn = citation.verifiedIn { out += "; words verified in \(text(verifiedIn))" }
             out += "\n"
         }
         return out
@@ -183,6 +184,7 @@ extension Report {
         for citation in citations {
             var source = citation.source
             if let quotedIn = citation.quotedIn { source += " (quoted in \(quotedIn))" }
+            if let verifiedIn = citation.verifiedIn { source += "; words verified in \(verifiedIn)" }
             rows.append(["citation", citation.id, citation.title, "0"] + Array(repeating: "", count: Report.figureColumns.count) + [source])
         }
         // Labels, titles and sources may come from other devices: no control character reaches
