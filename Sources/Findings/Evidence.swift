@@ -118,7 +118,8 @@ public enum Evidence {
     /// - Metrics: the fields in `EvidenceMetrics.keys`, nothing else.
     /// - Categories: those of the linked findings (which must all be in `catalog`), plus `extraCategories`.
     /// - `excerpt`: optional, at most 280 characters, written by the worker for sharing. Refused if it
-    ///   contains the note's case token, any case-token-shaped text (`C-XXXX-XXXX`), or `alias`.
+    ///   contains the note's case token, any case-token-shaped text (`C-XXXX-XXXX`), or `alias`, in
+    ///   any form `ExcerptScreening` folds; invisible characters are removed from what is shared.
     ///
     /// Throws `invalidEvidence` for a deleted or purged note, a note with neither metrics nor links,
     /// a metric value outside `EvidenceLimits` (which only a peer's op can have set), more than
@@ -162,18 +163,17 @@ public enum Evidence {
         guard trimmed.count <= maximumExcerptLength else {
             throw FindingsError(.invalidEvidence, "the excerpt is \(trimmed.count) characters; keep it to \(maximumExcerptLength)")
         }
-        let upper = trimmed.uppercased()
-        if let caseToken, upper.contains(caseToken.uppercased()) || upper.contains(caseToken.uppercased().replacingOccurrences(of: "-", with: "")) {
+        if let caseToken, ExcerptScreening.holdsToken(trimmed, token: caseToken) {
             throw FindingsError(.invalidEvidence, "the excerpt contains the note's case token; remove it")
         }
-        if containsCaseTokenShape(upper) {
+        if containsCaseTokenShape(ExcerptScreening.folded(trimmed).uppercased()) {
             throw FindingsError(.invalidEvidence, "the excerpt contains something shaped like a case token (C-XXXX-XXXX); remove it")
         }
-        if let alias, !alias.trimmingCharacters(in: .whitespaces).isEmpty,
-           trimmed.range(of: alias.trimmingCharacters(in: .whitespaces), options: [.caseInsensitive, .diacriticInsensitive]) != nil {
-            throw FindingsError(.invalidEvidence, "the excerpt contains the case's alias; remove it")
+        if let alias, !alias.trimmingCharacters(in: .whitespaces).isEmpty, ExcerptScreening.holdsAlias(trimmed, alias: alias) {
+            throw FindingsError(.invalidEvidence, "the excerpt contains the case's alias, or a word of it; remove it")
         }
-        return trimmed
+        // Invisible characters could hide a name from every later check, and mean nothing to a reader.
+        return String(String.UnicodeScalarView(trimmed.unicodeScalars.filter { !ExcerptScreening.isInvisible($0) }))
     }
 
     /// `C-` followed by 4 + 4 characters of the case-token alphabet, with or without the middle dash.

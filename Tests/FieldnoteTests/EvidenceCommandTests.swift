@@ -56,4 +56,18 @@ struct EvidenceCommandTests {
         let left = try #require(try sandbox.run("evidence", "list", "--json").json() as? [[String: Any]])
         #expect(left.compactMap { $0["id"] as? String } == [keptID])
     }
+
+    /// The excerpt: --yes alone is not enough for it; --yes-excerpt is.
+    @Test func anExcerptThatLooksIdentifyingNeedsItsOwnYes() throws {
+        let sandbox = try Sandbox()
+        let note = try Self.sharedNote(sandbox)
+        let excerpt = "Mrs Smith and her son Jayden (DOB 3/4/2015) at 12 Elm Road"
+        let refused = try sandbox.run("share", note, "--yes", "--excerpt", excerpt)
+        #expect(refused.status == 4, "\(refused.stderr)")
+        #expect(refused.stderr.contains("a name, a date, an address") && refused.stderr.contains("--yes-excerpt"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("[12 Elm Road]"))
+        #expect(try sandbox.run("evidence", "list").stdout.contains("no evidence records shared"))
+        let shared = try sandbox.share(note, "--yes-excerpt", "--excerpt", excerpt)
+        #expect(shared["excerpt"] as? String == excerpt)
+    }
 }

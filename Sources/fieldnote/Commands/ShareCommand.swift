@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Findings
 import Storage
 import SyncCore
@@ -12,8 +13,12 @@ struct ShareCommand: ParsableCommand {
             union rep's, say). The record holds the ISO week (not the date), the metric fields \
             (caseload, hours, supervision…), the categories and ids of the findings the note is \
             linked to, and nothing else: no case token, no alias, no text, no tags. With \
-            --excerpt it also holds that text, which you write for sharing; an excerpt naming a \
-            case token or the case's alias is refused. Every record carries this device's \
+            --excerpt it also holds that text, which you write for sharing; an excerpt naming the \
+            case token or the case's alias is refused, however written (any case, look-alike \
+            letters, invisible characters, "Smiths" for "the Smiths"). An excerpt that looks like \
+            it holds a name, a date, an address, a postcode or a phone number is shown with those \
+            parts marked and needs --yes-excerpt (or a second yes at the terminal), even with --yes. \
+            Every record carries this device's \
             replica id, so a report can count distinct reporters. Sharing a note again replaces \
             the record it shared before (withdrawn from every device); `evidence list` shows \
             what you shared, `unshare` withdraws a record.
@@ -38,6 +43,9 @@ struct ShareCommand: ParsableCommand {
     @Flag(name: [.customLong("yes"), .customShort("y")], help: "Share without asking.")
     var yes = false
 
+    @Flag(help: "Share an excerpt that looks like it holds a name, a date, an address, a postcode or a phone number, as it is.")
+    var yesExcerpt = false
+
     func run() throws {
         try storeOptions.withStore { store in
             let record = try store.note(prefix: note)
@@ -50,6 +58,7 @@ struct ShareCommand: ParsableCommand {
             let preview = Evidence.preview(evidence, replica: store.replica.hex, catalog: catalog)
             // The preview is for the person; with --json, stdout is kept for the result.
             if output.json { Terminal.note(TerminalText.safe(preview.text, multiline: true)) } else { print(TerminalText.safe(preview.text, multiline: true)) }
+            try confirmExcerpt(evidence.excerpt, note: short)
             if !yes {
                 guard Terminal.confirm("Share this record from note \(short)?") else {
                     throw CommandFailure("nothing was shared from note \(short)")
@@ -72,5 +81,28 @@ struct ShareCommand: ParsableCommand {
                 print("shared note \(short) as evidence record \(shown) (week \(evidence.week))\(replacing)")
             }
         }
+    }
+}
+
+extension ShareCommand {
+    /// An excerpt that looks like it names someone needs its own yes: `--yes-excerpt`, or a
+    /// second answer at the terminal, even with `--yes`; it is shown with those parts marked.
+    func confirmExcerpt(_ excerpt: String?, note short: String) throws {
+        guard let excerpt else { return }
+        let flags = ExcerptScreening.flags(excerpt)
+        guard !flags.isEmpty, !yesExcerpt else { return }
+        let style = Style.stderr
+        var marked = TerminalText.safe(excerpt)
+        for flag in Set(flags.map(\.text)) {
+            let safe = TerminalText.safe(flag)
+            marked = marked.replacingOccurrences(of: safe, with: style.bold(style.yellow("[" + safe + "]")))
+        }
+        var kinds: [String] = []
+        for flag in flags where !kinds.contains(flag.kind) { kinds.append(flag.kind) }
+        let what = kinds.joined(separator: ", ")
+        Terminal.note("the excerpt looks like it holds \(what): \(marked)")
+        if Terminal.isTerminal(0), Terminal.confirm("Share the excerpt as it is, with \(what)?") { return }
+        throw CommandFailure("nothing was shared from note \(short): the excerpt looks like it holds \(what)",
+                             hint: "rewrite the excerpt without them, or pass --yes-excerpt if they identify no one", status: .invalidValue)
     }
 }
