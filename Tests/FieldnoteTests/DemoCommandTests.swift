@@ -12,7 +12,7 @@ struct DemoCommandTests {
         let result = try FieldnoteProcess.run(["demo"], environment: ["FIELDNOTE_HOME": home.store.path])
         #expect(result.status == 0, "\(result.stderr)")
         let out = result.stdout
-        let merged = "Duty log, Monday. The duty manager was off sick, so nobody signed them off. Four new referrals came in before noon. Two were screened by an agency worker in her first week."
+        let merged = "Duty log, Monday. The duty manager post is still vacant, so nobody signed them off. Four new referrals came in before noon. Two were screened with no qualified social worker on duty."
         #expect(out.contains("\"\(merged)\""), "\(out)")
         #expect(out.contains("Rosa (union rep) received 7 evidence records and no team note: 0 team notes, 0 team ops"), "\(out)")
         // Findings and evidence: suggestions with their matched terms, links, and the rep's report

@@ -33,11 +33,18 @@ struct EvidenceCommandTests {
         let id = try #require(try sandbox.share(try Self.sharedNote(sandbox))["id"] as? String)
         let unasked = try sandbox.run("unshare", id)
         #expect(unasked.status != 0 && unasked.stderr.contains("--yes"), "without a terminal it asks for --yes")
+        func counts() throws -> (Int?, Int?) {
+            let spaces = (try sandbox.run("status", "--json").json() as? [String: Any])?["spaces"] as? [[String: Any]]
+            let evidence = spaces?.first { $0["space"] as? String == "evidence" }
+            return (evidence?["evidence_records"] as? Int, evidence?["withdrawn_evidence_records"] as? Int)
+        }
+        #expect(try counts() == (1, 0))
         let done = try sandbox.run("unshare", id, "--yes")
         #expect(done.status == 0 && done.stdout.contains("withdrew evidence record \(id)"), "\(done.stderr)")
         #expect(try sandbox.run("evidence", "list", "--json").json() as? [Any] == nil
                 || (try sandbox.run("evidence", "list", "--json").json() as? [Any])?.isEmpty == true)
         #expect(try sandbox.run("unshare", id, "--yes").stdout.contains("withdrawn already"))
+        #expect(try counts() == (0, 1), "status counts evidence records")
         let unknown = try sandbox.run("unshare", "ffffffff", "--yes")
         #expect(unknown.status == 3 && unknown.stderr.contains("no evidence record") && unknown.stderr.contains("hint:"))
     }

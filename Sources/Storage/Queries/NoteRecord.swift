@@ -81,6 +81,9 @@ public struct SpaceStatus: Sendable, Hashable {
     public var deletedNotes: Int
     public var purgedNotes: Int
     public var cases: Int
+    /// Live evidence records (shared here or received), and withdrawn ones.
+    public var evidence: Int = 0
+    public var withdrawnEvidence: Int = 0
     public var ops: Int
     public var vector: VersionVector
 }

@@ -17,7 +17,8 @@ extension Store {
             for row in try Row.fetchAll(db, sql: """
                 SELECT space,
                        sum(kind = 1 AND deleted = 0 AND purged = 0), sum(kind = 1 AND deleted = 1 AND purged = 0),
-                       sum(kind = 1 AND purged = 1), sum(kind = 2 AND purged = 0)
+                       sum(kind = 1 AND purged = 1), sum(kind = 2 AND purged = 0),
+                       sum(kind = 4 AND purged = 0), sum(kind = 4 AND purged = 1)
                 FROM entities GROUP BY space
                 """) {
                 let space = try SpaceID(row[0] as String)
@@ -26,6 +27,8 @@ extension Store {
                 status.deletedNotes = row[2] ?? 0
                 status.purgedNotes = row[3] ?? 0
                 status.cases = row[4] ?? 0
+                status.evidence = row[5] ?? 0
+                status.withdrawnEvidence = row[6] ?? 0
                 spaces[space] = status
             }
             for row in try Row.fetchAll(db, sql: "SELECT space, sum(op_count) FROM ops GROUP BY space") {

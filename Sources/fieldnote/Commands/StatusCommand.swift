@@ -5,7 +5,7 @@ import Storage
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the store: notes per space, version vectors and an integrity check.",
+        abstract: "Show the store: notes and evidence records per space, version vectors and an integrity check.",
         discussion: """
             Version vectors say, per space, how many changes from each device store this store \
             holds; two stores with equal vectors hold the same notes. A device listed as faulty \
@@ -40,6 +40,8 @@ struct StatusCommand: ParsableCommand {
                         "deleted_notes": space.deletedNotes,
                         "purged_notes": space.purgedNotes,
                         "cases": space.cases,
+                        "evidence_records": space.evidence,
+                        "withdrawn_evidence_records": space.withdrawnEvidence,
                         "ops": space.ops,
                         "vector": Dictionary(uniqueKeysWithValues: space.vector.entries.map { ($0.key.hex, $0.value) }),
                     ] as [String: Any]
@@ -55,11 +57,11 @@ struct StatusCommand: ParsableCommand {
                 print(style.dim("faulty   ") + style.red("replica \(entry.replica.hex) signed two different changes at \(entry.space.name) #\(entry.seq); the second was refused"))
             }
             print("")
-            var table = Table("SPACE", "NOTES", "IN BIN", "PURGED", "CASES", "OPS", "VERSION VECTOR")
+            var table = Table("SPACE", "NOTES", "IN BIN", "PURGED", "CASES", "EVIDENCE", "OPS", "VERSION VECTOR")
             table.styles = [0: style.bold]
             for space in report.spaces {
                 table.add(space.space.name, String(space.notes), String(space.deletedNotes), String(space.purgedNotes),
-                          String(space.cases), String(space.ops), space.vector.description)
+                          String(space.cases), String(space.evidence), String(space.ops), space.vector.description)
             }
             if report.spaces.isEmpty { print("no notes yet") } else { print(table.render(style: style)) }
         }

@@ -52,7 +52,7 @@ struct DemoEvidence {
                  links: [doncaster, supervision], lastWeek: true),
             Note(text: "Recording took 10 hours this week.", fields: ["hours_recording": .double(10)],
                  links: [recording], lastWeek: false),
-            Note(text: "Two referrals screened by an agency worker in her first week; 12 cases waiting in the team.",
+            Note(text: "Two referrals screened with no qualified social worker on duty; 12 cases waiting in the team.",
                  fields: ["unallocated_cases": .int(12)], links: [frontDoor], lastWeek: false),
         ],
     ]

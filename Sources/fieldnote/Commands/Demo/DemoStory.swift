@@ -11,8 +11,8 @@ struct DemoStory {
     var interruption: DemoInterruption? = nil
 
     static let original = "Duty log, Monday. Four new referrals came in before noon."
-    static let ashaSentence = " Two were screened by an agency worker in her first week."
-    static let benSentence = " The duty manager was off sick, so nobody signed them off."
+    static let ashaSentence = " Two were screened with no qualified social worker on duty."
+    static let benSentence = " The duty manager post is still vacant, so nobody signed them off."
 
     private let style = Style.stdout
     private let clock = ContinuousClock()
@@ -80,7 +80,7 @@ struct DemoStory {
                 }
             }
             say("   Each worker also notes the week's workload: caseloads of 31, 27 and 29, hours on recording,")
-            say("   supervision cancelled or not scheduled, and (Cara) referrals screened by an agency worker.")
+            say("   supervision cancelled or not scheduled, and (Cara) referrals screened with no qualified social worker on duty.")
             say("   " + style.dim("Case aliases (\"family on the Elm estate\") stay on the device; only tokens travel."))
             return (shared, written)
         }
