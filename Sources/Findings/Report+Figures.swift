@@ -30,6 +30,9 @@ enum ReportFigure: String, CaseIterable {
     case caseload
     case unpaidHours = "unpaid_hours"
     case supervision
+    case recording
+    case supervisionMinutes = "supervision_minutes"
+    case unallocatedCases = "unallocated_cases"
 
     func isGiven(by record: EvidenceRecord) -> Bool {
         switch self {
@@ -37,6 +40,9 @@ enum ReportFigure: String, CaseIterable {
         case .caseload: record.metrics.caseload != nil
         case .unpaidHours: record.metrics.unpaidHours != nil
         case .supervision: record.metrics.supervision != nil
+        case .recording: record.metrics.hoursRecording != nil && record.metrics.hoursDirect != nil
+        case .supervisionMinutes: record.metrics.supervisionMinutes != nil
+        case .unallocatedCases: record.metrics.unallocatedCases != nil
         }
     }
 }
@@ -46,7 +52,7 @@ enum ReportFigure: String, CaseIterable {
 struct FigureSettlement {
     private struct Held { var any = false; var primary = false }
 
-    private let records: [EvidenceRecord]
+    let records: [EvidenceRecord]
     private let reporters: [String]
     private let minReporters: Int
     /// [figure][row] → records of the row's shown atoms.
@@ -87,7 +93,7 @@ struct FigureSettlement {
         }
     }
 
-    private func people(_ members: Set<Int>) -> Int { Set(members.map { reporters[$0] }).count }
+    func people(_ members: Set<Int>) -> Int { Set(members.map { reporters[$0] }).count }
 
     /// The row's cell over the whole window.
     func cell(_ key: String, _ label: String, row: Int) -> ReportCell {
@@ -109,10 +115,14 @@ struct FigureSettlement {
         guard !base.isEmpty else {
             return ReportCell(key: key, label: label, suppressed: true, secondary: !held(.records).primary, statistics: nil)
         }
-        let heldBack = [ReportFigure.caseload, .unpaidHours, .supervision].filter { members($0).isEmpty && held($0).any }.map(\.rawValue)
-        return ReportCell(key: key, label: label, suppressed: false, statistics: CellStatistics(
+        let heldBack = ReportFigure.allCases.dropFirst().filter { members($0).isEmpty && held($0).any }.map(\.rawValue)
+        var statistics = CellStatistics(
             records: base.count, reporters: people(base), caseload: caseload(members(.caseload)),
-            unpaidHours: unpaidHours(members(.unpaidHours)), supervision: supervision(members(.supervision)), heldBack: heldBack))
+            unpaidHours: unpaidHours(members(.unpaidHours)), supervision: supervision(members(.supervision)), heldBack: heldBack)
+        statistics.recording = recording(members(.recording))
+        statistics.supervisionMinutes = median(members(.supervisionMinutes)) { $0.supervisionMinutes.map(Double.init) }
+        statistics.unallocatedCases = median(members(.unallocatedCases)) { $0.unallocatedCases.map(Double.init) }
+        return ReportCell(key: key, label: label, suppressed: false, statistics: statistics)
     }
 
     private func caseload(_ members: Set<Int>) -> CaseloadSummary? {

@@ -27,6 +27,7 @@ extension Report {
         <h1>Workload evidence report</h1>
 
         """
+        out += "<p><strong>In short.</strong> \(e(headline))</p>\n"
         out += "<p>Period: \(e(period)). \(e(suppressionNote))</p>\n"
         out += "<p>How the figures were made: \(e(methodNote))</p>\n"
         if let refusalNote { out += "<p>\(e(refusalNote))</p>\n" }

@@ -69,7 +69,9 @@ extension Report {
     static let figureColumns = [
         "records", "reporters", "caseload_records", "caseload_reporters", "caseload_median", "caseload_p90",
         "unpaid_records", "unpaid_reporters", "unpaid_hours_total", "unpaid_hours_mean",
-        "supervision_records", "supervision_held", "supervision_cancelled", "supervision_not_scheduled", "held_back",
+        "supervision_records", "supervision_held", "supervision_cancelled", "supervision_not_scheduled",
+        "recording_records", "recording_hours", "direct_hours", "recording_share",
+        "supervision_minutes_records", "supervision_minutes_median", "unallocated_records", "unallocated_cases_median", "held_back",
     ]
 
     static func figures(_ cell: ReportCell) -> [String] {
@@ -82,6 +84,10 @@ extension Report {
             s.unpaidHours.map { number($0.total) } ?? "", s.unpaidHours.map { number($0.mean) } ?? "",
             s.supervision.map { String($0.records) } ?? "", s.supervision.map { String($0.held) } ?? "",
             s.supervision.map { String($0.cancelled) } ?? "", s.supervision.map { String($0.notScheduled) } ?? "",
+            s.recording.map { String($0.records) } ?? "", s.recording.map { number($0.recordingHours) } ?? "",
+            s.recording.map { number($0.directHours) } ?? "", s.recording.map { percent($0.recordingShare) } ?? "",
+            s.supervisionMinutes.map { String($0.records) } ?? "", s.supervisionMinutes.map { number($0.median) } ?? "",
+            s.unallocatedCases.map { String($0.records) } ?? "", s.unallocatedCases.map { number($0.median) } ?? "",
             s.heldBack.joined(separator: " "),
         ]
     }
@@ -89,7 +95,7 @@ extension Report {
     /// The columns of the Markdown and HTML tables.
     static let displayColumns = [
         "People", "Records", "Caseload median", "Caseload p90", "Unpaid hours total", "Unpaid hours mean",
-        "Supervision held", "Supervision cancelled",
+        "Supervision held", "Supervision cancelled", "Supervision minutes (median)", "Time recording", "Unallocated cases (median)",
     ]
 
     /// A shown cell's figures under `displayColumns`: a figure, "–" where nobody gave it, or
@@ -105,7 +111,16 @@ extension Report {
             value(.caseload, s.caseload) { $0.p90.map(number) ?? "–" },
             value(.unpaidHours, s.unpaidHours) { number($0.total) }, value(.unpaidHours, s.unpaidHours) { number($0.mean) },
             value(.supervision, s.supervision) { String($0.held) }, value(.supervision, s.supervision) { String($0.cancelled) },
+            value(.supervisionMinutes, s.supervisionMinutes) { number($0.median) },
+            value(.recording, s.recording) { percent($0.recordingShare) },
+            value(.unallocatedCases, s.unallocatedCases) { number($0.median) },
         ]
+    }
+
+    /// A share as a whole percentage: `62 %`.
+    static func percent(_ share: Double) -> String {
+        guard share.isFinite else { return "–" }
+        return "\(Int((share * 100).rounded())) %"
     }
 
     /// Why a row is held back, in plain words.
@@ -118,6 +133,7 @@ extension Report {
 
     func markdown() -> String {
         var out = "# Workload evidence report\n\n"
+        out += "**In short.** \(headline)\n\n"
         out += "Period: \(period). \(suppressionNote)\n\n"
         out += "How the figures were made: \(methodNote)\n\n"
         if let refusalNote { out += refusalNote + "\n\n" }
@@ -167,6 +183,7 @@ extension Report {
         var method = ["method", "min_reporters", suppressionNote + " " + methodNote, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1)
         method[4] = String(minReporters)
         rows.append(method)
+        rows.append(["summary", "headline", headline, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1))
         func add(_ section: String, _ cells: [ReportCell]) {
             for cell in cells {
                 rows.append([section, cell.key, cell.label, cell.suppressed ? "1" : "0"] + Report.figures(cell) + [""])

@@ -45,12 +45,18 @@ public struct CellStatistics: Sendable, Hashable, Codable {
     public var caseload: CaseloadSummary?
     public var unpaidHours: UnpaidHoursSummary?
     public var supervision: SupervisionSummary?
-    /// The figures held back in this cell (`caseload`, `unpaid_hours`, `supervision`).
+    /// Hours recording against hours of direct work, from the records that give both.
+    public var recording: RecordingSummary? = nil
+    public var supervisionMinutes: MedianSummary? = nil
+    public var unallocatedCases: MedianSummary? = nil
+    /// The figures held back in this cell (`caseload`, `unpaid_hours`, `supervision`, …).
     public var heldBack: [String]
 
     enum CodingKeys: String, CodingKey {
-        case records, reporters, caseload, supervision
+        case records, reporters, caseload, supervision, recording
         case unpaidHours = "unpaid_hours"
+        case supervisionMinutes = "supervision_minutes"
+        case unallocatedCases = "unallocated_cases"
         case heldBack = "held_back"
     }
 }

@@ -15,7 +15,8 @@ struct ReportDifferencingTests {
             figures[cell.key] = [
                 Double(s.records), Double(s.caseload?.records ?? 0), Double(s.unpaidHours?.records ?? 0), s.unpaidHours?.total ?? 0,
                 Double(s.supervision?.records ?? 0), Double(s.supervision?.held ?? 0), Double(s.supervision?.cancelled ?? 0),
-                Double(s.supervision?.notScheduled ?? 0),
+                Double(s.supervision?.notScheduled ?? 0), Double(s.recording?.records ?? 0), s.recording?.recordingHours ?? 0,
+                s.recording?.directHours ?? 0,
             ]
         }
         return figures
@@ -24,7 +25,7 @@ struct ReportDifferencingTests {
     static func subtract(_ a: [String: [Double]], _ b: [String: [Double]]) -> [String: [Double]] {
         var out: [String: [Double]] = [:]
         for key in Set(a.keys).union(b.keys) {
-            let x = a[key] ?? Array(repeating: 0, count: 8), y = b[key] ?? Array(repeating: 0, count: 8)
+            let x = a[key] ?? Array(repeating: 0, count: 11), y = b[key] ?? Array(repeating: 0, count: 11)
             let difference = zip(x, y).map { $0 - $1 }
             if difference.contains(where: { abs($0) > 1e-9 }) { out[key] = difference }
         }
@@ -33,7 +34,7 @@ struct ReportDifferencingTests {
 
     static func sum(_ parts: [[String: [Double]]]) -> [String: [Double]] {
         parts.reduce(into: [:]) { total, part in
-            for (key, values) in part { total[key] = zip(total[key] ?? Array(repeating: 0, count: 8), values).map { $0 + $1 } }
+            for (key, values) in part { total[key] = zip(total[key] ?? Array(repeating: 0, count: 11), values).map { $0 + $1 } }
         }.filter { $0.value.contains { abs($0) > 1e-9 } }
     }
 

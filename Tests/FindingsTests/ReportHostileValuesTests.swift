@@ -92,7 +92,7 @@ struct ReportHostileValuesTests {
         let (report, _) = try Self.renderAll(rep.store)
         #expect(report.refusedRecords == 0 && report.total.statistics?.records == 4)
         // Only the peer gave supervision: one person's figure, held back.
-        #expect(report.total.statistics?.supervision == nil && report.total.statistics?.heldBack == ["supervision"])
+        #expect(report.total.statistics?.supervision == nil && report.total.statistics?.heldBack == ["supervision", "supervision_minutes", "unallocated_cases"])
     }
 
     /// Records made in memory (an import, a test, the demo) are held to the same limits.

@@ -113,8 +113,13 @@ enum ReportFixtures {
             let caseload = generator.next() % 3 == 0 ? nil : Int(generator.next() % 60)
             let worked = generator.next() % 2 == 0 ? Double(35 + generator.next() % 20) : nil
             let supervision = [SupervisionStatus.held, .cancelled, .notScheduled, nil][Int(generator.next() % 4)]
-            return record(reporter, week: week, caseload: caseload, worked: worked, paid: worked == nil ? nil : 37,
-                          supervision: supervision, categories: categories, findings: findings)
+            var made = record(reporter, week: week, caseload: caseload, worked: worked, paid: worked == nil ? nil : 37,
+                              supervision: supervision, categories: categories, findings: findings)
+            if generator.next() % 2 == 0 {
+                made.metrics.hoursRecording = Double(generator.next() % 30)
+                made.metrics.hoursDirect = Double(generator.next() % 30)
+            }
+            return made
         }
     }
 

@@ -94,6 +94,34 @@ struct ReportTests {
         #expect(statistics.caseload == nil && statistics.heldBack.isEmpty)
     }
 
+    /// Every figure a record carries is used: recording against direct work (BASW's 80-20),
+    /// supervision minutes and the team's unallocated cases, each from three people or held back.
+    @Test func everyCollectedFigureIsUsedAndTheHeadlineSaysItPlainly() throws {
+        var records: [EvidenceRecord] = []
+        for (index, reporter) in ["a", "b", "c"].enumerated() {
+            var shared = record(reporter, caseload: 28 + index, supervision: index == 0 ? .held : .cancelled)
+            shared.metrics.hoursRecording = 24
+            shared.metrics.hoursDirect = 8
+            shared.metrics.supervisionMinutes = 30 + 15 * index
+            shared.metrics.unallocatedCases = index < 2 ? 12 : nil
+            records.append(shared)
+        }
+        let report = try Report.build(records: records)
+        let statistics = try #require(report.total.statistics)
+        #expect(statistics.recording == RecordingSummary(records: 3, reporters: 3, recordingHours: 72, directHours: 24, recordingShare: 0.75))
+        #expect(statistics.supervisionMinutes == MedianSummary(records: 3, reporters: 3, median: 45))
+        #expect(statistics.unallocatedCases == nil && statistics.heldBack == ["unallocated_cases"], "two people's team count")
+        let markdown = report.render(.markdown)
+        #expect(markdown.contains("| 75 % |") && markdown.contains("| 45 |"))
+        #expect(report.headline.hasPrefix("3 people shared 3 weekly records"))
+        #expect(report.headline.contains("median caseload was 29"))
+        #expect(report.headline.contains("cancelled in 2 of 3 weeks"))
+        #expect(report.headline.contains("Recording took 75 %"))
+        #expect(report.headline.contains("held back"))
+        #expect(!report.headline.contains("12"), "the held-back unallocated count")
+        #expect(try Report.build(records: Array(records.prefix(2))).headline.hasPrefix("No figures can be shown yet"))
+    }
+
     /// Sharing a week again replaces the earlier record: one person's week counts once, with its
     /// latest figures, however often it was shared.
     @Test func onePersonsWeekCountsOnce() throws {
