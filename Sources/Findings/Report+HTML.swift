@@ -50,6 +50,11 @@ extension Report {
             out += "</tbody>\n</table>\n"
         }
         table("All evidence", [total])
+        out += "<h2>Beside national figures</h2>\n<ul>\n"
+        for line in benchmarkLines {
+            out += "<li>\(e(line.text)) <blockquote>“\(e(line.quote))”</blockquote>Source: \(Report.linkify(line.source))</li>\n"
+        }
+        out += "</ul>\n"
         table("By category", categories)
         table("By finding", findings)
         table("Month by month", months)

@@ -154,6 +154,11 @@ extension Report {
             out += "\n"
         }
         table("All evidence", [total])
+        out += "## Beside national figures\n\n"
+        for line in benchmarkLines {
+            out += "- \(MarkdownText.escaped(line.text)) “\(MarkdownText.escaped(line.quote))” Source: \(MarkdownText.escaped(line.source))\n"
+        }
+        out += "\n"
         table("By category", categories)
         table("By finding", findings)
         table("Month by month", months)
@@ -198,6 +203,7 @@ extension Report {
             row[4] = String(refusedRecords)
             rows.append(row)
         }
+        rows += benchmarkRows()
         for citation in citations {
             var source = citation.source
             if let quotedIn = citation.quotedIn { source += " (quoted in \(quotedIn))" }

@@ -139,6 +139,8 @@ public struct Report: Sendable, Hashable, Codable {
     public var months: [ReportCell]
     /// The findings the evidence links to, with their sources.
     public var citations: [ReportCitation]
+    /// National figures set beside the report's own, each cited (`Benchmark.national`).
+    public var benchmarks: [Benchmark] = Benchmark.national
     /// Records left out because they break `EvidenceLimits`: malformed or incomplete, or holding
     /// values no device writes (only a faulty or hostile device can have sent them).
     public var refusedRecords: Int
@@ -146,7 +148,7 @@ public struct Report: Sendable, Hashable, Codable {
     public var replacedRecords: Int
 
     enum CodingKeys: String, CodingKey {
-        case total, categories, findings, months, citations
+        case total, categories, findings, months, citations, benchmarks
         case refusedRecords = "refused_records"
         case replacedRecords = "replaced_records"
         case sinceMonth = "since_month"

@@ -122,6 +122,26 @@ struct ReportTests {
         #expect(try Report.build(records: Array(records.prefix(2))).headline.hasPrefix("No figures can be shown yet"))
     }
 
+    /// National figures stand beside the report's own in every format, each with its words as
+    /// seen and its source; the DfE sentence is the one the findings catalog verified.
+    @Test func nationalBenchmarksStandBesideTheFigures() throws {
+        let report = try Self.sample()
+        let caseload = try #require(Benchmark.national.first { $0.figure == "caseload" })
+        #expect(try FindingsCatalog().findings.contains { $0.quote == caseload.quote }, "the benchmark quotes a verified finding's words")
+        let markdown = report.render(.markdown)
+        #expect(markdown.contains("## Beside national figures"))
+        #expect(markdown.contains("Median caseload here: 24. Nationally: 16.3"), "\(markdown)")
+        #expect(markdown.contains("Median supervision here, in minutes: not shown"))
+        let rows = try CSV.parse(report.render(.csv))
+        let header = try #require(rows.first).fields
+        let row = try #require(rows.first { $0.fields[0] == "benchmark" && $0.fields[1] == "caseload" }).fields
+        #expect(row[header.firstIndex(of: "caseload_median")!] == "16.3")
+        #expect(row[header.firstIndex(of: "source")!].contains("explore-education-statistics.service.gov.uk"))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
+        #expect((json["benchmarks"] as? [[String: Any]])?.count == Benchmark.national.count)
+        #expect(report.render(.html).contains("Beside national figures"))
+    }
+
     /// Sharing a week again replaces the earlier record: one person's week counts once, with its
     /// latest figures, however often it was shared.
     @Test func onePersonsWeekCountsOnce() throws {
