@@ -100,6 +100,9 @@ struct FigureSettlement {
         cell(key, label, members: { shown[$0]![row] }, held: { held[$0]![row] })
     }
 
+    /// The records of the row's shown months.
+    func shownRecords(_ row: Int) -> Set<Int> { shown[.records]![row] }
+
     /// The month's total cell.
     func monthCell(_ month: ReportMonth) -> ReportCell {
         let atoms = monthTotals[month] ?? [:]

@@ -56,6 +56,13 @@ extension Report {
         }
         out += "</ul>\n"
         table("By category", categories)
+        if !quotes.isEmpty {
+            out += "<h2>In members' words</h2>\n"
+            for category in categories where !quotes(of: category.key).isEmpty {
+                out += "<h3>\(e(category.label))</h3>\n"
+                for text in quotes(of: category.key) { out += "<blockquote>“\(e(text))”</blockquote>\n" }
+            }
+        }
         table("By finding", findings)
         table("Month by month", months)
         out += "<h2>Findings cited</h2>\n"

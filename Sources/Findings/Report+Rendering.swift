@@ -160,6 +160,14 @@ extension Report {
         }
         out += "\n"
         table("By category", categories)
+        if !quotes.isEmpty {
+            out += "## In members' words\n\n"
+            for category in categories where !quotes(of: category.key).isEmpty {
+                out += "**\(MarkdownText.escaped(category.label))**\n\n"
+                for text in quotes(of: category.key) { out += "> “\(MarkdownText.escaped(text))”\n>\n" }
+                out += "\n"
+            }
+        }
         table("By finding", findings)
         table("Month by month", months)
         out += "## Findings cited\n\n"
@@ -204,6 +212,9 @@ extension Report {
             rows.append(row)
         }
         rows += benchmarkRows()
+        for quote in quotes {
+            rows.append(["quote", quote.category, quote.text, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1))
+        }
         for citation in citations {
             var source = citation.source
             if let quotedIn = citation.quotedIn { source += " (quoted in \(quotedIn))" }

@@ -141,6 +141,8 @@ public struct Report: Sendable, Hashable, Codable {
     public var citations: [ReportCitation]
     /// National figures set beside the report's own, each cited (`Benchmark.national`).
     public var benchmarks: [Benchmark] = Benchmark.national
+    /// Excerpts members chose to share, by category, from months the category is shown in.
+    public var quotes: [ReportQuote] = []
     /// Records left out because they break `EvidenceLimits`: malformed or incomplete, or holding
     /// values no device writes (only a faulty or hostile device can have sent them).
     public var refusedRecords: Int
@@ -148,7 +150,7 @@ public struct Report: Sendable, Hashable, Codable {
     public var replacedRecords: Int
 
     enum CodingKeys: String, CodingKey {
-        case total, categories, findings, months, citations, benchmarks
+        case total, categories, findings, months, citations, benchmarks, quotes
         case refusedRecords = "refused_records"
         case replacedRecords = "replaced_records"
         case sinceMonth = "since_month"
@@ -220,11 +222,13 @@ public struct Report: Sendable, Hashable, Codable {
             return ReportCitation(id: id, title: id, publisher: "", authority: "", published: "", quote: "",
                                   source: "not in this device's catalog", quotedIn: nil)
         }
-        return Report(sinceMonth: sinceMonth?.description, untilMonth: untilMonth?.description, minReporters: minReporters,
+        var report = Report(sinceMonth: sinceMonth?.description, untilMonth: untilMonth?.description, minReporters: minReporters,
                       total: cells[0], categories: categoryRows.map { cells[$0.1] }, findings: Array(cells[findingStart...]),
                       months: months.map(figures.monthCell), citations: citations,
                       refusedRecords: min(max(0, refused), Int.max / 2) + records.count - valid.count,
                       replacedRecords: valid.count - people.count)
+        report.quotes = categoryRows.flatMap { category, row in figures.quotes(category: category.rawValue, row: row) }
+        return report
     }
 
     /// The most months the month-by-month table fills in between the first and the last.

@@ -142,6 +142,24 @@ struct ReportTests {
         #expect(report.render(.html).contains("Beside national figures"))
     }
 
+    /// Excerpts members chose to share are quoted under their category, only where the category
+    /// was shown for that month (three people or more), in words order, never a lone person's.
+    @Test func excerptsAreQuotedOnlyFromCategoriesOfThreePeople() throws {
+        var records = ["a", "b", "c"].map { record($0, caseload: 30) }
+        records[1].excerpt = "Caseload over 30 for the third month."
+        var lone = record("d", week: "2026-W06", categories: [.frontDoor], findings: ["birmingham-scrutiny-2009-referrals-screened-by-inexperienced-staff"])
+        lone.excerpt = "=cmd|' /C calc'!A0 screened alone on duty"
+        records.append(lone)
+        let report = try Report.build(records: records)
+        #expect(report.quotes == [ReportQuote(category: "caseload_workload", text: "Caseload over 30 for the third month.")])
+        for format in Report.Format.allCases {
+            let text = report.render(format)
+            #expect(text.contains("Caseload over 30 for the third month."), "\(format)")
+            #expect(!text.contains("screened alone"), "\(format) quotes a lone person's excerpt")
+        }
+        #expect(report.render(.markdown).contains("## In members' words"))
+    }
+
     /// Sharing a week again replaces the earlier record: one person's week counts once, with its
     /// latest figures, however often it was shared.
     @Test func onePersonsWeekCountsOnce() throws {
