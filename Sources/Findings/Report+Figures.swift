@@ -74,10 +74,10 @@ struct FigureSettlement {
             let inMonth = byMonth[month] ?? []
             for figure in ReportFigure.allCases {
                 let cells = rows.map { row in
-                    let members = Set(inMonth.filter { row.contains(records[$0]) && figure.isGiven(by: records[$0]) })
-                    return SuppressionCell(key: row.key, members: members, suppressed: !members.isEmpty && people(members) < minReporters)
+                    SuppressionCell(key: row.key, members: Set(inMonth.filter { row.contains(records[$0]) && figure.isGiven(by: records[$0]) }),
+                                    suppressed: false)
                 }
-                let settled = Report.suppressSecondary(cells, margins: margins, reporters: reporters, minReporters: minReporters)
+                let settled = settle(cells, margins: margins)
                 for (row, cell) in settled.enumerated() where !cell.members.isEmpty {
                     if cell.suppressed {
                         held[figure]![row].any = true
@@ -91,6 +91,29 @@ struct FigureSettlement {
                                                             Held(any: total.suppressed && !total.members.isEmpty, primary: !total.secondary))
             }
         }
+    }
+
+    /// Primary and secondary suppression at every threshold from `Report.minimumReporters` up to
+    /// the report's, a cell held back if any of them holds it back. So a report with a higher
+    /// `--min-reporters` shows a subset of what one with a lower shows, and the two together give
+    /// nothing away: otherwise a cell held back at 3 only to protect another (secondary) could
+    /// be shown at 4, where more is hidden, and subtracted out of the report at 3.
+    private func settle(_ cells: [SuppressionCell], margins: [SuppressionMargin]) -> [SuppressionCell] {
+        var result = cells
+        for threshold in Report.minimumReporters...max(Report.minimumReporters, minReporters) {
+            let primary = cells.map { cell in
+                var cell = cell
+                cell.suppressed = !cell.members.isEmpty && people(cell.members) < threshold
+                return cell
+            }
+            let settled = Report.suppressSecondary(primary, margins: margins, reporters: reporters, minReporters: threshold)
+            for index in result.indices where settled[index].suppressed { result[index].suppressed = true }
+        }
+        // Secondary only when the report's own threshold would not hold it back on its own.
+        for index in result.indices where result[index].suppressed {
+            result[index].secondary = people(result[index].members) >= minReporters
+        }
+        return result
     }
 
     func people(_ members: Set<Int>) -> Int { Set(members.map { reporters[$0] }).count }

@@ -81,4 +81,45 @@ struct ReportDifferencingTests {
             try Self.checkEveryPair(ReportFixtures.random(&generator, months: 4), months: 4)
         }
     }
+
+    /// Built to leak across thresholds: at 3, recording_it (2 people) is held back and
+    /// caseload_workload (4 people, fewest records) with it; at 4, supervision (3 people) is held
+    /// back too, so caseload_workload alone would be safe to show — and the report at 3 minus
+    /// it would give recording_it away. It stays held back at 4.
+    @Test func aCellHeldBackAtThreeStaysHeldBackAtFour() throws {
+        var records = ["a", "b", "c", "d"].map { record($0, caseload: 30) }
+        for week in ["2026-W10", "2026-W11"] {
+            records += ["e", "f", "g"].map { record($0, week: week, supervision: .cancelled, categories: [.supervision],
+                                                     findings: ["swtf-2009-supervision-squeezed-out"]) }
+        }
+        records += ["h", "i"].map { record($0, categories: [.recordingIT], findings: ["munro-2011-bureaucracy-heart-of-work-lost"]) }
+        let atThree = try Report.build(records: records)
+        let atFour = try Report.build(records: records, minReporters: 4)
+        func category(_ report: Report, _ key: String) -> ReportCell? { report.categories.first { $0.key == key } }
+        #expect(category(atThree, "recording_it")?.suppressed == true)
+        #expect(category(atThree, "caseload_workload")?.suppressed == true && category(atThree, "caseload_workload")?.secondary == true)
+        #expect(category(atThree, "supervision")?.statistics?.records == 6)
+        #expect(category(atFour, "caseload_workload")?.suppressed == true, "shown at 4, it would give recording_it away")
+    }
+
+    /// A higher --min-reporters shows a subset of what a lower one shows, month by month and row
+    /// by row, with the same figures: two reports at different thresholds give nothing away that
+    /// the lower one does not show already.
+    @Test func aHigherThresholdShowsASubsetOfALowerOne() throws {
+        var generator = SplitMix(seed: 16)
+        for _ in 0..<80 {
+            let records = ReportFixtures.random(&generator, months: 2) + ReportFixtures.random(&generator, months: 2)
+            for month in 0..<2 {
+                let base = Self.additive(try Report.build(records: records, since: Self.month(month), until: Self.month(month)))
+                for threshold in 4...5 {
+                    let higher = Self.additive(try Report.build(records: records, since: Self.month(month), until: Self.month(month),
+                                                                minReporters: threshold))
+                    for (key, figures) in higher {
+                        #expect(base[key].map { zip($0, figures).allSatisfy { $0 >= $1 - 1e-9 } } == true,
+                                "at \(threshold), \(key) shows \(figures) beyond the report at 3 (\(String(describing: base[key])))")
+                    }
+                }
+            }
+        }
+    }
 }
