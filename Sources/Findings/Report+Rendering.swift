@@ -155,9 +155,8 @@ extension Report {
         }
         table("All evidence", [total])
         out += "## Beside national figures\n\n"
-        for line in benchmarkLines {
-            out += "- \(MarkdownText.escaped(line.text)) “\(MarkdownText.escaped(line.quote))” Source: \(MarkdownText.escaped(line.source))\n"
-        }
+        // The benchmarks are this program's own text, written to read as Markdown already.
+        for line in benchmarkLines { out += "- \(line.text) “\(line.quote)” Source: \(line.source)\n" }
         out += "\n"
         table("By category", categories)
         if !quotes.isEmpty {
