@@ -100,7 +100,10 @@ struct FigureSettlement {
     /// be shown at 4, where more is hidden, and subtracted out of the report at 3.
     private func settle(_ cells: [SuppressionCell], margins: [SuppressionMargin]) -> [SuppressionCell] {
         var result = cells
-        for threshold in Report.minimumReporters...max(Report.minimumReporters, minReporters) {
+        // Above the number of people in the report every non-empty cell is held back, as at
+        // any greater threshold: the loop stops there, however large --min-reporters is.
+        let highest = max(Report.minimumReporters, min(minReporters, Set(reporters).count + 1))
+        for threshold in Report.minimumReporters...highest {
             let primary = cells.map { cell in
                 var cell = cell
                 cell.suppressed = !cell.members.isEmpty && people(cell.members) < threshold

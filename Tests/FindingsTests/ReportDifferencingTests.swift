@@ -102,6 +102,15 @@ struct ReportDifferencingTests {
         #expect(category(atFour, "caseload_workload")?.suppressed == true, "shown at 4, it would give recording_it away")
     }
 
+    /// Thresholds are settled one by one up to the one asked; past the number of people they all
+    /// hold back the same, so a huge --min-reporters holds everything back without counting to it.
+    @Test func aHugeThresholdHoldsEverythingBack() throws {
+        let records = ["a", "b", "c", "d"].map { record($0, caseload: 30) }
+        let report = try Report.build(records: records, minReporters: 1_000_000_000)
+        #expect(report.total.suppressed && report.categories.allSatisfy(\.suppressed) && report.months.allSatisfy(\.suppressed))
+        #expect(report.total.secondary == false)
+    }
+
     /// A higher --min-reporters shows a subset of what a lower one shows, month by month and row
     /// by row, with the same figures: two reports at different thresholds give nothing away that
     /// the lower one does not show already.
