@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Transport", targets: ["Transport"]),
         .library(name: "Findings", targets: ["Findings"]),
+        .library(name: "Sealing", targets: ["Sealing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -34,19 +35,24 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // Keys and envelopes for evidence records: X25519 sealing to reps, Ed25519 keys made from
+        // seeds, HMAC and HKDF. Through OpenSSL; no I/O.
+        .target(name: "Sealing", dependencies: ["COpenSSL"]),
         .target(
             name: "Transport",
             dependencies: [
                 "COpenSSL",
+                "Sealing",
                 "Storage",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Findings", dependencies: ["Storage"]),
+        .target(name: "Findings", dependencies: ["Storage", "Sealing"]),
         .executableTarget(
             name: "fieldnote",
             dependencies: [
                 "Findings",
+                "Sealing",
                 "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,7 +61,8 @@ let package = Package(
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
-        .testTarget(name: "FindingsTests", dependencies: ["Findings"]),
-        .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote", "Storage", "Findings", "Transport"]),
+        .testTarget(name: "FindingsTests", dependencies: ["Findings", "Sealing"]),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing"]),
+        .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote", "Storage", "Findings", "Transport", "Sealing"]),
     ]
 )

@@ -10,6 +10,8 @@
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include <openssl/hmac.h>
+#include <openssl/bn.h>
 
 /* Swift cannot call function-like macros; each static inline below stands in for one. */
 

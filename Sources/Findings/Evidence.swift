@@ -76,8 +76,8 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
 /// It holds the ISO week (never a date), the metric fields, the categories and ids of the findings
 /// the note is linked to, and an excerpt only when the worker writes one. It never holds the note's
 /// id, text, tags, case token or alias. `reporter` is filled in when records are read back from a
-/// store: it is the id of the device (replica) that wrote the record, which every op carries anyway,
-/// and lets a report count distinct reporters.
+/// store: the person's key for the record's month (`SealedEvidence`), which lets a report count
+/// distinct people in a month and links nothing across months.
 public struct EvidenceRecord: Sendable, Hashable, Codable {
     public var week: ISOWeek
     public var metrics: EvidenceMetrics
@@ -197,8 +197,8 @@ public enum Evidence {
     }
 
     /// Exactly what sharing `record` sends, for the worker to read before saying yes.
-    public static func preview(_ record: EvidenceRecord, replica: String? = nil, catalog: FindingsCatalog? = nil) -> EvidencePreview {
-        var lines = ["This record will be written to the evidence space and sent to every device granted it:"]
+    public static func preview(_ record: EvidenceRecord, sealedFor reps: [String] = [], catalog: FindingsCatalog? = nil) -> EvidencePreview {
+        var lines = ["This record will be written to the evidence space and passed on by every device granted it:"]
         func row(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 20, withPad: " ", startingAt: 0) + value) }
         row("week", record.week.description)
         for (key, value) in record.metrics.fields.sorted(by: { $0.key < $1.key }) { row(key, formatField(value)) }
@@ -210,9 +210,10 @@ public enum Evidence {
             row("finding", id + title)
         }
         row("excerpt", record.excerpt.map { "\"\($0)\"" } ?? "(none)")
-        if let replica {
-            lines.append("Every record also carries this device's replica id (\(replica)), so a report can count distinct reporters.")
+        if !reps.isEmpty {
+            lines.append("Sealed so that only \(reps.joined(separator: ", ")) (union rep\(reps.count == 1 ? "" : "s")) and your own devices can read it.")
         }
+        lines.append("It names neither you nor this device: a key of its own writes it, and a key of yours for its month alone signs it.")
         lines.append("Not shared: the note's text, date, tags, other fields, its case token and any alias.")
         let json = String(decoding: record.sharedJSON, as: UTF8.self)
         lines.append("As data: \(json)")

@@ -100,10 +100,13 @@ extension EvidenceMetrics {
 public struct EvidenceReading: Sendable, Hashable {
     public var records: [EvidenceRecord]
     public var refused: Int
+    /// Records sealed for other keys: relayed by this device, readable only by their reps.
+    public var unreadable: Int
 
-    public init(records: [EvidenceRecord], refused: Int = 0) {
+    public init(records: [EvidenceRecord], refused: Int = 0, unreadable: Int = 0) {
         self.records = records
         self.refused = refused
+        self.unreadable = unreadable
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Sealing
 import Storage
 import SyncCore
 
@@ -65,18 +66,20 @@ public final class InMemoryFindingsStore: FindingsStore, EvidenceStore {
 /// `case show` and `status` select notes only):
 /// - a user finding: an entity of kind `.finding` in `findingsSpace` (default `team`), its
 ///   attributes as text fields (`finding_id`, `title`, `publisher`, … — see `FindingFields`);
-/// - an evidence record: an entity of kind `.evidence` in the `evidence` space, with the metric
-///   fields and `week` as fields, the categories as tags, the finding ids as links and the excerpt
-///   (or nothing) as text. The store refuses a case token on it.
-/// The reporter of a record is the replica whose `create` op made it (`NoteRecord.creator`).
+/// - an evidence record: an entity of kind `.evidence` in the `evidence` space, written by a key
+///   of its own, holding one field, `sealed`: the record sealed for the reps (`SealedEvidence`).
+///   Reading records needs `keys`; without them, or for a record sealed for others, nothing
+///   of it can be read.
 /// Each write is one transaction.
 public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
     public let store: Store
     public let findingsSpace: SpaceID
+    public let keys: EvidenceKeys?
 
-    public init(store: Store, findingsSpace: SpaceID = .team) {
+    public init(store: Store, findingsSpace: SpaceID = .team, keys: EvidenceKeys? = nil) {
         self.store = store
         self.findingsSpace = findingsSpace
+        self.keys = keys
     }
 
     public func userFindings() throws(FindingsError) -> [Finding] {
@@ -100,52 +103,91 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
         _ = try storage { () throws(StoreError) in try store.addNotes(drafts) }
     }
 
+    /// Seals `record` for the reps in `keys` and writes it under a new key of its own, stamped
+    /// with the Monday of this week (UTC) and nothing finer. Refused without a rep to seal to.
     @discardableResult
     public func addEvidence(_ record: EvidenceRecord) throws(FindingsError) -> String {
-        var fields = record.metrics.fields
-        fields["week"] = .string(record.week.description)
-        let draft = NoteDraft(text: record.excerpt ?? "", space: .evidence, tags: record.categories.map(\.rawValue),
-                              fields: fields, kind: .evidence, links: record.findings)
-        let ids = try storage { () throws(StoreError) in try store.addNotes([draft]) }
-        return ids[0].hex
-    }
-
-    /// A record that breaks `EvidenceLimits` (or is missing its week) is counted and left out.
-    /// Records come in the order they were made, so of one person's records for a week the
-    /// report counts the last (`Report.latestPerPersonAndWeek`).
-    public func evidence() throws(FindingsError) -> EvidenceReading {
-        let entities = try storage { () throws(StoreError) in try store.entities(of: .evidence, space: .evidence) }
-            .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-        var reading = EvidenceReading(records: [])
-        for entity in entities {
-            do {
-                reading.records.append(try EvidenceRecord(fields: entity.fields, tags: entity.tags, links: entity.links,
-                                                          text: entity.text, reporter: entity.creator?.hex))
-            } catch {
-                reading.refused += 1
-            }
+        guard let keys, !keys.reps.isEmpty else {
+            throw FindingsError(.noRep, "no union rep is known to seal the record to, so nothing was shared")
         }
-        return reading
+        return try sealing("seal the record") {
+            let seed = try Digests.random(32)
+            let pseudonym = author(try SigningKey(seed: seed))
+            let sealed = try SealedEvidence.seal(record, author: pseudonym.replica, keys: keys)
+            return try store.addSealedEvidence(Data(sealed).base64EncodedString(), as: pseudonym, keeping: seed).hex
+        }
     }
 
-    /// The live evidence records held here with their ids, oldest first: only those this
-    /// device shared when `sharedHere` (what `evidence list` shows), else every one (`--received`).
-    /// Records that break `EvidenceLimits` are left out and counted.
-    public func evidenceEntries(sharedHere: Bool) throws(FindingsError) -> (entries: [(id: EntityID, record: EvidenceRecord)], refused: Int) {
+    /// Withdraws a record this device shared, as the record's own key: erased here and on every
+    /// device the withdrawal reaches. Another device's record is refused (`not_author`).
+    public func withdraw(_ record: EntityID) throws(FindingsError) {
+        guard let seed = try storage({ () throws(StoreError) in try store.evidenceSeed(record) }) else {
+            throw FindingsError(.notAuthor, "evidence record \(record.short) was shared from another device; only that device can withdraw it")
+        }
+        try sealing("sign the withdrawal") { try store.withdraw(evidence: record, as: author(try SigningKey(seed: seed))) }
+    }
+
+    /// Runs `body`, whose keys (`SealingError`) and store (`StoreError`) may fail, as findings errors.
+    private func sealing<T>(_ what: String, _ body: () throws -> T) throws(FindingsError) -> T {
+        do {
+            return try body()
+        } catch let error as SealingError {
+            throw FindingsError(.storage, "cannot \(what): \(error.message)")
+        } catch let error as StoreError {
+            throw FindingsError(.storage, error.message)
+        } catch {
+            throw FindingsError(.storage, "cannot \(what): \(error)")
+        }
+    }
+
+    /// A record's key as the author of its ops, its clock the Monday of this week (UTC).
+    private func author(_ key: SigningKey) -> PseudonymousAuthor {
+        let week = ISOWeek(date: Date(timeIntervalSince1970: Double(store.wallClock()) / 1000))
+        return PseudonymousAuthor(replica: SealedEvidence.replica(of: key.publicKey), publicKey: key.publicKey,
+                                  wallMillis: UInt64(week.monday.timeIntervalSince1970 * 1000)) { try key.sign($0) }
+    }
+
+    /// Every live record this device can open that keeps `EvidenceLimits`, with `reporter` set
+    /// to the person's key for its month; records that break the limits or are not sealed are
+    /// counted as refused, those sealed for others as unreadable. Oldest first, so of one
+    /// person's records for a week the report counts the last (`Report.latestPerPersonAndWeek`).
+    public func evidence() throws(FindingsError) -> EvidenceReading {
+        let (entries, reading) = try openedEntries(ownOnly: false)
+        return EvidenceReading(records: entries.map(\.record), refused: reading.refused, unreadable: reading.unreadable)
+    }
+
+    /// The live records held here with their ids, oldest first: only the person's own when
+    /// `ownOnly` (what `evidence list` shows), else every one this device can open (`--received`).
+    public func evidenceEntries(sharedHere ownOnly: Bool) throws(FindingsError)
+        -> (entries: [(id: EntityID, record: EvidenceRecord)], refused: Int, unreadable: Int) {
+        let (entries, reading) = try openedEntries(ownOnly: ownOnly)
+        return (entries, reading.refused, reading.unreadable)
+    }
+
+    private func openedEntries(ownOnly: Bool) throws(FindingsError) -> ([(id: EntityID, record: EvidenceRecord)], EvidenceReading) {
         let entities = try storage { () throws(StoreError) in try store.entities(of: .evidence, space: .evidence) }
-            .filter { !sharedHere || $0.creator == store.replica }
             .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         var entries: [(id: EntityID, record: EvidenceRecord)] = []
-        var refused = 0
+        var reading = EvidenceReading(records: [])
         for entity in entities {
-            guard let record = try? EvidenceRecord(fields: entity.fields, tags: entity.tags, links: entity.links, text: entity.text,
-                                                   reporter: nil), EvidenceLimits.problem(record) == nil else {
-                refused += 1
+            guard case .string(let text) = entity.fields[FieldKey.sealed], let envelope = Data(base64Encoded: text),
+                  let author = entity.creator else {
+                reading.refused += 1
                 continue
             }
-            entries.append((entity.id, record))
+            guard let keys, case let result = SealedEvidence.read([UInt8](envelope), author: author, keys: keys),
+                  result != .sealedForOthers else {
+                reading.unreadable += 1
+                continue
+            }
+            guard case .record(let opened) = result, EvidenceLimits.problem(opened.record) == nil else {
+                reading.refused += 1
+                continue
+            }
+            if ownOnly && !opened.isOwn { continue }
+            entries.append((entity.id, opened.record))
         }
-        return (entries, refused)
+        return (entries, reading)
     }
 
     private func storage<T>(_ body: () throws(StoreError) -> T) throws(FindingsError) -> T {

@@ -21,6 +21,10 @@ public struct FindingsError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidReportParameter = Code(rawValue: "invalid_report_parameter")
         /// The store underneath failed.
         public static let storage = Code(rawValue: "storage")
+        /// No union rep is known to seal an evidence record to.
+        public static let noRep = Code(rawValue: "no_rep")
+        /// Only the device that shared an evidence record can withdraw it.
+        public static let notAuthor = Code(rawValue: "not_author")
     }
 
     public var code: Code

@@ -54,6 +54,8 @@ struct FigureSettlement {
 
     let records: [EvidenceRecord]
     private let reporters: [String]
+    /// The month of each record: reporters are counted month by month.
+    private let recordMonths: [ReportMonth]
     private let minReporters: Int
     /// [figure][row] → records of the row's shown atoms.
     private var shown: [ReportFigure: [Set<Int>]] = [:]
@@ -64,6 +66,7 @@ struct FigureSettlement {
     init(records: [EvidenceRecord], rows: [ReportRow], months: [ReportMonth], margins: [SuppressionMargin], minReporters: Int) {
         self.records = records
         self.reporters = records.map(Report.reporterKey)
+        self.recordMonths = records.map { ReportMonth(week: $0.week) }
         self.minReporters = minReporters
         for figure in ReportFigure.allCases {
             shown[figure] = Array(repeating: [], count: rows.count)
@@ -119,7 +122,12 @@ struct FigureSettlement {
         return result
     }
 
-    func people(_ members: Set<Int>) -> Int { Set(members.map { reporters[$0] }).count }
+    /// The people who gave `members`, counted in the month where most did. A person's records
+    /// of two months are signed by two keys nothing links (Protocol.md 3.3), so a count over
+    /// months would count them twice: the busiest month's count is the most that is known.
+    func people(_ members: Set<Int>) -> Int {
+        Dictionary(grouping: members) { recordMonths[$0] }.values.map { Set($0.map { reporters[$0] }).count }.max() ?? 0
+    }
 
     /// The row's cell over the whole window.
     func cell(_ key: String, _ label: String, row: Int) -> ReportCell {

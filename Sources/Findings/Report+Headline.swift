@@ -5,7 +5,10 @@ extension Report {
         guard let s = total.statistics, s.records > 0 else {
             return "No figures can be shown yet: in no month have \(minReporters) or more people shared evidence."
         }
-        var sentences = ["\(s.reporters) people shared \(s.records) weekly record\(s.records == 1 ? "" : "s") (\(period))."]
+        // People are counted month by month (their months cannot be linked): over several
+        // months the count is that of the busiest month, and says so.
+        let people = months.count > 1 ? "At least \(s.reporters) people (the most in any one month)" : "\(s.reporters) people"
+        var sentences = ["\(people) shared \(s.records) weekly record\(s.records == 1 ? "" : "s") (\(period))."]
         if let caseload = s.caseload {
             let top = caseload.p90.map { ", and one in ten held \(Report.number($0)) or more" } ?? ""
             sentences.append("Their median caseload was \(Report.number(caseload.median))\(top).")

@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import Sealing
 import Storage
 import SyncCore
 
@@ -58,21 +59,8 @@ final class ChainHasher {
     }
 }
 
-/// What an author signs: the checkpoint's fields after a fixed label, so a signature made for
-/// anything else (a TLS handshake) can never pass for one.
+/// Checking authors' checkpoints (the signed bytes are `AuthorCheckpoint.signedBytes`).
 enum CheckpointMessage {
-    static let label = Array("fieldnote checkpoint 1\n".utf8)
-
-    static func bytes(space: SpaceID, replica: ReplicaID, seq: UInt64, hash: [UInt8]) -> [UInt8] {
-        var writer = ByteWriter(capacity: 96)
-        writer.raw(label)
-        writer.string(space.name)
-        writer.raw(replica.bytes)
-        writer.varint(seq)
-        writer.raw(hash)
-        return writer.bytes
-    }
-
     /// The replica a public key speaks for: the first 16 bytes of its SHA-256.
     static func replica(of publicKey: [UInt8]) -> ReplicaID {
         ReplicaID(bytes: SHA256.hash(publicKey).prefix(16))!
@@ -80,15 +68,11 @@ enum CheckpointMessage {
 
     /// Whether `checkpoint` is signed by the key its replica id names.
     static func verify(_ checkpoint: AuthorCheckpoint) -> Bool {
-        guard checkpoint.publicKey.count == 32, checkpoint.signature.count == 64, checkpoint.hash.count == 32,
-              replica(of: checkpoint.publicKey) == checkpoint.replica,
-              let key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, checkpoint.publicKey, 32) else { return false }
-        defer { EVP_PKEY_free(key) }
-        guard let context = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(context) }
-        let message = bytes(space: checkpoint.space, replica: checkpoint.replica, seq: checkpoint.seq, hash: checkpoint.hash)
-        return EVP_DigestVerifyInit(context, nil, nil, nil, key) == 1
-            && EVP_DigestVerify(context, checkpoint.signature, 64, message, message.count) == 1
+        guard checkpoint.publicKey.count == 32, checkpoint.hash.count == 32, replica(of: checkpoint.publicKey) == checkpoint.replica else {
+            return false
+        }
+        let message = AuthorCheckpoint.signedBytes(space: checkpoint.space, replica: checkpoint.replica, seq: checkpoint.seq, hash: checkpoint.hash)
+        return SigningKey.verify(signature: checkpoint.signature, of: message, publicKey: checkpoint.publicKey)
     }
 }
 
@@ -115,9 +99,18 @@ extension DeviceIdentity {
     /// (Protocol.md 2.8), so peers can tell its ops from anyone else's.
     public var replica: ReplicaID { CheckpointMessage.replica(of: publicKey) }
 
+    /// The X25519 key this device opens evidence sealed to it with: made from its Ed25519 key,
+    /// so a member who has seen this device's key at a sync can seal to it (`SealingKey`).
+    public var sealingKey: SealingKey? {
+        var seed = [UInt8](repeating: 0, count: 32)
+        var length = 32
+        guard EVP_PKEY_get_raw_private_key(key.pointer, &seed, &length) == 1, length == 32 else { return nil }
+        return try? SealingKey(ed25519Seed: seed)
+    }
+
     /// Signs the checkpoint of `seq` whose chain value is `hash`.
     func checkpoint(space: SpaceID, seq: UInt64, hash: [UInt8]) throws(TransportError) -> AuthorCheckpoint {
-        let message = CheckpointMessage.bytes(space: space, replica: replica, seq: seq, hash: hash)
+        let message = AuthorCheckpoint.signedBytes(space: space, replica: replica, seq: seq, hash: hash)
         var signature = [UInt8](repeating: 0, count: 64)
         var length = 64
         guard let context = EVP_MD_CTX_new() else { throw .openSSL("cannot create a signing context") }

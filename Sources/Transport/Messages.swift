@@ -2,12 +2,14 @@ import SyncCore
 
 /// Constants of the sync protocol (Protocol.md section 2).
 public enum SyncProtocol {
-    /// The protocol versions this implementation speaks: only 5, whose batches (format 3) carry
+    /// The protocol versions this implementation speaks: only 6, whose batches (format 3) carry
     /// the `pred` of register writes and prove their ops with their authors' signatures
-    /// (Protocol.md 2.8), whose HELLO carries where each replica's chain stands, and whose entity
-    /// ids are bound to their `create` (1.10); an earlier peer could not take part in any of it.
-    public static let minVersion: UInt64 = 5
-    public static let maxVersion: UInt64 = 5
+    /// (Protocol.md 2.8), whose HELLO carries where each replica's chain stands and, between
+    /// one person's devices, the secret they share (2.2), whose entity ids are bound to their
+    /// `create` (1.10), and whose evidence records are sealed (3); an earlier peer could not take
+    /// part in any of it.
+    public static let minVersion: UInt64 = 6
+    public static let maxVersion: UInt64 = 6
     /// From this version on a sender may have `batchWindow` batches unacknowledged (Protocol.md
     /// 2.4): the receiver applies one while the next is read from the log, encoded and sent.
     public static let windowedVersion: UInt64 = 3
@@ -60,6 +62,16 @@ struct Hello: Equatable {
     var replica: ReplicaID
     var maxFrameBytes: UInt64
     var spaces: [HelloSpace]
+    /// The secret one person's devices share (Protocol.md 3.3), sent only to a device the
+    /// sender marks as the same person's (`peers add --mine`).
+    var person: [UInt8]? = nil
+    /// The Ed25519 keys of the devices the sender marks as union reps (Protocol.md 2.2): a
+    /// member who marked the same device learns where to seal evidence without ever syncing with
+    /// it. Each key proves itself: its SHA-256 is the device id the member typed.
+    var reps: [[UInt8]] = []
+
+    /// The most rep keys one HELLO carries.
+    static let maximumReps = 64
 
     func encode() -> [UInt8] {
         var writer = ByteWriter()
@@ -84,6 +96,14 @@ struct Hello: Equatable {
                 }
             }
         }
+        if let person {
+            writer.byte(1)
+            writer.raw(person)
+        } else {
+            writer.byte(0)
+        }
+        writer.varint(reps.count)
+        for key in reps { writer.raw(key) }
         return writer.bytes
     }
 
@@ -117,8 +137,18 @@ struct Hello: Equatable {
                 }
                 spaces.append(HelloSpace(space: space, accepts: flag == 1, vector: VersionVector(vector), heads: heads))
             }
-            guard reader.isAtEnd else { throw malformed("bytes after the last space") }
-            return Hello(minVersion: minVersion, maxVersion: maxVersion, replica: replica, maxFrameBytes: maxFrame, spaces: spaces)
+            var person: [UInt8]? = nil
+            switch try reader.byte() {
+            case 0: break
+            case 1: person = Array(try reader.raw(32))
+            case let other: throw malformed("person flag \(other)")
+            }
+            let repCount = try reader.count(limit: min(maximumReps, reader.remaining / 32))
+            var reps: [[UInt8]] = []
+            for _ in 0..<repCount { reps.append(Array(try reader.raw(32))) }
+            guard reader.isAtEnd else { throw malformed("bytes after the rep keys") }
+            return Hello(minVersion: minVersion, maxVersion: maxVersion, replica: replica, maxFrameBytes: maxFrame, spaces: spaces,
+                         person: person, reps: reps)
         } catch let error as CodecError {
             throw TransportError(.malformed, "HELLO: \(error)")
         } catch let error as TransportError {

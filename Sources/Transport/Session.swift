@@ -1,4 +1,5 @@
 import Foundation
+import Sealing
 import Storage
 import SyncCore
 
@@ -154,9 +155,13 @@ final class SyncSession: @unchecked Sendable {
             ownHeads[space] = heads
             spaces.append(HelloSpace(space: space, accepts: access == .readWrite, vector: vector, heads: heads))
         }
+        // Only to a device this one marks as the same person's: the secret links the person's
+        // evidence across months for whoever holds it.
+        let person = peer.isMine ? try storeCall { () throws(StoreError) in try store.personSecret() } : nil
+        let reps = try trust.peers().filter(\.isRep).compactMap(\.publicKey).prefix(Hello.maximumReps)
         return Hello(minVersion: version.0, maxVersion: version.1, replica: store.replica,
                      maxFrameBytes: UInt64(max(SyncProtocol.minFrameBytes, min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))),
-                     spaces: spaces)
+                     spaces: spaces, person: person, reps: Array(reps))
     }
 
     private func exchangeHellos() throws(TransportError) {
@@ -167,6 +172,7 @@ final class SyncSession: @unchecked Sendable {
             throw TransportError(.notTrusted, "\(device) is not in the trust list")
         }
         peer = trusted
+        if let key = stream.peerPublicKey { try trust.learnKey(key, of: device) }
         let version: UInt64
         if isServer {
             let theirs = try expectHello()
@@ -201,6 +207,15 @@ final class SyncSession: @unchecked Sendable {
         summary = SyncSummary(peer: device, peerName: peer.name, peerReplica: peerHello.replica, version: version, spaces: exchanged,
                               offered: mine.sorted(), peerOffered: peerHello.spaces.map(\.space).sorted())
         try storeCall { () throws(StoreError) in try store.rememberPeerReplica(peerHello.replica, device: device.description) }
+        // One person's devices settle on one secret, so they count as one reporter; a device not
+        // marked as this person's is not listened to.
+        if peer.isMine, let person = peerHello.person {
+            try storeCall { () throws(StoreError) in try store.adoptPersonSecret(person) }
+        }
+        // Kept only for devices in this trust list, and only when the key hashes to their id.
+        for key in peerHello.reps {
+            if let rep = DeviceID(sha256: Digests.sha256(key)) { try trust.learnKey(key, of: rep) }
+        }
     }
 
     private func expectHello() throws(TransportError) -> Hello {

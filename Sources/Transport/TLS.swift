@@ -57,6 +57,7 @@ private let verifyPeerCertificate: @convention(c) (OpaquePointer?, UnsafeMutable
     let device = Certificate.deviceID(of: certificate)
     stream.peerID = device
     stream.peerReplica = Certificate.replica(of: certificate)
+    stream.peerPublicKey = X509_get0_pubkey(certificate).flatMap(DeviceIdentity.rawPublicKey)
     if let refusal = stream.check(device) {
         stream.refusal = refusal
         X509_STORE_CTX_set_error(storeContext, X509_V_ERR_CERT_REJECTED)
@@ -81,6 +82,8 @@ final class TLSStream: @unchecked Sendable {
     fileprivate(set) var peerID: DeviceID?
     /// The replica id the peer's key speaks for (Protocol.md 2.8): its HELLO must carry it.
     fileprivate(set) var peerReplica: ReplicaID?
+    /// The peer's raw Ed25519 public key, which the trust list keeps (a rep's is sealed to).
+    fileprivate(set) var peerPublicKey: [UInt8]?
     /// Why this side refused the peer's certificate, if it did.
     fileprivate(set) var refusal: String?
     let peerAddress: String

@@ -1,4 +1,5 @@
 import Foundation
+import Sealing
 import SyncCore
 
 /// What a peer may do with one space: receive it and send to it, or only receive it.
@@ -16,13 +17,27 @@ public struct Peer: Sendable, Hashable {
     public var spaces: [SpaceID: Access]
     /// When it was added (or last changed), Unix milliseconds.
     public var addedMillis: UInt64
+    /// A union rep's device: evidence records shared here are sealed to its key.
+    public var isRep: Bool
+    /// Another device of this device's own person (`--mine`): the two count as one reporter.
+    public var isMine: Bool
+    /// Its raw Ed25519 public key, learned from its certificate at the first sync (its SHA-256
+    /// is the device id); nil before. A rep's records can be sealed only once it is known.
+    public var publicKey: [UInt8]?
 
-    public init(device: DeviceID, name: String, spaces: [SpaceID: Access], addedMillis: UInt64) {
+    public init(device: DeviceID, name: String, spaces: [SpaceID: Access], addedMillis: UInt64,
+                isRep: Bool = false, isMine: Bool = false, publicKey: [UInt8]? = nil) {
         self.device = device
         self.name = name
         self.spaces = spaces
         self.addedMillis = addedMillis
+        self.isRep = isRep
+        self.isMine = isMine
+        self.publicKey = publicKey
     }
+
+    /// The X25519 key evidence is sealed to when this peer is a rep; nil until its key is known.
+    public var sealingKey: [UInt8]? { publicKey.flatMap(SealingKey.publicKey(ofEd25519:)) }
 
     /// The granted spaces in name order.
     public var sortedSpaces: [(space: SpaceID, access: Access)] {
@@ -43,6 +58,8 @@ public struct Peer: Sendable, Hashable {
 /// {"peers":[{"added_ms":1767261600000,"device":"MFZWI3D-…","name":"Sam",
 ///            "spaces":{"evidence":"read-only","team":"read-write"}}],"version":2}
 /// ```
+/// An entry may also hold `"rep":true`, `"mine":true` and `"key"` (the device's public key in
+/// hex, once a sync has shown it).
 ///
 /// Sendable: every access to `cached` and `stamp` happens with `lock` held.
 public final class TrustList: @unchecked Sendable {
@@ -84,20 +101,34 @@ public final class TrustList: @unchecked Sendable {
     /// Trusts `device` under `name` with `spaces`, replacing what was granted before.
     /// Names are 1–64 printable characters, unique in the list (case-insensitive).
     @discardableResult
-    public func add(_ device: DeviceID, name: String, spaces: [SpaceID: Access], now: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) throws(TransportError) -> Peer {
+    public func add(
+        _ device: DeviceID, name: String, spaces: [SpaceID: Access], isRep: Bool = false, isMine: Bool = false,
+        now: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)
+    ) throws(TransportError) -> Peer {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= TrustList.maximumNameLength,
               !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw TransportError(.trustList, "a peer name is 1–\(TrustList.maximumNameLength) printable characters")
         }
-        let peer = Peer(device: device, name: name, spaces: spaces, addedMillis: now)
+        var peer = Peer(device: device, name: name, spaces: spaces, addedMillis: now, isRep: isRep, isMine: isMine)
         try modify { peers throws(TransportError) in
             if let other = peers.values.first(where: { $0.device != device && $0.name.lowercased() == name.lowercased() }) {
                 throw TransportError(.trustList, "the name \"\(name)\" is already used by \(other.device.short)")
             }
+            peer.publicKey = peers[device]?.publicKey
             peers[device] = peer
         }
         return peer
+    }
+
+    /// Keeps the public key of a device marked `--rep` or `--mine`, seen in its certificate
+    /// during a sync or in a HELLO; ignored for any other device, a key already known, or a key
+    /// whose SHA-256 is not the device id. Only those two need a key, and a sync that writes the
+    /// file holds up every handshake reading it: with fifty clients at once, some timed out.
+    public func learnKey(_ key: [UInt8], of device: DeviceID) throws(TransportError) {
+        guard key.count == 32, let peer = try snapshot()[device], peer.isRep || peer.isMine, peer.publicKey != key,
+              Digests.sha256(key) == device.bytes else { return }
+        try modify { peers throws(TransportError) in peers[device]?.publicKey = key }
     }
 
     /// Stops trusting `device`. Returns the peer removed.
@@ -128,6 +159,9 @@ public final class TrustList: @unchecked Sendable {
             var name: String
             var spaces: [String: Access]
             var added_ms: UInt64
+            var rep: Bool?
+            var mine: Bool?
+            var key: String?
         }
         var version: Int
         var peers: [Entry]
@@ -180,7 +214,9 @@ public final class TrustList: @unchecked Sendable {
                 }
                 spaces[space] = access
             }
-            peers[entry.device] = Peer(device: entry.device, name: entry.name, spaces: spaces, addedMillis: entry.added_ms)
+            let key = entry.key.flatMap(Hex.bytes).flatMap { Digests.sha256($0) == entry.device.bytes ? $0 : nil }
+            peers[entry.device] = Peer(device: entry.device, name: entry.name, spaces: spaces, addedMillis: entry.added_ms,
+                                       isRep: entry.rep ?? false, isMine: entry.mine ?? false, publicKey: key)
         }
         cached = peers
         stamp = now
@@ -203,7 +239,8 @@ public final class TrustList: @unchecked Sendable {
         let form = FileForm(version: 2, peers: peers.values.sorted { $0.device < $1.device }.map {
             FileForm.Entry(device: $0.device, name: $0.name,
                            spaces: Dictionary(uniqueKeysWithValues: $0.spaces.map { ($0.key.name, $0.value) }),
-                           added_ms: $0.addedMillis)
+                           added_ms: $0.addedMillis, rep: $0.isRep ? true : nil, mine: $0.isMine ? true : nil,
+                           key: $0.publicKey.map { $0.map { String(format: "%02x", $0) }.joined() })
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -212,5 +249,21 @@ public final class TrustList: @unchecked Sendable {
         try writeFileAtomically([UInt8](data) + [0x0A], to: url, mode: 0o600, code: .trustList)
         stamp = nil
         try refreshLocked()
+    }
+}
+
+/// Lower-case hex, read back.
+enum Hex {
+    static func bytes(_ text: String) -> [UInt8]? {
+        guard text.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
     }
 }

@@ -69,6 +69,7 @@ struct EvidenceCommandTests {
         let sandbox = try Sandbox()
         let note = try Self.sharedNote(sandbox)
         let excerpt = "Mrs Smith and her son Jayden (DOB 3/4/2015) at 12 Elm Road"
+        try sandbox.markRep()
         let refused = try sandbox.run("share", note, "--yes", "--excerpt", excerpt)
         #expect(refused.status == 4, "\(refused.stderr)")
         #expect(refused.stderr.contains("a name, a date, an address") && refused.stderr.contains("--yes-excerpt"), "\(refused.stderr)")

@@ -135,6 +135,7 @@ struct FindingsCommandTests {
         #expect(try sandbox.run("link", note, "ofsted-worcestershire-2017-caseloads").status == 0)
 
         // Asked and declined (or no answer at all): the preview is shown and nothing is written.
+        try sandbox.markRep()
         for answer in ["n\n", ""] {
             let before = try sandbox.snapshot()
             let declined = try sandbox.run(["share", note], input: answer)

@@ -21,7 +21,7 @@ struct ReportCommandTests {
     /// Makes a worker who trusts `rep` with the evidence space (and is trusted back) and shares one note.
     static func worker(_ name: String, caseload: Int, rep: Sandbox, excerpt: String? = nil) throws -> Worker {
         let sandbox = try Sandbox()
-        try sandbox.trust(rep, as: "Rep", spaces: "evidence")
+        try sandbox.markRep(rep, name: "Rep")
         try rep.trust(sandbox, as: name, spaces: "evidence")
         let alias = "the \(name) household"
         let token = try sandbox.run("case", "add", "--alias", alias).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -100,7 +100,8 @@ struct ReportCommandTests {
         #expect(reports.contains("ofsted-worcestershire-2017-caseloads"))
         let files = try rep.snapshot()
         #expect(files.keys.contains { $0.hasSuffix("store.sqlite") })
-        #expect(files.values.contains { containsBytes($0, Self.excerpt) }, "the explicit excerpt travels")
+        #expect(!files.values.contains { containsBytes($0, Self.excerpt) }, "the explicit excerpt travels sealed")
+        #expect(reports.contains(Self.excerpt), "and the rep reads it")
         for worker in workers {
             var secrets = [worker.token, worker.token.replacingOccurrences(of: "-", with: ""), worker.alias, worker.body, worker.note]
             secrets += worker.body.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -131,9 +132,10 @@ struct ReportCommandTests {
             let peer = try Store(location: StoreLocation(directory: peerDirectory))
             defer { try? store.close(); try? peer.close() }
             ids.append(try peer.addNote(text: "Caseload up again.", fields: ["caseload": .int(30), "hours_worked": .double(40)]).hex)
-            ids.append(try StoreFindingsAdapter(store: peer).addEvidence(EvidenceRecord(
-                week: ISOWeek("2026-W10")!, metrics: EvidenceMetrics(caseload: 30, hoursWorked: 40, hoursPaid: 37),
-                findings: ["ofsted-worcestershire-2017-caseloads"])))
+            // Not sealed: a peer's device can write an evidence entity's fields directly.
+            ids.append(try peer.addNotes([NoteDraft(text: "", space: .evidence, fields: [
+                "week": .string("2026-W10"), "caseload": .int(30), "hours_worked": .double(40), "hours_paid": .double(37),
+            ], kind: .evidence)])[0].hex)
             let forged: [String: FieldValue] = ["caseload": .double(1e300), "hours_worked": .double(.infinity)]
             for space in [SpaceID.team, .evidence] {
                 let ops = try peer.ops(in: space, above: try store.versionVector(space), limit: 1_000).ops.map { op -> Op in

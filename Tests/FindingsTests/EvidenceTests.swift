@@ -97,14 +97,15 @@ struct EvidenceTests {
         let record = EvidenceRecord(week: ISOWeek("2026-W10")!, metrics: EvidenceMetrics(caseload: 34, hoursWorked: 45, hoursPaid: 37),
                                     categories: [.caseloadWorkload], findings: ["ofsted-worcestershire-2017-caseloads"],
                                     excerpt: "Too many cases.")
-        let preview = Evidence.preview(record, replica: "0011aabb", catalog: try FindingsCatalog())
+        let preview = Evidence.preview(record, sealedFor: ["Rosa"], catalog: try FindingsCatalog())
         #expect(preview.json == String(decoding: record.sharedJSON, as: UTF8.self))
         #expect(preview.text.contains("2026-W10"))
         #expect(preview.text.contains("caseload            34"))
         #expect(preview.text.contains("hours_worked        45"))
         #expect(preview.text.contains("Worcestershire: caseloads remain too large"))
         #expect(preview.text.contains("\"Too many cases.\""))
-        #expect(preview.text.contains("0011aabb"))
+        #expect(preview.text.contains("Sealed so that only Rosa (union rep) and your own devices can read it."))
+        #expect(preview.text.contains("names neither you nor this device"))
         #expect(preview.text.contains("Not shared"))
         #expect(preview.text.contains(preview.json))
     }
@@ -120,15 +121,16 @@ struct EvidenceTests {
         try worker.store.link(note: id, to: "ofsted-worcestershire-2017-caseloads")
         let catalog = try FindingsCatalog()
         let record = try Evidence.record(from: try worker.store.note(id), catalog: catalog, excerpt: "Caseload went up again.", alias: "Smith family")
-        let adapter = StoreFindingsAdapter(store: worker.store)
-        try adapter.addEvidence(record)
+        let union = try TestRep()
+        try union.member(worker.store).addEvidence(record)
 
         try sync(.evidence, from: worker.store, to: rep.store)
-        let received = try StoreFindingsAdapter(store: rep.store).evidenceRecords()
+        let received = try union.reading(rep.store).evidenceRecords()
         #expect(received.count == 1)
         var expected = record
-        expected.reporter = worker.store.replica.hex
+        expected.reporter = try #require(received.first?.reporter)
         #expect(received.first == expected)
+        #expect(expected.reporter != worker.store.replica.hex, "the reporter is the person's key for the month, not the device")
         #expect(try rep.store.notes(space: .team, limit: nil).isEmpty)
 
         try rep.store.close()
@@ -139,7 +141,8 @@ struct EvidenceTests {
                 #expect(!contains(bytes, secret), "\(name) contains \(secret)")
             }
         }
-        #expect(files.values.contains { contains($0, "Caseload went up again.") }, "the explicit excerpt does travel")
+        #expect(!files.values.contains { contains($0, "Caseload went up again.") }, "the excerpt travels sealed")
+        #expect(received.first?.excerpt == "Caseload went up again.", "and the rep reads it")
     }
 
     @Test func userFindingsTravelThroughTheStore() throws {

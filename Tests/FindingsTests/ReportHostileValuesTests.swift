@@ -1,4 +1,5 @@
 import Foundation
+import Sealing
 import Testing
 import Storage
 import SyncCore
@@ -28,40 +29,68 @@ struct ReportHostileValuesTests {
     ]
 
     /// A rep's store holding three honest reporters' records (so cells are shown) and one record
-    /// per entry of `forged` from a hostile peer, whose ops carry the forged value in place of
-    /// what its store wrote: applied to the rep's store as a sync applies a peer's ops.
-    static func repStore(_ forged: [(key: String, value: FieldValue)]) throws -> TemporaryStore {
+    /// per entry of `forged` from a hostile peer, who seals JSON no honest device writes: the
+    /// record's own with the forged value (written as its literal: `inf` too) in place of one
+    /// field. Applied to the rep's store as a sync applies a peer's ops.
+    static func repStore(_ forged: [(key: String, value: FieldValue)]) throws -> (store: TemporaryStore, union: TestRep) {
         let rep = try TemporaryStore(wallClock: { march2026 })
+        let union = try TestRep()
         for (index, caseload) in [24, 31, 38].enumerated() {
             let worker = try TemporaryStore(wallClock: { march2026 + UInt64(index) })
-            try StoreFindingsAdapter(store: worker.store).addEvidence(record("honest", caseload: caseload, worked: 40, paid: 37))
+            try union.member(worker.store).addEvidence(record("honest", caseload: caseload, worked: 40, paid: 37))
             try sync(.evidence, from: worker.store, to: rep.store)
         }
         let peer = try TemporaryStore(wallClock: { march2026 })
-        var forgeries: [String: (key: String, value: FieldValue)] = [:]
+        let keys = try EvidenceKeys(personSecret: peer.store.personSecret(), reps: [union.key.publicKey], device: nil)
         for forgery in forged {
             var honest = record("peer")
             honest.metrics = peerMetrics
-            forgeries[try StoreFindingsAdapter(store: peer.store).addEvidence(honest)] = forgery
+            let json = try forgedJSON(honest, forgery)
+            let seed = try Digests.random(32)
+            let key = try SigningKey(seed: seed)
+            let author = SealedEvidence.replica(of: key.publicKey)
+            let sealed = try SealedEvidence.seal(json: Array(json.utf8), month: ReportMonth(week: honest.week), author: author, keys: keys)
+            _ = try peer.store.addSealedEvidence(Data(sealed).base64EncodedString(),
+                                                 as: PseudonymousAuthor(replica: author, publicKey: key.publicKey, wallMillis: march2026) { try key.sign($0) },
+                                                 keeping: seed)
         }
-        try receiveForged(.evidence, from: peer.store, to: rep.store) { payload in
-            guard case .setField(let entity, let key, _, let pred) = payload, let forgery = forgeries[entity.hex], forgery.key == key else { return payload }
-            return .setField(entity: entity, key: key, value: forgery.value, pred: pred)
+        try sync(.evidence, from: peer.store, to: rep.store)
+        return (rep, union)
+    }
+
+    /// `record`'s shared JSON with `forgery.value` in place of its field (`week`, or a metric).
+    static func forgedJSON(_ record: EvidenceRecord, _ forgery: (key: String, value: FieldValue)) throws -> String {
+        var object = try #require(try JSONSerialization.jsonObject(with: record.sharedJSON) as? [String: Any])
+        let placeholder = "FORGED-VALUE-HERE"
+        if forgery.key == "week" {
+            object["week"] = placeholder
+        } else {
+            var metrics = object["metrics"] as? [String: Any] ?? [:]
+            metrics[forgery.key] = placeholder
+            object["metrics"] = metrics
         }
-        return rep
+        let literal: String = switch forgery.value {
+        case .int(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): flag ? "true" : "false"
+        case .string(let text): String(decoding: try JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast().description
+        case .null: "null"
+        }
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        return text.replacingOccurrences(of: "\"\(placeholder)\"", with: literal)
     }
 
     /// The report over `store`'s evidence, as the `report` command builds it, in every format.
-    static func renderAll(_ store: Store) throws -> (Report, [Report.Format: String]) {
-        let evidence = try StoreFindingsAdapter(store: store).evidence()
+    static func renderAll(_ store: Store, union: TestRep) throws -> (Report, [Report.Format: String]) {
+        let evidence = try union.reading(store).evidence()
         let report = try Report.build(records: evidence.records, refused: evidence.refused, catalog: try FindingsCatalog())
         return (report, Dictionary(uniqueKeysWithValues: Report.Format.allCases.map { ($0, report.render($0)) }))
     }
 
     @Test("a peer's caseload of 1e300 renders in every format, the record left out and counted")
     func caseloadOf1e300RendersInEveryFormat() throws {
-        let rep = try Self.repStore([("caseload", .double(1e300))])
-        let (report, rendered) = try Self.renderAll(rep.store)
+        let (rep, union) = try Self.repStore([("caseload", .double(1e300))])
+        let (report, rendered) = try Self.renderAll(rep.store, union: union)
         #expect(report.refusedRecords == 1)
         #expect(report.total.statistics?.records == 3 && report.total.statistics?.caseload?.median == 31)
         for (format, text) in rendered {
@@ -76,8 +105,8 @@ struct ReportHostileValuesTests {
 
     @Test("every value no device writes, in every field, is refused and the rest of the report stands")
     func everyHostileValueIsRefused() throws {
-        let rep = try Self.repStore(Self.hostileValues)
-        let (report, rendered) = try Self.renderAll(rep.store)
+        let (rep, union) = try Self.repStore(Self.hostileValues)
+        let (report, rendered) = try Self.renderAll(rep.store, union: union)
         #expect(report.refusedRecords == Self.hostileValues.count)
         let total = try #require(report.total.statistics)
         #expect(total.records == 3 && total.reporters == 3)
@@ -88,8 +117,8 @@ struct ReportHostileValuesTests {
 
     @Test("an unforged record of the same peer is read as written")
     func theSamePeersHonestRecordIsKept() throws {
-        let rep = try Self.repStore([("caseload", .int(30))])
-        let (report, _) = try Self.renderAll(rep.store)
+        let (rep, union) = try Self.repStore([("caseload", .int(30))])
+        let (report, _) = try Self.renderAll(rep.store, union: union)
         #expect(report.refusedRecords == 0 && report.total.statistics?.records == 4)
         // Only the peer gave supervision: one person's figure, held back.
         #expect(report.total.statistics?.supervision == nil && report.total.statistics?.heldBack == ["supervision", "supervision_minutes", "unallocated_cases"])

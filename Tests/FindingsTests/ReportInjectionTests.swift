@@ -27,23 +27,23 @@ struct ReportInjectionTests {
     }
 
     /// The rep's report when a peer's evidence record links each of `ids` (unknown to every
-    /// catalog), its ops forged on the way: three records per id, from three peers, a week per id.
+    /// catalog), sealed by peers that skip every check `share` makes: three records per id, from
+    /// three peers, a week per id.
     static func report(forgedIDs ids: [String]) throws -> Report {
         let rep = try TemporaryStore(wallClock: { march2026 })
+        let union = try TestRep()
         for peerIndex in 0..<3 {
             let peer = try TemporaryStore(wallClock: { march2026 + UInt64(peerIndex) })
-            let adapter = StoreFindingsAdapter(store: peer.store)
-            var forged: [String: String] = [:]
+            let adapter = try union.member(peer.store)
             // A week each: a person's second record of a week would replace the first.
             for (index, id) in ids.enumerated() {
-                forged[try adapter.addEvidence(record("peer", week: "2026-W\(10 + index)", caseload: 30))] = id
+                var forged = record("peer", week: "2026-W\(10 + index)", caseload: 30)
+                forged.findings = [id]
+                try adapter.addEvidence(forged)
             }
-            try receiveForged(.evidence, from: peer.store, to: rep.store) { payload in
-                guard case .addElement(let entity, let set, _) = payload, let id = forged[entity.hex] else { return payload }
-                return .addElement(entity: entity, set: set, element: id)
-            }
+            try sync(.evidence, from: peer.store, to: rep.store)
         }
-        let evidence = try StoreFindingsAdapter(store: rep.store).evidence()
+        let evidence = try union.reading(rep.store).evidence()
         #expect(evidence.refused == 0 && Set(evidence.records.flatMap(\.findings)) == Set(ids))
         return try Report.build(records: evidence.records, refused: evidence.refused, catalog: try FindingsCatalog())
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Sealing
 import Storage
 import SyncCore
 @testable import Findings
@@ -60,4 +61,22 @@ func record(_ reporter: String, week: String = "2026-W10", caseload: Int? = nil,
             findings: [String] = ["ofsted-worcestershire-2017-caseloads"]) -> EvidenceRecord {
     EvidenceRecord(week: ISOWeek(week)!, metrics: EvidenceMetrics(caseload: caseload, hoursWorked: worked, hoursPaid: paid, supervision: supervision),
                    categories: categories, findings: findings, reporter: reporter)
+}
+
+/// A union rep's sealing key, and the evidence stores of the members who seal to it and of the
+/// rep who reads: what `share` and `report` make from a device's trust list and keys.
+struct TestRep {
+    let key: SealingKey
+
+    init() throws { key = try SealingKey.random() }
+
+    /// A member's evidence store: the store's own person, sealing to this rep.
+    func member(_ store: Store) throws -> StoreFindingsAdapter {
+        StoreFindingsAdapter(store: store, keys: try EvidenceKeys(personSecret: store.personSecret(), reps: [key.publicKey], device: nil))
+    }
+
+    /// The rep's evidence store, opening what is sealed to this key.
+    func reading(_ store: Store) throws -> StoreFindingsAdapter {
+        StoreFindingsAdapter(store: store, keys: try EvidenceKeys(personSecret: store.personSecret(), reps: [], device: key))
+    }
 }

@@ -35,23 +35,4 @@ extension Store {
             return (author, (row[1] as Int64) != 0)
         }
     }
-
-    /// Withdraws an evidence record this device shared: a purge, so it is erased here and on
-    /// every device the op reaches, like a purged note. Only the record's author may (every
-    /// replica refuses anyone else's purge of it); another's record is refused with `not_author`.
-    public func withdraw(evidence id: EntityID) throws(StoreError) {
-        try write { session in
-            guard var state = try session.existingState(id), let kind = state.kind else {
-                throw StoreError(.unknownID, "no evidence record with id \(id.short)")
-            }
-            guard kind == .evidence else { throw StoreError(.invalidArgument, "\(id.short) is a \(kind), not an evidence record") }
-            guard !state.isPurged else { return }
-            var factory = try session.makeFactory()
-            let op = try state.purge(using: &factory)
-            try session.log(op)
-            session.put(state)
-            session.absorb(factory)
-            try session.db.execute(sql: "DELETE FROM shared_from WHERE record = ?", arguments: [Data(id.bytes)])
-        }
-    }
 }

@@ -178,6 +178,15 @@ final class WriteSession {
         return OpFactory(replica: replica, clock: clock, wallMillis: wallMillis, versions: own)
     }
 
+    /// A factory for another author's ops (`PseudonymousAuthor`): numbered after everything of
+    /// it logged, stamped from `clock` and `wallMillis`, not from this store's clock.
+    func makeFactory(for author: ReplicaID, wallMillis: UInt64, clock: HybridLogicalClock) throws -> OpFactory {
+        settleCurrent()
+        var seqs = try OpLogRows.loadOwnVectors(author, db)
+        for (space, vector) in vectors { seqs[space] = VersionVector([author: vector[author]]) }
+        return OpFactory(replica: author, clock: clock, wallMillis: wallMillis, versions: seqs)
+    }
+
     /// Takes back the factory's clock after local edits.
     func absorb(_ factory: OpFactory) {
         clock = factory.clock

@@ -22,6 +22,7 @@ enum Migrations {
         migrator.registerMigration("v5 register entries named by seq, record authors", migrate: v5RegisterEntriesAndAuthors)
         migrator.registerMigration("v6 authors' checkpoints and faulty replicas", migrate: v6Authorship)
         migrator.registerMigration("v7 which note each shared evidence record came from", migrate: v7SharedFrom)
+        migrator.registerMigration("v8 the keys of evidence records written here", migrate: v8EvidenceKeys)
         return migrator
     }
 
@@ -309,6 +310,18 @@ enum Migrations {
                 note BLOB NOT NULL
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX shared_from_note ON shared_from (note);
+            """)
+    }
+
+    /// Each evidence record is written by a key of its own, so nothing links it to this device
+    /// (Protocol.md 3.3); the device that wrote it keeps the key's seed to withdraw it.
+    private static func v8EvidenceKeys(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Local-only: never synced; a row goes with the record's withdrawal.
+            CREATE TABLE evidence_keys (
+                record BLOB PRIMARY KEY NOT NULL,
+                seed BLOB NOT NULL
+            ) STRICT, WITHOUT ROWID;
             """)
     }
 }

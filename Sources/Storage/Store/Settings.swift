@@ -63,3 +63,51 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    static let personSecretKey = "person_secret"
+
+    /// The secret a person's devices share (`peers add --mine`), from which each month's
+    /// reporter key is made, so two devices of one person count once in a report and nothing
+    /// else links them (Protocol.md 3.3). Made at random on first use; local-only, and sent only
+    /// to the person's own devices.
+    public func personSecret() throws(StoreError) -> [UInt8] {
+        try storeErrors {
+            try pool.write { db in
+                if let data = try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [Self.personSecretKey]),
+                   data.count == 32 {
+                    return [UInt8](data)
+                }
+                var generator = SystemRandomNumberGenerator()
+                let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [Self.personSecretKey, Data(secret)])
+                return secret
+            }
+        }
+    }
+
+    /// The person secret when one was made; nil on a device that never shared or synced with
+    /// another of the person's devices. Reads only.
+    public func existingPersonSecret() throws(StoreError) -> [UInt8]? {
+        try read { db in
+            try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [Self.personSecretKey])
+                .flatMap { $0.count == 32 ? [UInt8]($0) : nil }
+        }
+    }
+
+    /// Takes `secret`, received from one of the person's own devices, when it sorts before this
+    /// device's: any number of one person's devices settle on the same secret, whatever the
+    /// order they sync in. Returns whether this device's secret changed.
+    @discardableResult
+    public func adoptPersonSecret(_ secret: [UInt8]) throws(StoreError) -> Bool {
+        guard secret.count == 32 else { throw StoreError(.invalidArgument, "a person secret is 32 bytes") }
+        let current = try personSecret()
+        guard secret.lexicographicallyPrecedes(current) else { return false }
+        try storeErrors {
+            try pool.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [Self.personSecretKey, Data(secret)])
+            }
+        }
+        return true
+    }
+}

@@ -22,7 +22,7 @@ public final class Store: Sendable {
 
     let pool: DatabasePool
     /// Wall time in Unix milliseconds. Injectable so tests can run a clock that is ahead or behind.
-    let wallClock: @Sendable () -> UInt64
+    public let wallClock: @Sendable () -> UInt64
 
     /// Opens the store at `location`, creating the directory (0700) and database (0600) if needed.
     ///

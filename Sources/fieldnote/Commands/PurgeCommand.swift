@@ -59,7 +59,7 @@ struct PurgeCommand: ParsableCommand {
             }
             let shared = try store.evidenceShared(from: note.id)
             let withdraw = try PurgeCommand.withdrawing(shared, store: store, asked: !yes, flag: withdrawEvidence)
-            for record in withdraw { try store.withdraw(evidence: record) }
+            if !withdraw.isEmpty { try EvidenceContext.open(store, sharing: false).withdraw(withdraw) }
             let kept = try shared.filter { !withdraw.contains($0) }.map { try store.shortID($0) }
             try store.purge(note: note.id)
             print("purged \(short)" + (withdraw.isEmpty ? "" : "; withdrew the evidence shared from it (\(try withdraw.map { try store.shortID($0) }.joined(separator: ", ")))"))

@@ -73,13 +73,16 @@ struct ReportCommand: ParsableCommand {
         if let out, FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
             throw CommandFailure("--out \(out) is a directory; give a file name", status: .invalidValue)
         }
-        let text = try storeOptions.withStore { store in
-            let catalog = try store.findingsCatalog()
+        let (text, unreadable) = try storeOptions.withEvidence { context in
+            let catalog = try context.store.findingsCatalog()
             return try FindingsFailure.map { () throws(FindingsError) in
-                let evidence = try store.findingsAdapter.evidence()
-                return try Report.build(records: evidence.records, refused: evidence.refused, since: sinceDate, until: untilDate,
-                                        minReporters: minReporters, catalog: catalog).render(format)
+                let evidence = try context.adapter.evidence()
+                return (try Report.build(records: evidence.records, refused: evidence.refused, since: sinceDate, until: untilDate,
+                                         minReporters: minReporters, catalog: catalog).render(format), evidence.unreadable)
             }
+        }
+        if unreadable > 0 {
+            Terminal.note("\(unreadable) evidence record\(unreadable == 1 ? " is" : "s are") sealed for other reps and not in this report")
         }
         guard let out else {
             pager.start()

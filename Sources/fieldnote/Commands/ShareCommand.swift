@@ -17,11 +17,15 @@ struct ShareCommand: ParsableCommand {
             case token or the case's alias is refused, however written (any case, look-alike \
             letters, invisible characters, "Smiths" for "the Smiths"). An excerpt that looks like \
             it holds a name, a date, an address, a postcode or a phone number is shown with those \
-            parts marked and needs --yes-excerpt (or a second yes at the terminal), even with --yes. \
-            Every record carries this device's \
-            replica id, so a report can count distinct reporters. Sharing a note again replaces \
-            the record it shared before (withdrawn from every device); `evidence list` shows \
-            what you shared, `unshare` withdraws a record.
+            parts marked and needs --yes-excerpt (or a second yes at the terminal), even with --yes.
+
+            The record is sealed so that only union reps' devices (marked with `peers add … \
+            --rep`, and synced with once) and your own devices can read it; colleagues' devices \
+            pass it on unread. It carries no id of this device or of you: it is written by a key \
+            of its own, stamped with the week it was shared, and signed by a key of yours for its \
+            month alone, so a report counts you once a month and cannot link your months. \
+            Sharing a note again replaces the record it shared before (withdrawn from every \
+            device); `evidence list` shows what you shared, `unshare` withdraws a record.
 
             Shows the record and asks y/N (reading the answer from stdin); --yes skips the question.
 
@@ -55,7 +59,8 @@ struct ShareCommand: ParsableCommand {
             let evidence = try FindingsFailure.map { () throws(FindingsError) in
                 try Evidence.record(from: record, catalog: catalog, excerpt: excerpt, alias: alias)
             }
-            let preview = Evidence.preview(evidence, replica: store.replica.hex, catalog: catalog)
+            let reps = try EvidenceContext.open(store, sharing: false).sealingReps()
+            let preview = Evidence.preview(evidence, sealedFor: reps.map(\.name), catalog: catalog)
             // The preview is for the person; with --json, stdout is kept for the result.
             if output.json { Terminal.note(TerminalText.safe(preview.text, multiline: true)) } else { print(TerminalText.safe(preview.text, multiline: true)) }
             try confirmExcerpt(evidence.excerpt, note: short)
@@ -64,12 +69,14 @@ struct ShareCommand: ParsableCommand {
                     throw CommandFailure("nothing was shared from note \(short)")
                 }
             }
+            // Only now, with the input checked and the person's yes: the secret may be made here.
+            let context = try EvidenceContext.open(store, sharing: true)
             let earlier = try store.evidenceShared(from: record.id)
-            let id = try FindingsFailure.map { () throws(FindingsError) in try store.findingsAdapter.addEvidence(evidence) }
+            let id = try FindingsFailure.map { () throws(FindingsError) in try context.adapter.addEvidence(evidence) }
             guard let recordID = EntityID(hex: id) else { throw CommandFailure("internal: the new evidence record's id \(id) is not an id") }
             try store.noteShared(recordID, from: record.id)
             // Sharing a note again replaces what it shared before, on every device.
-            for old in earlier { try store.withdraw(evidence: old) }
+            try context.withdraw(earlier)
             let shown = try store.shortID(recordID)
             let replaced = try earlier.map { try store.shortID($0) }
             if output.json {

@@ -15,14 +15,47 @@ extension Sandbox {
         return url.path
     }
 
-    /// `share NOTE --yes --json`, returning the shared record; throws if sharing fails.
+    /// `share NOTE --yes --json`, returning the shared record; throws if sharing fails. A rep is
+    /// marked first if none is (`markRep`).
     @discardableResult
     func share(_ note: String, _ extra: String...) throws -> [String: Any] {
+        try markRep()
         let result = try run(["share", note, "--yes", "--json"] + extra)
         guard result.status == 0, let object = try result.json() as? [String: Any] else {
             throw SandboxError("share failed (\(result.status)): \(result.stderr)")
         }
         return object
+    }
+}
+
+extension Sandbox {
+    /// Marks `rep` (by default a store of its own beside this one, "rep-store") as a union rep's
+    /// device here, with its key known, as a first sync with it leaves the trust list: its public
+    /// key, from `id --json` there, written into this trust list's entry. Does nothing when a rep
+    /// with a known key is marked already. Returns the rep's device id.
+    @discardableResult
+    func markRep(_ rep: Sandbox? = nil, name: String = "Rosa") throws -> String {
+        let repStore = rep?.store ?? root.appendingPathComponent("rep-store", isDirectory: true)
+        let identity = try FieldnoteProcess.run(["id", "--store", repStore.path, "--json"])
+        guard identity.status == 0, let object = try identity.json() as? [String: Any],
+              let device = object["device"] as? String, let key = object["public_key"] as? String else {
+            throw SandboxError("id failed (\(identity.status)): \(identity.stderr)")
+        }
+        let trustURL = store.appendingPathComponent("trust.json")
+        if let data = try? Data(contentsOf: trustURL), let list = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let peers = list["peers"] as? [[String: Any]], peers.contains(where: { $0["rep"] as? Bool == true && $0["key"] != nil }) {
+            return device
+        }
+        let added = try run("peers", "add", device, "--name", name, "--spaces", "evidence", "--rep")
+        guard added.status == 0 else { throw SandboxError("peers add --rep failed (\(added.status)): \(added.stderr)") }
+        let data = try Data(contentsOf: trustURL)
+        guard var list = try JSONSerialization.jsonObject(with: data) as? [String: Any], var peers = list["peers"] as? [[String: Any]] else {
+            throw SandboxError("trust.json is not what `peers add` writes")
+        }
+        for index in peers.indices where peers[index]["device"] as? String == device { peers[index]["key"] = key }
+        list["peers"] = peers
+        try JSONSerialization.data(withJSONObject: list, options: [.sortedKeys, .prettyPrinted]).write(to: trustURL)
+        return device
     }
 }
 

@@ -1,3 +1,4 @@
+import Findings
 import Foundation
 import Logging
 import Storage
@@ -24,9 +25,9 @@ final class DemoDevice {
 
     var id: DeviceID { identity.id }
 
-    /// Trusts `other` with `spaces`, read-write, as `peers add` does.
-    func trusts(_ other: DemoDevice, _ spaces: [SpaceID]) throws {
-        try trust.add(other.id, name: other.name, spaces: Dictionary(uniqueKeysWithValues: spaces.map { ($0, Access.readWrite) }))
+    /// Trusts `other` with `spaces`, read-write, as `peers add` does (with `--rep` when `asRep`).
+    func trusts(_ other: DemoDevice, _ spaces: [SpaceID], asRep: Bool = false) throws {
+        try trust.add(other.id, name: other.name, spaces: Dictionary(uniqueKeysWithValues: spaces.map { ($0, Access.readWrite) }), isRep: asRep)
     }
 
     /// Serves on a free loopback port while `body` runs, as `fieldnote serve --port 0` does.
@@ -61,4 +62,15 @@ final class DemoDevice {
 extension DemoDevice {
     /// Evidence records held (shared here or synced from others).
     func evidenceRecords() throws -> Int { try store.entities(of: .evidence, space: .evidence).count }
+
+    /// The evidence store as `share` and `report` use it here: sealing to the reps this device
+    /// knows the keys of, opening what is sealed to it or to its person.
+    func evidence() throws -> StoreFindingsAdapter {
+        let reps = try trust.peers().filter(\.isRep).compactMap(\.sealingKey)
+        return StoreFindingsAdapter(store: store, keys: try EvidenceKeys(personSecret: store.personSecret(), reps: reps,
+                                                                         device: identity.sealingKey))
+    }
+
+    /// Evidence records this device can read: a worker's own, or all of them on the rep's.
+    func readableEvidenceRecords() throws -> Int { try evidence().evidence().records.count }
 }

@@ -71,20 +71,25 @@ struct DemoEvidence {
         return id
     }
 
-    /// Shares a note as `share --yes` does and returns the record and its preview.
-    func share(_ note: EntityID, on store: Store) throws -> (record: EvidenceRecord, preview: EvidencePreview) {
+    /// Shares a note as `share --yes` does, sealed to the device's reps, and returns the record
+    /// and its preview.
+    func share(_ note: EntityID, on device: DemoDevice) throws -> (record: EvidenceRecord, preview: EvidencePreview) {
+        let store = device.store
         let catalog = try store.findingsCatalog()
         let source = try store.note(note)
+        let adapter = try device.evidence()
         let record = try FindingsFailure.map { () throws(FindingsError) in try Evidence.record(from: source, catalog: catalog) }
-        try FindingsFailure.map { () throws(FindingsError) in _ = try store.findingsAdapter.addEvidence(record) }
-        return (record, Evidence.preview(record, replica: store.replica.hex, catalog: catalog))
+        try FindingsFailure.map { () throws(FindingsError) in _ = try adapter.addEvidence(record) }
+        let reps = try device.trust.peers().filter(\.isRep).map(\.name)
+        return (record, Evidence.preview(record, sealedFor: reps, catalog: catalog))
     }
 
     /// The rep's report, as `report` builds it from her store.
-    func report(on store: Store) throws -> Report {
-        let catalog = try store.findingsCatalog()
+    func report(on device: DemoDevice) throws -> Report {
+        let catalog = try device.store.findingsCatalog()
+        let adapter = try device.evidence()
         return try FindingsFailure.map { () throws(FindingsError) in
-            try Report.build(records: store.findingsAdapter.evidenceRecords(), catalog: catalog)
+            try Report.build(records: adapter.evidenceRecords(), catalog: catalog)
         }
     }
 }

@@ -51,15 +51,21 @@ struct DemoStory {
         try timed("trust") {
             try asha.trusts(ben, [.team, .evidence])
             try ben.trusts(asha, [.team, .evidence])
-            try asha.trusts(rosa, [.evidence])
-            try ben.trusts(rosa, [.evidence])
-            try cara.trusts(rosa, [.evidence])
+            try asha.trusts(rosa, [.evidence], asRep: true)
+            try ben.trusts(rosa, [.evidence], asRep: true)
+            try cara.trusts(rosa, [.evidence], asRep: true)
             try rosa.trusts(asha, [.evidence])
             try rosa.trusts(ben, [.evidence])
             try rosa.trusts(cara, [.evidence])
         }
         say("   Asha and Ben trust each other with team and evidence (read-write).")
-        say("   Cara works in another team. Each worker grants Rosa evidence only; Rosa grants each of them evidence.")
+        say("   Cara works in another team. Each worker grants Rosa evidence only, marked as their union rep (--rep);")
+        say("   Rosa grants each of them evidence.")
+        try timed("first_sync_rosa") {
+            for worker in [asha, ben, cara] { _ = try rosa.serving { port in try worker.sync(port: port) } }
+        }
+        say("   Each worker syncs once with Rosa (nothing to exchange yet): their devices learn her key,")
+        say("   which the evidence they share is sealed to.")
 
         // 2. Notes.
         step(2, "Notes written offline")
@@ -133,7 +139,7 @@ struct DemoStory {
             var first: EvidencePreview?
             for device in [asha, ben, cara] {
                 for note in workload[device.name] ?? [] {
-                    let result = try evidence.share(note, on: device.store)
+                    let result = try evidence.share(note, on: device)
                     first = first ?? result.preview
                     sharedCount += 1
                 }
@@ -145,6 +151,7 @@ struct DemoStory {
             for line in preview.lines { say("     " + style.dim(line)) }
         }
         say("   \(sharedCount) records written to the evidence space: week, figures, categories, findings. No text, no case.")
+        say("   Each is sealed to Rosa's key and written by a key of its own: Asha's device passes Ben's on unread.")
 
         // 7. Sync again: the merge.
         step(7, "Asha syncs with Ben again")
@@ -185,16 +192,16 @@ struct DemoStory {
 
         // Who has what.
         step(9, "Who has what")
-        var table = Table("DEVICE", "TEAM NOTES", "EVIDENCE RECORDS", "TEAM OPS", "EVIDENCE OPS")
+        var table = Table("DEVICE", "TEAM NOTES", "EVIDENCE RECORDS", "CAN READ", "TEAM OPS", "EVIDENCE OPS")
         var deviceSummaries: [[String: Any]] = []
         for device in devices {
             let team = try device.notes(.team).count, evidenceNotes = try device.notes(.evidence).count
-            let records = try device.evidenceRecords()
+            let records = try device.evidenceRecords(), readable = try device.readableEvidenceRecords()
             let teamOps = try device.ops(.team), evidenceOps = try device.ops(.evidence)
-            table.add(device.name, String(team), String(records), String(teamOps), String(evidenceOps))
+            table.add(device.name, String(team), String(records), String(readable), String(teamOps), String(evidenceOps))
             deviceSummaries.append([
                 "name": device.name, "role": device.role, "device": device.id.description,
-                "notes": ["team": team, "evidence": evidenceNotes], "evidence_records": records,
+                "notes": ["team": team, "evidence": evidenceNotes], "evidence_records": records, "evidence_readable": readable,
                 "ops": ["team": teamOps, "evidence": evidenceOps],
             ])
         }
@@ -203,7 +210,7 @@ struct DemoStory {
 
         // The report.
         step(10, "Rosa's report: `fieldnote report` on her device")
-        let report = try timed("report") { try evidence.report(on: rosa.store) }
+        let report = try timed("report") { try evidence.report(on: rosa) }
         if narrate {
             print(report.render(.markdown).split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n"))
         }

@@ -10,7 +10,10 @@ struct EvidenceListCommand: ParsableCommand {
         abstract: "List the evidence records this device shared (--received: every one it holds).",
         discussion: """
             One block per record, oldest first: its id (for `unshare`), the week it is about \
-            (with the Monday it starts), its figures, categories, findings and excerpt.
+            (with the Monday it starts), its figures, categories, findings and excerpt. Without \
+            --received: the records of yours this device can read (shared here, or from another \
+            device of yours). With it: every record sealed to this device (a rep's) or yours; \
+            records sealed for other reps are passed on unread, and only counted.
 
             Examples:
               fieldnote evidence list
@@ -24,9 +27,10 @@ struct EvidenceListCommand: ParsableCommand {
     var received = false
 
     func run() throws {
-        try storeOptions.withStore { store in
-            let (entries, refused) = try FindingsFailure.map { () throws(FindingsError) in
-                try store.findingsAdapter.evidenceEntries(sharedHere: !received)
+        try storeOptions.withEvidence { context in
+            let store = context.store
+            let (entries, refused, unreadable) = try FindingsFailure.map { () throws(FindingsError) in
+                try context.adapter.evidenceEntries(sharedHere: !received)
             }
             let shown = try store.shownIDs(of: entries.map(\.id))
             if output.json {
@@ -34,6 +38,10 @@ struct EvidenceListCommand: ParsableCommand {
                 return
             }
             guard !entries.isEmpty else {
+                if received && unreadable > 0 {
+                    print("no evidence records this device can read; \(unreadable) sealed for reps \(unreadable == 1 ? "is" : "are") passed on unread")
+                    return
+                }
                 print(received ? "no evidence records here" : "no evidence records shared from this device; `fieldnote share NOTE` shares one")
                 return
             }
@@ -48,7 +56,10 @@ struct EvidenceListCommand: ParsableCommand {
                 blocks.append(lines.joined(separator: "\n"))
             }
             print(blocks.joined(separator: "\n\n"))
-            if refused > 0 { Terminal.note("\(refused) record\(refused == 1 ? "" : "s") left out: holding values no device writes") }
+            if refused > 0 { Terminal.note("\(refused) record\(refused == 1 ? "" : "s") left out: holding values no device writes, or not sealed") }
+            if received && unreadable > 0 {
+                Terminal.note("\(unreadable) more record\(unreadable == 1 ? " is" : "s are") sealed for other reps: this device passes \(unreadable == 1 ? "it" : "them") on unread")
+            }
         }
     }
 

@@ -27,7 +27,8 @@ struct UnshareCommand: ParsableCommand {
     var yes = false
 
     func run() throws {
-        try storeOptions.withStore { store in
+        try storeOptions.withEvidence { context in
+            let store = context.store
             let id: EntityID
             do { id = try store.resolve(prefix: record, kind: .evidence) } catch let error as StoreError where error.code == .unknownID {
                 throw CommandFailure("no evidence record with id \(record) here", hint: "`fieldnote evidence list` shows the records shared here",
@@ -35,7 +36,7 @@ struct UnshareCommand: ParsableCommand {
             }
             let short = try store.shortID(id)
             let state = try store.evidenceState(id)
-            guard state?.author == store.replica else {
+            guard try store.evidenceSeed(id) != nil || state?.withdrawn == true else {
                 throw CommandFailure("evidence record \(short) was shared from another device; only that device can withdraw it",
                                      hint: "`fieldnote evidence list` shows the records shared here", status: .refused)
             }
@@ -43,8 +44,8 @@ struct UnshareCommand: ParsableCommand {
                 print("\(short) was withdrawn already")
                 return
             }
-            let (entries, _) = try FindingsFailure.map { () throws(FindingsError) in
-                try store.findingsAdapter.evidenceEntries(sharedHere: true)
+            let (entries, _, _) = try FindingsFailure.map { () throws(FindingsError) in
+                try context.adapter.evidenceEntries(sharedHere: true)
             }
             let entry = entries.first { $0.id == id }
             if !yes {
@@ -56,7 +57,7 @@ struct UnshareCommand: ParsableCommand {
                     throw CommandFailure("\(short) was not withdrawn")
                 }
             }
-            try store.withdraw(evidence: id)
+            try context.withdraw([id])
             print("withdrew evidence record \(short): erased here, and on each device it reached when that device next syncs")
         }
     }

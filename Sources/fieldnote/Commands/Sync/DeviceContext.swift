@@ -8,16 +8,23 @@ extension StoreOptions {
     /// store directory) and its trust list, and runs `body` with them.
     func withDevice<T>(_ body: (Store, DeviceIdentity, TrustList) throws -> T) throws -> T {
         try withStore { store in
-            let directory = store.location.directory
-            let identity = try DeviceIdentity.loadOrCreate(in: directory)
-            if identity.wasCreated { Terminal.note("created this device's identity in \(directory.path)") }
-            guard identity.replica == store.replica else {
-                throw CommandFailure("this store's replica id is not bound to this device's key (it was made by an older fieldnote), so peers would refuse its notes",
-                                     hint: "use a new store directory (--store DIR): this version makes stores whose notes peers accept")
-            }
-            let trust = try TrustList(directory: directory)
+            let (identity, trust) = try store.device()
             return try body(store, identity, trust)
         }
+    }
+}
+
+extension Store {
+    /// This device's identity (made on first use, in the store directory) and its trust list.
+    func device() throws -> (DeviceIdentity, TrustList) {
+        let directory = location.directory
+        let identity = try DeviceIdentity.loadOrCreate(in: directory)
+        if identity.wasCreated { Terminal.note("created this device's identity in \(directory.path)") }
+        guard identity.replica == replica else {
+            throw CommandFailure("this store's replica id is not bound to this device's key (it was made by an older fieldnote), so peers would refuse its notes",
+                                 hint: "use a new store directory (--store DIR): this version makes stores whose notes peers accept")
+        }
+        return (identity, try TrustList(directory: directory))
     }
 }
 

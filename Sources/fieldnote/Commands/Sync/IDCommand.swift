@@ -27,6 +27,7 @@ struct IDCommand: ParsableCommand {
                     "device": identity.id.description,
                     "short": identity.id.short,
                     "sha256": identity.id.hex,
+                    "public_key": identity.publicKey.map { String(format: "%02x", $0) }.joined(),
                     "certificate": identity.certificateURL.path,
                     "store": store.location.directory.path,
                 ])

@@ -14,7 +14,8 @@ struct PeersCommand: ParsableCommand {
 
             Examples:
               fieldnote peers add MFZWI3D-BONSGYC-… --name Ben --spaces team,evidence
-              fieldnote peers add NB2HI4D-… --name Rosa --spaces evidence
+              fieldnote peers add NB2HI4D-… --name Rosa --spaces evidence --rep
+              fieldnote peers add OBQXG43-… --name "my phone" --spaces team,evidence --mine
               fieldnote peers list
               fieldnote peers rm Ben
             """,
@@ -30,12 +31,24 @@ struct PeersAddCommand: ParsableCommand {
             any case of letters. A mistyped character is caught by the check characters.
 
             --spaces replaces the device's grants: list every space it should have. Each must \
-            exist here: team, evidence, or one made with `fieldnote spaces add`.
+            exist here: team, evidence, or one made with `fieldnote spaces add`. Adding a device \
+            again replaces its grants and marks (--rep, --mine) too.
+
+            --rep marks a union rep's device. Evidence records you share are sealed so that only \
+            the reps' devices can read them; colleagues' devices pass them on unread. This \
+            device learns the rep's key at a sync with it, or with any colleague who marked the \
+            same device as rep (the key proves itself against the id you typed), and seals to it \
+            from then on. You need not sync with the rep yourself.
+
+            --mine marks another device of yours (run it on both): the two count as one person \
+            in a rep's report, and share the secret that needs when they sync. Mark only your own \
+            devices: the secret links your records across months for whoever holds it.
 
             Examples:
               fieldnote peers add MFZWI3D-BONSGYC-… --name Ben
-              fieldnote peers add NB2HI4D-… --name Rosa --spaces evidence
-              fieldnote peers add OBQXG43-… --name Audit --spaces evidence --read-only
+              fieldnote peers add NB2HI4D-… --name Rosa --spaces evidence --rep
+              fieldnote peers add OBQXG43-… --name "my phone" --spaces team,evidence --mine
+              fieldnote peers add PBQXG43-… --name Audit --spaces evidence --read-only
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -52,6 +65,18 @@ struct PeersAddCommand: ParsableCommand {
     @Flag(help: "The device receives these spaces, but its changes to them count for nothing here, even passed on by a colleague.")
     var readOnly = false
 
+    @Flag(help: "A union rep's device: evidence you share is sealed so that only reps' devices can read it.")
+    var rep = false
+
+    @Flag(help: "Another device of yours: the two count as one person in reports (run it on both).")
+    var mine = false
+
+    func validate() throws {
+        if rep && mine {
+            throw ValidationError("--rep and --mine exclude each other: a rep's device is not one of yours")
+        }
+    }
+
     func run() throws {
         // Checked before the store is opened, so a typo changes nothing.
         let device = try PeersAddCommand.parse(self.device)
@@ -64,13 +89,18 @@ struct PeersAddCommand: ParsableCommand {
                                      status: .invalidValue)
             }
             let before = try trust.peer(device)
-            let peer = try trust.add(device, name: name, spaces: Dictionary(uniqueKeysWithValues: granted.map { ($0, access) }))
+            let peer = try trust.add(device, name: name, spaces: Dictionary(uniqueKeysWithValues: granted.map { ($0, access) }),
+                                     isRep: rep, isMine: mine)
             try trust.applyGrantChange(of: device, from: before, to: peer, in: store)
             let grants = peer.sortedSpaces.map { "\($0.space.name) (\($0.access.rawValue))" }.joined(separator: ", ")
             // A grant list replaces the old one; say what it took away, which is easy to miss.
             let dropped = (before?.sortedSpaces ?? []).map(\.space).filter { peer.spaces[$0] == nil }
             let droppedText = dropped.isEmpty ? "" : "; no longer granted: " + dropped.map(\.name).joined(separator: ", ")
-            print("\(before != nil ? "updated" : "trusted") \(peer.name) (\(peer.device.short)): \(grants)\(droppedText)")
+            let role = peer.isRep ? ", a union rep" : peer.isMine ? ", one of your devices" : ""
+            print("\(before != nil ? "updated" : "trusted") \(peer.name) (\(peer.device.short))\(role): \(grants)\(droppedText)")
+            if peer.isRep && peer.publicKey == nil {
+                Terminal.note("evidence is sealed to \(peer.name) once this device knows its key: from a sync with it, or with a colleague who marked it as rep too")
+            }
         }
     }
 }
@@ -113,6 +143,9 @@ struct PeersListCommand: ParsableCommand {
                         "device": peer.device.description,
                         "spaces": Dictionary(uniqueKeysWithValues: peer.sortedSpaces.map { ($0.space.name, $0.access.rawValue) }),
                         "added": Dates.iso8601(Date(timeIntervalSince1970: Double(peer.addedMillis) / 1000)),
+                        "rep": peer.isRep,
+                        "mine": peer.isMine,
+                        "key_known": peer.publicKey != nil,
                     ] as [String: Any]
                 })
                 return
@@ -126,7 +159,8 @@ struct PeersListCommand: ParsableCommand {
             table.styles = [0: style.bold]
             for peer in peers {
                 let spaces = peer.sortedSpaces.map { $0.access == .readOnly ? "\($0.space.name) (read-only)" : $0.space.name }
-                table.add(peer.name, spaces.joined(separator: ", "), peer.device.description)
+                let role = peer.isRep ? (peer.publicKey == nil ? "; rep (not synced yet)" : "; rep") : peer.isMine ? "; yours" : ""
+                table.add(peer.name, spaces.joined(separator: ", ") + role, peer.device.description)
             }
             // Device ids are printed whole, however narrow the terminal: people compare them. When
             // a row does not fit, each peer takes two lines, its id alone on the second.
