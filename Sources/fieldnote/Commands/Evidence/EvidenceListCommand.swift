@@ -35,6 +35,7 @@ struct EvidenceListCommand: ParsableCommand {
             let shown = try store.shownIDs(of: entries.map(\.id))
             if output.json {
                 try JSONOutput.print(entries.map { FindingText.json($0.record, id: shown[$0.id] ?? $0.id.short) })
+                if received && unreadable > 0 { Terminal.note(Self.sealedNote(unreadable)) }
                 return
             }
             guard !entries.isEmpty else {
@@ -57,10 +58,12 @@ struct EvidenceListCommand: ParsableCommand {
             }
             print(blocks.joined(separator: "\n\n"))
             if refused > 0 { Terminal.note("\(refused) record\(refused == 1 ? "" : "s") left out: holding values no device writes, or not sealed") }
-            if received && unreadable > 0 {
-                Terminal.note("\(unreadable) more record\(unreadable == 1 ? " is" : "s are") sealed for other reps: this device passes \(unreadable == 1 ? "it" : "them") on unread")
-            }
+            if received && unreadable > 0 { Terminal.note(Self.sealedNote(unreadable)) }
         }
+    }
+
+    static func sealedNote(_ unreadable: Int) -> String {
+        "\(unreadable) more record\(unreadable == 1 ? " is" : "s are") sealed for other reps: this device passes \(unreadable == 1 ? "it" : "them") on unread"
     }
 
     /// `2026-W49 (w/c 30 Nov 2026)`.
