@@ -10,61 +10,107 @@ public enum SupervisionStatus: String, Sendable, Hashable, Codable, CaseIterable
 }
 
 /// The workload numbers an evidence record carries: the metric fields of `FieldCatalog`, and nothing else.
+///
+/// The date of the last supervision (`supervision_date` on a note) is carried only as its ISO
+/// week, `supervisionWeek`: the monthly standard needs no finer date, and a record already holds
+/// its own week, so a count of days since would give the day away. The week is also what a note
+/// alone can say, without the week the record will be filed under.
 public struct EvidenceMetrics: Sendable, Hashable, Codable {
+    /// Children allocated to the worker (the DfE census unit).
     public var caseload: Int?
+    /// Families allocated, when the worker counts them too: never added to `caseload`.
+    public var caseloadFamilies: Int?
     public var hoursWorked: Double?
     public var hoursPaid: Double?
+    /// Hours taken back as time off in lieu this week: kept apart from `unpaidHours`.
+    public var hoursToil: Double?
     public var hoursRecording: Double?
     public var hoursDirect: Double?
     public var supervision: SupervisionStatus?
     public var supervisionMinutes: Int?
+    /// Whether this week's supervision ran without interruption.
+    public var supervisionUninterrupted: Bool?
+    /// The ISO week of the last supervision (from the note's `supervision_date`).
+    public var supervisionWeek: ISOWeek?
+    /// In the assessed and supported year in employment (ASYE).
+    public var newlyQualified: Bool?
     public var unallocatedCases: Int?
+    public var lunchBreak: LunchBreak?
+    /// Opt-in: shared only when the worker has set it.
+    public var intendingToLeave: LeavingIntention?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case caseload
+        case caseloadFamilies = "caseload_families"
         case hoursWorked = "hours_worked"
         case hoursPaid = "hours_paid"
+        case hoursToil = "hours_toil"
         case hoursRecording = "hours_recording"
         case hoursDirect = "hours_direct"
         case supervision
         case supervisionMinutes = "supervision_minutes"
+        case supervisionUninterrupted = "supervision_uninterrupted"
+        case supervisionWeek = "supervision_week"
+        case newlyQualified = "newly_qualified"
         case unallocatedCases = "unallocated_cases"
+        case lunchBreak = "lunch_break"
+        case intendingToLeave = "intending_to_leave"
     }
 
-    /// The field keys that are shared, in this order. Every other field (`incident`, `week`, `case`) is not.
+    /// The field keys that are shared, in this order. Every other field (`incident`, `week`, `case`) is not,
+    /// and `supervision_date` only as `supervision_week`.
     public static let keys: [String] = CodingKeys.allCases.map(\.rawValue)
 
     public init(
-        caseload: Int? = nil, hoursWorked: Double? = nil, hoursPaid: Double? = nil, hoursRecording: Double? = nil,
-        hoursDirect: Double? = nil, supervision: SupervisionStatus? = nil, supervisionMinutes: Int? = nil, unallocatedCases: Int? = nil
+        caseload: Int? = nil, caseloadFamilies: Int? = nil, hoursWorked: Double? = nil, hoursPaid: Double? = nil,
+        hoursToil: Double? = nil, hoursRecording: Double? = nil, hoursDirect: Double? = nil, supervision: SupervisionStatus? = nil,
+        supervisionMinutes: Int? = nil, supervisionUninterrupted: Bool? = nil, supervisionWeek: ISOWeek? = nil,
+        newlyQualified: Bool? = nil, unallocatedCases: Int? = nil, lunchBreak: LunchBreak? = nil,
+        intendingToLeave: LeavingIntention? = nil
     ) {
         self.caseload = caseload
+        self.caseloadFamilies = caseloadFamilies
         self.hoursWorked = hoursWorked
         self.hoursPaid = hoursPaid
+        self.hoursToil = hoursToil
         self.hoursRecording = hoursRecording
         self.hoursDirect = hoursDirect
         self.supervision = supervision
         self.supervisionMinutes = supervisionMinutes
+        self.supervisionUninterrupted = supervisionUninterrupted
+        self.supervisionWeek = supervisionWeek
+        self.newlyQualified = newlyQualified
         self.unallocatedCases = unallocatedCases
+        self.lunchBreak = lunchBreak
+        self.intendingToLeave = intendingToLeave
     }
 
     /// As note fields (for writing through the store).
     public var fields: [String: FieldValue] {
         var fields: [String: FieldValue] = [:]
+        func yesNo(_ answer: Bool) -> FieldValue { .string(answer ? "yes" : "no") }
         if let caseload { fields["caseload"] = .int(Int64(caseload)) }
+        if let caseloadFamilies { fields["caseload_families"] = .int(Int64(caseloadFamilies)) }
         if let hoursWorked { fields["hours_worked"] = .double(hoursWorked) }
         if let hoursPaid { fields["hours_paid"] = .double(hoursPaid) }
+        if let hoursToil { fields["hours_toil"] = .double(hoursToil) }
         if let hoursRecording { fields["hours_recording"] = .double(hoursRecording) }
         if let hoursDirect { fields["hours_direct"] = .double(hoursDirect) }
         if let supervision { fields["supervision"] = .string(supervision.rawValue) }
         if let supervisionMinutes { fields["supervision_minutes"] = .int(Int64(supervisionMinutes)) }
+        if let supervisionUninterrupted { fields["supervision_uninterrupted"] = yesNo(supervisionUninterrupted) }
+        if let supervisionWeek { fields["supervision_week"] = .string(supervisionWeek.description) }
+        if let newlyQualified { fields["newly_qualified"] = yesNo(newlyQualified) }
         if let unallocatedCases { fields["unallocated_cases"] = .int(Int64(unallocatedCases)) }
+        if let lunchBreak { fields["lunch_break"] = .string(lunchBreak.rawValue) }
+        if let intendingToLeave { fields["intending_to_leave"] = .string(intendingToLeave.rawValue) }
         return fields
     }
 
     public var isEmpty: Bool { fields.isEmpty }
 
-    /// Hours worked beyond hours paid (never negative); nil unless both are known.
+    /// Hours worked beyond hours paid (never negative); nil unless both are known. Time off in
+    /// lieu is not taken from it: hours owed and hours given back are shown side by side.
     public var unpaidHours: Double? {
         guard let hoursWorked, let hoursPaid else { return nil }
         return max(0, hoursWorked - hoursPaid)

@@ -11,8 +11,9 @@ import SyncCore
 /// come from such a device, so it is refused whole, never clamped: a clamped figure would still
 /// be a figure nobody reported. Reports leave refused records out and say how many
 /// (`Report.refusedRecords`). Checking here, on the reading side, keeps every figure a report
-/// computes finite and small (caseloads 0–200, hours 0–168), so no sum, mean, conversion or
-/// chart coordinate can overflow or trap.
+/// computes finite and small (caseloads of children or families 0–200, hours worked, paid or taken
+/// back 0–168, a last supervision in a week that exists in 2000–2099, every answer one of its
+/// words), so no sum, mean, conversion, week count or chart coordinate can overflow or trap.
 public enum EvidenceLimits {
     /// The most findings one record may link. Linking more is refused by `share`, and a record
     /// that holds more is refused by reports: each finding is a report row, so a record linking
@@ -63,23 +64,34 @@ public enum EvidenceLimits {
 
 extension EvidenceMetrics {
     /// Picks the metric fields out of a note's or a record's fields, refusing any value outside
-    /// `FieldCatalog`'s rules (wrong type, out of range, not finite). Other fields are left behind.
+    /// `FieldCatalog`'s rules (wrong type, out of range, not finite). Other fields are left behind;
+    /// a note's `supervision_date` is taken only as its ISO week, and decides the week when both are set.
     public init(checking fields: [String: FieldValue]) throws(FindingsError) {
         self.init()
-        for key in EvidenceMetrics.keys {
-            guard let value = fields[key], value != .null else { continue }
-            if let problem = EvidenceLimits.problem(key: key, value: value) {
+        for key in EvidenceMetrics.keys + ["supervision_date"] {
+            guard let given = fields[key], given != .null else { continue }
+            if let problem = EvidenceLimits.problem(key: key, value: given) {
                 throw FindingsError(.invalidEvidence, problem)
             }
+            // As the store writes it (`YES` → `yes`, `2026-w7` → `2026-W07`): a peer's op need not be.
+            let value = (try? FieldCatalog.validate(key: key, value: given)) ?? given
             switch (key, value) {
             case ("caseload", .int(let number)): caseload = Int(number)
+            case ("caseload_families", .int(let number)): caseloadFamilies = Int(number)
             case ("supervision_minutes", .int(let number)): supervisionMinutes = Int(number)
             case ("unallocated_cases", .int(let number)): unallocatedCases = Int(number)
             case ("hours_worked", _): hoursWorked = EvidenceMetrics.hours(value)
             case ("hours_paid", _): hoursPaid = EvidenceMetrics.hours(value)
+            case ("hours_toil", _): hoursToil = EvidenceMetrics.hours(value)
             case ("hours_recording", _): hoursRecording = EvidenceMetrics.hours(value)
             case ("hours_direct", _): hoursDirect = EvidenceMetrics.hours(value)
             case ("supervision", .string(let word)): supervision = SupervisionStatus(rawValue: word)
+            case ("supervision_uninterrupted", .string(let word)): supervisionUninterrupted = word == "yes"
+            case ("newly_qualified", .string(let word)): newlyQualified = word == "yes"
+            case ("lunch_break", .string(let word)): lunchBreak = LunchBreak(rawValue: word)
+            case ("intending_to_leave", .string(let word)): intendingToLeave = LeavingIntention(rawValue: word)
+            case ("supervision_week", .string(let text)) where ISOWeek(text) != nil: supervisionWeek = ISOWeek(text)
+            case ("supervision_date", .string(let text)) where ISOWeek(day: text) != nil: supervisionWeek = ISOWeek(day: text)
             default: throw FindingsError(.invalidEvidence, "field \(key) holds \(value), which is not a value it takes")
             }
         }

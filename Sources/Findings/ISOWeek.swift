@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// An ISO 8601 week such as `2026-W47`: the unit evidence records carry instead of a date.
 public struct ISOWeek: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
@@ -29,6 +30,20 @@ public struct ISOWeek: Hashable, Comparable, Sendable, Codable, CustomStringConv
         self.year = year
         self.week = week
         guard week <= ISOWeek.weeks(in: year) else { return nil }
+    }
+
+    /// The week holding a day written `YYYY-MM-DD` (as `FieldCatalog` accepts it); nil for any other text.
+    public init?(day text: String) {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard FieldCatalog.isCalendarDate(text), parts.count == 3,
+              let date = ISOWeek.calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12))
+        else { return nil }
+        self.init(date: date)
+    }
+
+    /// Whole weeks from `earlier` to this week: 0 for the same week, negative when `earlier` is later.
+    public func weeks(since earlier: ISOWeek) -> Int {
+        Int((monday.timeIntervalSince(earlier.monday) / (7 * 86_400)).rounded())
     }
 
     /// How many ISO weeks `year` has (52 or 53): the week of 28 December.

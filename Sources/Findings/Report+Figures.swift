@@ -1,11 +1,13 @@
 /// Every figure from enough people, and no two reports that give a held-back figure away.
 ///
 /// A report is built from *atoms*: one row (the total, a category, a finding), one month and one
-/// figure (the record count, caseload, unpaid hours, supervision), drawn from the records of that
-/// row and month that give the figure. An atom is shown only when at least `minReporters` people
-/// gave it, and, within its month, when no total-and-parts equation would give a held-back atom
-/// away (secondary suppression, per figure, as `Report.suppressSecondary` does). A row's figure
-/// over the report's window is computed from its shown atoms alone.
+/// figure (the record count, caseload, unpaid hours, supervision: each `ReportFigure`), drawn from
+/// the records of that row and month that give the figure. An atom is shown only when at least
+/// `minReporters` people gave it, and, within its month, when no total-and-parts equation would
+/// give a held-back atom away (secondary suppression, per figure, as `Report.suppressSecondary`
+/// does); a figure drawn from part of another's records (newly qualified workers) also needs the
+/// rest to be from no one or from `minReporters` people. A row's figure over the report's window
+/// is computed from its shown atoms alone.
 ///
 /// So a held-back atom's records take part in no figure of any report: two reports over any
 /// windows differ only by shown atoms, and subtracting one from the other gives nothing that was
@@ -21,29 +23,6 @@ struct ReportRow {
         self.key = key
         self.label = label
         self.contains = contains
-    }
-}
-
-/// The figures a report shows, each held back on its own.
-enum ReportFigure: String, CaseIterable {
-    case records
-    case caseload
-    case unpaidHours = "unpaid_hours"
-    case supervision
-    case recording
-    case supervisionMinutes = "supervision_minutes"
-    case unallocatedCases = "unallocated_cases"
-
-    func isGiven(by record: EvidenceRecord) -> Bool {
-        switch self {
-        case .records: true
-        case .caseload: record.metrics.caseload != nil
-        case .unpaidHours: record.metrics.unpaidHours != nil
-        case .supervision: record.metrics.supervision != nil
-        case .recording: record.metrics.hoursRecording != nil && record.metrics.hoursDirect != nil
-        case .supervisionMinutes: record.metrics.supervisionMinutes != nil
-        case .unallocatedCases: record.metrics.unallocatedCases != nil
-        }
     }
 }
 
@@ -75,12 +54,13 @@ struct FigureSettlement {
         let byMonth = Dictionary(grouping: records.indices) { ReportMonth(week: records[$0].week) }
         for month in months {
             let inMonth = byMonth[month] ?? []
+            func members(_ row: ReportRow, _ figure: ReportFigure) -> Set<Int> {
+                Set(inMonth.filter { row.contains(records[$0]) && figure.isGiven(by: records[$0]) })
+            }
             for figure in ReportFigure.allCases {
-                let cells = rows.map { row in
-                    SuppressionCell(key: row.key, members: Set(inMonth.filter { row.contains(records[$0]) && figure.isGiven(by: records[$0]) }),
-                                    suppressed: false)
-                }
-                let settled = settle(cells, margins: margins)
+                let cells = rows.map { SuppressionCell(key: $0.key, members: members($0, figure), suppressed: false) }
+                let rest = figure.parent.map { parent in rows.indices.map { members(rows[$0], parent).subtracting(cells[$0].members) } }
+                let settled = settle(cells, rest: rest, margins: margins)
                 for (row, cell) in settled.enumerated() where !cell.members.isEmpty {
                     if cell.suppressed {
                         held[figure]![row].any = true
@@ -101,15 +81,20 @@ struct FigureSettlement {
     /// `--min-reporters` shows a subset of what one with a lower shows, and the two together give
     /// nothing away: otherwise a cell held back at 3 only to protect another (secondary) could
     /// be shown at 4, where more is hidden, and subtracted out of the report at 3.
-    private func settle(_ cells: [SuppressionCell], margins: [SuppressionMargin]) -> [SuppressionCell] {
+    ///
+    /// `rest`, for a figure drawn from part of another's records (`ReportFigure.parent`), holds
+    /// each row's other records of the parent: a part is held back when the rest is from fewer
+    /// people than the threshold (but not none), or the parent minus the part would show them.
+    private func settle(_ cells: [SuppressionCell], rest: [Set<Int>]?, margins: [SuppressionMargin]) -> [SuppressionCell] {
         var result = cells
         // Above the number of people in the report every non-empty cell is held back, as at
         // any greater threshold: the loop stops there, however large --min-reporters is.
         let highest = max(Report.minimumReporters, min(minReporters, Set(reporters).count + 1))
         for threshold in Report.minimumReporters...highest {
-            let primary = cells.map { cell in
-                var cell = cell
-                cell.suppressed = !cell.members.isEmpty && people(cell.members) < threshold
+            let primary = cells.indices.map { index in
+                var cell = cells[index]
+                let restGivesAway = rest.map { (1..<threshold).contains(people($0[index])) } ?? false
+                cell.suppressed = !cell.members.isEmpty && (people(cell.members) < threshold || restGivesAway)
                 return cell
             }
             let settled = Report.suppressSecondary(primary, margins: margins, reporters: reporters, minReporters: threshold)
@@ -154,34 +139,20 @@ struct FigureSettlement {
         }
         let heldBack = ReportFigure.allCases.dropFirst().filter { members($0).isEmpty && held($0).any }.map(\.rawValue)
         var statistics = CellStatistics(
-            records: base.count, reporters: people(base), caseload: caseload(members(.caseload)),
-            unpaidHours: unpaidHours(members(.unpaidHours)), supervision: supervision(members(.supervision)), heldBack: heldBack)
+            records: base.count, reporters: people(base), caseload: caseload(members(.caseload)) { $0.caseload },
+            unpaidHours: hours(members(.unpaidHours)) { $0.unpaidHours }, supervision: supervision(members(.supervision)), heldBack: heldBack)
         statistics.recording = recording(members(.recording))
         statistics.supervisionMinutes = median(members(.supervisionMinutes)) { $0.supervisionMinutes.map(Double.init) }
         statistics.unallocatedCases = median(members(.unallocatedCases)) { $0.unallocatedCases.map(Double.init) }
+        statistics.caseloadFamilies = caseload(members(.caseloadFamilies)) { $0.caseloadFamilies }
+        statistics.toilHours = hours(members(.toilHours)) { $0.hoursToil }
+        statistics.supervisionWithinMonth = supervisedWithinMonth(members(.supervisionWithinMonth))
+        statistics.supervisionWithinMonthNewlyQualified = supervisedWithinMonth(members(.supervisionWithinMonthNewlyQualified))
+        statistics.supervisionFullSessions = fullSessions(members(.supervisionFullSessions))
+        statistics.lunchBreak = answers(members(.lunchBreak), choices: LunchBreak.allCases.map(\.rawValue),
+                                       latestPerPerson: false) { $0.lunchBreak?.rawValue }
+        statistics.intendingToLeave = answers(members(.intendingToLeave), choices: LeavingIntention.allCases.map(\.rawValue),
+                                             latestPerPerson: true) { $0.intendingToLeave?.rawValue }
         return ReportCell(key: key, label: label, suppressed: false, statistics: statistics)
-    }
-
-    private func caseload(_ members: Set<Int>) -> CaseloadSummary? {
-        let values = members.compactMap { records[$0].metrics.caseload }.sorted().map(Double.init)
-        guard !values.isEmpty else { return nil }
-        let people = people(members)
-        return CaseloadSummary(records: values.count, reporters: people, median: Report.percentile(values, 0.5),
-                               p90: people >= Report.percentileReporters ? Report.percentile(values, 0.9) : nil)
-    }
-
-    private func unpaidHours(_ members: Set<Int>) -> UnpaidHoursSummary? {
-        let values = members.compactMap { records[$0].metrics.unpaidHours }
-        guard !values.isEmpty else { return nil }
-        let total = values.reduce(0, +)
-        return UnpaidHoursSummary(records: values.count, reporters: people(members), total: total, mean: total / Double(values.count))
-    }
-
-    private func supervision(_ members: Set<Int>) -> SupervisionSummary? {
-        let values = members.compactMap { records[$0].metrics.supervision }
-        guard !values.isEmpty else { return nil }
-        return SupervisionSummary(records: values.count, reporters: people(members), held: values.filter { $0 == .held }.count,
-                                  cancelled: values.filter { $0 == .cancelled }.count,
-                                  notScheduled: values.filter { $0 == .notScheduled }.count)
     }
 }

@@ -29,7 +29,11 @@ extension Report {
         """
         out += "<p><strong>In short.</strong> \(e(headline))</p>\n"
         out += "<p>Period: \(e(period)). \(e(suppressionNote))</p>\n"
-        out += "<p>How the figures were made: \(e(methodNote))</p>\n"
+        out += "<p>How the figures were made: \(e(methodNote))</p>\n<ul>\n"
+        for definition in method.definitions {
+            out += "<li><strong>\(e(definition.name))</strong>: \(e(definition.definition))</li>\n"
+        }
+        out += "</ul>\n"
         if let refusalNote { out += "<p>\(e(refusalNote))</p>\n" }
         out += "<h2>Records per category</h2>\n" + categoryChart()
         out += "<h2>Caseload by month</h2>\n" + caseloadChart()

@@ -19,6 +19,16 @@ extension Report {
         if let unpaid = s.unpaidHours {
             sentences.append("They worked \(Report.number(unpaid.total)) hours beyond their paid hours, \(Report.number(unpaid.mean)) a week on average.")
         }
+        if let toil = s.toilHours {
+            sentences.append("They took \(Report.number(toil.total)) hours back as time off in lieu, not counted against the unpaid hours.")
+        }
+        sentences += supervisionStandardSentences(s)
+        if let lunch = s.lunchBreak, lunch.answered > 0 {
+            sentences.append("They took no lunch break at all in \(Report.percent(lunch.share(LunchBreak.notTaken.rawValue))) of the weeks they answered for.")
+        }
+        if let leaving = s.intendingToLeave, leaving.answered > 0 {
+            sentences.append("Of the \(leaving.answered) who said whether they intend to leave, \(leaving.answers[LeavingIntention.yes.rawValue] ?? 0) said yes.")
+        }
         if let recording = s.recording {
             sentences.append("Recording took \(Report.percent(recording.recordingShare)) of the time spent recording or working directly with children and families.")
         }
@@ -32,5 +42,22 @@ extension Report {
             sentences.append("Some figures are held back because fewer than \(minReporters) people gave them.")
         }
         return sentences.joined(separator: " ")
+    }
+
+    /// Supervision against the LGA standard: within a month, newly qualified workers apart when
+    /// they are shown, and full sessions.
+    private func supervisionStandardSentences(_ s: CellStatistics) -> [String] {
+        var sentences: [String] = []
+        if let month = s.supervisionWithinMonth {
+            var sentence = "Their last supervision was within about a month in \(month.meeting) of \(month.judged) person-months (\(Report.percent(month.share))); the standard is at least monthly"
+            if let newlyQualified = s.supervisionWithinMonthNewlyQualified {
+                sentence += ", and more often for the newly qualified, who were within a month in \(Report.percent(newlyQualified.share))"
+            }
+            sentences.append(sentence + ".")
+        }
+        if let sessions = s.supervisionFullSessions {
+            sentences.append("\(Report.percent(sessions.share)) of supervision sessions were uninterrupted and at least \(Report.fullSessionMinutes) minutes long.")
+        }
+        return sentences
     }
 }

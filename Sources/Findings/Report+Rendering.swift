@@ -47,13 +47,6 @@ extension Report {
         return note
     }
 
-    /// How the figures were made.
-    var methodNote: String {
-        "Figures are self-reported by members who chose to share them, one record per person per week (a week shared again replaces the earlier record). "
-            + "Weeks count in the month of their Thursday. Caseload is the number of cases held; unpaid hours are hours worked beyond hours paid. "
-            + "The 90th percentile is given only where \(Report.percentileReporters) or more people gave a caseload."
-    }
-
     /// Says how many records were left out, if any.
     var refusalNote: String? {
         guard refusedRecords > 0 else { return nil }
@@ -63,64 +56,6 @@ extension Report {
 
     var hasSecondarySuppression: Bool {
         ([total] + categories + findings + months).contains(where: \.secondary)
-    }
-
-    /// The figures of a cell as display strings, in the CSV column order.
-    static let figureColumns = [
-        "records", "reporters", "caseload_records", "caseload_reporters", "caseload_median", "caseload_p90",
-        "unpaid_records", "unpaid_reporters", "unpaid_hours_total", "unpaid_hours_mean",
-        "supervision_records", "supervision_held", "supervision_cancelled", "supervision_not_scheduled",
-        "recording_records", "recording_hours", "direct_hours", "recording_share",
-        "supervision_minutes_records", "supervision_minutes_median", "unallocated_records", "unallocated_cases_median", "held_back",
-    ]
-
-    static func figures(_ cell: ReportCell) -> [String] {
-        guard let s = cell.statistics else { return Array(repeating: "", count: figureColumns.count - 1) + [suppressedMark] }
-        return [
-            String(s.records), String(s.reporters),
-            s.caseload.map { String($0.records) } ?? "", s.caseload.map { String($0.reporters) } ?? "",
-            s.caseload.map { number($0.median) } ?? "", s.caseload.flatMap { $0.p90.map(number) } ?? "",
-            s.unpaidHours.map { String($0.records) } ?? "", s.unpaidHours.map { String($0.reporters) } ?? "",
-            s.unpaidHours.map { number($0.total) } ?? "", s.unpaidHours.map { number($0.mean) } ?? "",
-            s.supervision.map { String($0.records) } ?? "", s.supervision.map { String($0.held) } ?? "",
-            s.supervision.map { String($0.cancelled) } ?? "", s.supervision.map { String($0.notScheduled) } ?? "",
-            s.recording.map { String($0.records) } ?? "", s.recording.map { number($0.recordingHours) } ?? "",
-            s.recording.map { number($0.directHours) } ?? "", s.recording.map { percent($0.recordingShare) } ?? "",
-            s.supervisionMinutes.map { String($0.records) } ?? "", s.supervisionMinutes.map { number($0.median) } ?? "",
-            s.unallocatedCases.map { String($0.records) } ?? "", s.unallocatedCases.map { number($0.median) } ?? "",
-            s.heldBack.joined(separator: " "),
-        ]
-    }
-
-    /// The columns of the Markdown and HTML tables.
-    static let displayColumns = [
-        "People", "Records", "Caseload median", "Caseload p90", "Unpaid hours total", "Unpaid hours mean",
-        "Supervision held", "Supervision cancelled", "Supervision minutes (median)", "Time recording", "Unallocated cases (median)",
-    ]
-
-    /// A shown cell's figures under `displayColumns`: a figure, "–" where nobody gave it, or
-    /// "held back".
-    static func displayFigures(_ s: CellStatistics) -> [String] {
-        func value<T>(_ figure: ReportFigure, _ summary: T?, _ show: (T) -> String) -> String {
-            if let summary { return show(summary) }
-            return s.heldBack.contains(figure.rawValue) ? suppressedMark : "–"
-        }
-        return [
-            String(s.reporters), String(s.records),
-            value(.caseload, s.caseload) { number($0.median) },
-            value(.caseload, s.caseload) { $0.p90.map(number) ?? "–" },
-            value(.unpaidHours, s.unpaidHours) { number($0.total) }, value(.unpaidHours, s.unpaidHours) { number($0.mean) },
-            value(.supervision, s.supervision) { String($0.held) }, value(.supervision, s.supervision) { String($0.cancelled) },
-            value(.supervisionMinutes, s.supervisionMinutes) { number($0.median) },
-            value(.recording, s.recording) { percent($0.recordingShare) },
-            value(.unallocatedCases, s.unallocatedCases) { number($0.median) },
-        ]
-    }
-
-    /// A share as a whole percentage: `62 %`.
-    static func percent(_ share: Double) -> String {
-        guard share.isFinite else { return "–" }
-        return "\(Int((share * 100).rounded())) %"
     }
 
     /// Why a row is held back, in plain words.
@@ -136,6 +71,9 @@ extension Report {
         out += "**In short.** \(headline)\n\n"
         out += "Period: \(period). \(suppressionNote)\n\n"
         out += "How the figures were made: \(methodNote)\n\n"
+        // The definitions are this program's own text, written to read as Markdown already.
+        for definition in method.definitions { out += "- **\(definition.name)**: \(definition.definition)\n" }
+        out += "\n"
         if let refusalNote { out += refusalNote + "\n\n" }
         func table(_ title: String, _ cells: [ReportCell]) {
             out += "## \(title)\n\n"
@@ -187,14 +125,19 @@ extension Report {
     // MARK: CSV
 
     /// RFC 4180, one header row, a `method` row carrying the threshold (`min_reporters`, its value
-    /// in the `records` column), then one row per cell: `section` is total, category, finding or
+    /// in the `records` column), a `definition` row per figure (its key, then what it measures),
+    /// a `summary` row (the headline), then one row per cell: `section` is total, category, finding or
     /// month; `suppressed` is 1 or 0 (a held-back row's figures are empty, `held_back` says so);
     /// then citation rows (`section` citation, `label` the title, `source` the source).
     func csv() -> String {
         var rows = [["section", "key", "label", "suppressed"] + Report.figureColumns + ["source"]]
-        var method = ["method", "min_reporters", suppressionNote + " " + methodNote, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1)
-        method[4] = String(minReporters)
-        rows.append(method)
+        var methodRow = ["method", "min_reporters", suppressionNote + " " + methodNote, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1)
+        methodRow[4] = String(minReporters)
+        rows.append(methodRow)
+        for definition in method.definitions {
+            rows.append(["definition", definition.figure, "\(definition.name): \(definition.definition)", "0"]
+                + Array(repeating: "", count: Report.figureColumns.count + 1))
+        }
         rows.append(["summary", "headline", headline, "0"] + Array(repeating: "", count: Report.figureColumns.count + 1))
         func add(_ section: String, _ cells: [ReportCell]) {
             for cell in cells {

@@ -1,66 +1,5 @@
 import Foundation
 
-/// Caseload figures for a cell, from at least the report's `minReporters` people. Percentiles
-/// interpolate linearly between the closest ranks (Hyndman & Fan type 7, the default of R, NumPy
-/// and spreadsheets' PERCENTILE.INC). No maximum: it is always one person's figure.
-public struct CaseloadSummary: Sendable, Hashable, Codable {
-    public var records: Int
-    public var reporters: Int
-    public var median: Double
-    /// Only from `Report.percentileReporters` people or more: above the median, fewer people
-    /// would let the figure come close to one person's.
-    public var p90: Double?
-}
-
-/// Unpaid hours (hours worked − hours paid, never below 0) over the records that give both.
-public struct UnpaidHoursSummary: Sendable, Hashable, Codable {
-    public var records: Int
-    public var reporters: Int
-    public var total: Double
-    public var mean: Double
-}
-
-/// How many records say supervision was held, cancelled or not scheduled.
-public struct SupervisionSummary: Sendable, Hashable, Codable {
-    public var records: Int
-    public var reporters: Int
-    public var held: Int
-    public var cancelled: Int
-    public var notScheduled: Int
-
-    enum CodingKeys: String, CodingKey {
-        case records, reporters, held, cancelled
-        case notScheduled = "not_scheduled"
-    }
-}
-
-/// The figures of one report cell. Each is drawn only from months where at least `minReporters`
-/// people gave it (`Report+Figures.swift`); a figure that had values here but none that could
-/// be shown is nil and named in `heldBack`.
-public struct CellStatistics: Sendable, Hashable, Codable {
-    /// Person-weeks: one record per person per week.
-    public var records: Int
-    /// Distinct people.
-    public var reporters: Int
-    public var caseload: CaseloadSummary?
-    public var unpaidHours: UnpaidHoursSummary?
-    public var supervision: SupervisionSummary?
-    /// Hours recording against hours of direct work, from the records that give both.
-    public var recording: RecordingSummary? = nil
-    public var supervisionMinutes: MedianSummary? = nil
-    public var unallocatedCases: MedianSummary? = nil
-    /// The figures held back in this cell (`caseload`, `unpaid_hours`, `supervision`, …).
-    public var heldBack: [String]
-
-    enum CodingKeys: String, CodingKey {
-        case records, reporters, caseload, supervision, recording
-        case unpaidHours = "unpaid_hours"
-        case supervisionMinutes = "supervision_minutes"
-        case unallocatedCases = "unallocated_cases"
-        case heldBack = "held_back"
-    }
-}
-
 /// One row of a report: the total, a category, a finding or a month. When the row's records come
 /// from fewer than the report's `minReporters` people in every month, `suppressed` is true and
 /// `statistics` is nil: not even the record count is shown. `secondary` marks a row held back only
@@ -143,6 +82,8 @@ public struct Report: Sendable, Hashable, Codable {
     public var benchmarks: [Benchmark] = Benchmark.national
     /// Excerpts members chose to share, by category, from months the category is shown in.
     public var quotes: [ReportQuote] = []
+    /// How the figures were made, with every figure's definition.
+    public var method: ReportMethod = .standard
     /// Records left out because they break `EvidenceLimits`: malformed or incomplete, or holding
     /// values no device writes (only a faulty or hostile device can have sent them).
     public var refusedRecords: Int
@@ -150,7 +91,7 @@ public struct Report: Sendable, Hashable, Codable {
     public var replacedRecords: Int
 
     enum CodingKeys: String, CodingKey {
-        case total, categories, findings, months, citations, benchmarks, quotes
+        case total, categories, findings, months, citations, benchmarks, quotes, method
         case refusedRecords = "refused_records"
         case replacedRecords = "replaced_records"
         case sinceMonth = "since_month"

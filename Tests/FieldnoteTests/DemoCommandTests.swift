@@ -25,6 +25,11 @@ struct DemoCommandTests {
         // in one month.
         #expect(out.contains("| Caseload size and workload pressure (`caseload_workload`) | 3 |"), "\(out)")
         #expect(out.contains("**In short.** 3 people shared"), "\(out)")
+        // The fields the standards measure, all on this week's notes: the same whatever the date.
+        #expect(out.contains("Their last supervision was within about a month in 2 of 3 person-months (67 %)"), "\(out)")
+        #expect(out.contains("Of the 3 who said whether they intend to leave, 2 said yes."), "\(out)")
+        #expect(out.contains("- **Supervised within a month**: the LGA Standards for Employers ask for supervision at least monthly."))
+        #expect(out.contains("| 13 | 5.5 | 2 of 3 (67 %) | held back | held back | 2 of 3 (67 %) | 2 of 3 (67 %) |"), "\(out)")
         #expect(out.contains("listening on 127.0.0.1:"))
         #expect(out.contains("removed the demo directory"))
         // The demo touches no store of the user's.
@@ -52,6 +57,11 @@ struct DemoCommandTests {
         #expect(caseload?["suppressed"] as? Bool == false)
         // Unpaid hours come from fewer than three people: held back on their own, the row shown.
         #expect(((caseload?["statistics"] as? [String: Any])?["held_back"] as? [String])?.contains("unpaid_hours") == true)
+        let total = try #require((report["total"] as? [String: Any])?["statistics"] as? [String: Any])
+        #expect((total["supervision_within_month"] as? [String: Any])?["meeting"] as? Int == 2)
+        #expect((total["lunch_break"] as? [String: Any])?["answers"] as? [String: Int] == ["taken": 0, "partly": 1, "not_taken": 2])
+        #expect((total["caseload_families"] as? [String: Any])?["median"] as? Double == 13)
+        #expect((report["method"] as? [String: Any])?["definitions"] is [Any])
         let text = try #require(object["merged_text"] as? String)
         let edits = try #require(object["edits"] as? [String: String])
         #expect(edits.values.allSatisfy { text.contains($0) })

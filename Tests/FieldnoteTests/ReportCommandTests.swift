@@ -19,15 +19,15 @@ struct ReportCommandTests {
     static let excerpt = "Supervision cancelled for the third week."
 
     /// Makes a worker who trusts `rep` with the evidence space (and is trusted back) and shares one note.
-    static func worker(_ name: String, caseload: Int, rep: Sandbox, excerpt: String? = nil) throws -> Worker {
+    static func worker(_ name: String, caseload: Int, rep: Sandbox, excerpt: String? = nil, fields: [String] = []) throws -> Worker {
         let sandbox = try Sandbox()
         try sandbox.markRep(rep, name: "Rep")
         try rep.trust(sandbox, as: name, spaces: "evidence")
         let alias = "the \(name) household"
         let token = try sandbox.run("case", "add", "--alias", alias).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let body = "Visit to \(alias): mother worried about rent arrears, \(name) saw the baby. Caseload \(caseload)."
-        let note = try sandbox.add(body, "--case", token, "--tag", "visit-\(name.lowercased())",
-                                   "--field", "caseload=\(caseload)", "--field", "supervision=cancelled")
+        let note = try sandbox.add([body, "--case", token, "--tag", "visit-\(name.lowercased())",
+                                    "--field", "caseload=\(caseload)", "--field", "supervision=cancelled"] + fields.flatMap { ["--field", $0] })
         #expect(try sandbox.run("link", note, "ofsted-worcestershire-2017-caseloads").status == 0)
         if let excerpt { try sandbox.share(note, "--excerpt", excerpt) } else { try sandbox.share(note) }
         return Worker(sandbox: sandbox, token: token, alias: alias, body: body, note: note)
@@ -116,6 +116,40 @@ struct ReportCommandTests {
         // The rep holds the evidence space only.
         #expect(try rep.counts("team") == (0, 0))
         #expect(try rep.noteIDs(space: "evidence").isEmpty)
+    }
+
+    /// The fields the standards measure, from three workers' notes through `share` and `sync`:
+    /// the rep's report judges supervision against the monthly standard, and the date of the last
+    /// supervision reaches neither the rep's store nor the report, only its week.
+    @Test("the standards' fields reach the rep's report; the supervision date only as its week")
+    func standardsFieldsReachTheReport() throws {
+        let rep = try Sandbox()
+        let common = ["week=2026-W10", "lunch_break=not_taken", "hours_toil=2", "newly_qualified=no"]
+        let workers = [
+            try Self.worker("Ann", caseload: 30, rep: rep, fields: common + ["supervision_date=2026-02-17", "intending_to_leave=yes"]),
+            try Self.worker("Bob", caseload: 34, rep: rep, fields: common + ["supervision_date=2026-01-05", "caseload_families=14"]),
+            try Self.worker("Cat", caseload: 41, rep: rep, fields: common + ["supervision_date=2026-03-03", "intending_to_leave=unsure"]),
+        ]
+        let server = try ServerProcess(rep)
+        for worker in workers { try worker.sandbox.syncOK(server) }
+        server.terminate()
+
+        let report = try Self.report(rep)
+        let total = try #require((report["total"] as? [String: Any])?["statistics"] as? [String: Any])
+        let month = try #require(total["supervision_within_month"] as? [String: Any])
+        #expect(month["judged"] as? Int == 3 && month["meeting"] as? Int == 2, "\(month)")
+        #expect((total["hours_toil"] as? [String: Any])?["total"] as? Double == 6)
+        #expect((total["lunch_break"] as? [String: Any])?["answers"] as? [String: Int] == ["taken": 0, "partly": 0, "not_taken": 3])
+        #expect(total["intending_to_leave"] == nil && total["caseload_families"] == nil, "two people's answers, one person's families")
+        #expect((total["held_back"] as? [String])?.contains("intending_to_leave") == true)
+        var rendered = ""
+        for format in ["md", "csv", "json", "html"] { rendered += try rep.run("report", "--format", format).stdout }
+        let files = try rep.snapshot()
+        for date in ["2026-02-17", "2026-01-05", "2026-03-03"] {
+            #expect(!rendered.contains(date), "a report holds \(date)")
+            for (path, bytes) in files { #expect(!containsBytes(bytes, date), "\(path) holds \(date)") }
+        }
+        #expect(files.values.contains { containsBytes($0, "2026-W08") }, "the week of the last supervision travels")
     }
 
     /// A note and an evidence record from a peer whose ops carry values no device writes (a

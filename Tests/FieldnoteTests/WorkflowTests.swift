@@ -183,8 +183,9 @@ struct WorkflowTests {
     @Test func fieldsListsTheKnownKeys() throws {
         let result = try FieldnoteProcess.run(["fields"])
         #expect(result.status == 0)
-        for key in ["caseload", "hours_worked", "hours_paid", "hours_recording", "hours_direct", "supervision",
-                    "supervision_minutes", "unallocated_cases", "incident", "week"] {
+        for key in ["caseload", "caseload_families", "hours_worked", "hours_paid", "hours_toil", "hours_recording", "hours_direct",
+                    "supervision", "supervision_minutes", "supervision_uninterrupted", "supervision_date", "supervision_week",
+                    "newly_qualified", "lunch_break", "intending_to_leave", "unallocated_cases", "incident", "week"] {
             #expect(result.stdout.contains(key))
         }
         #expect(result.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
@@ -194,6 +195,9 @@ struct WorkflowTests {
         #expect(caseload["min"] as? Int == 0 && caseload["max"] as? Int == 200)
         let supervision = try #require(specs.first { $0["key"] as? String == "supervision" })
         #expect(supervision["choices"] as? [String] == ["held", "cancelled", "not_scheduled"])
+        #expect(specs.first { $0["key"] as? String == "supervision_date" }?["type"] as? String == "date")
+        #expect((caseload["meaning"] as? String)?.contains("children") == true && (caseload["meaning"] as? String)?.contains("families") == false)
+        #expect(!result.stdout.lowercased().contains("sick") && !result.stdout.lowercased().contains("health"))
     }
 
     @Test func statusCountsNotesAndShowsTheVector() throws {

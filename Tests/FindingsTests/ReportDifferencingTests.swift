@@ -7,25 +7,35 @@ import Testing
 /// them, as each month's own report shows them — so nothing held back in a month can be had.
 @Suite("Report differencing")
 struct ReportDifferencingTests {
-    /// The figures that add up across months, per row key: what a reader could subtract.
+    /// The figures that add up across months, per row key: what a reader could subtract. (Who
+    /// intends to leave is counted per person, not per month, so it does not add up; it too is
+    /// drawn from shown months only.)
     static func additive(_ report: Report) -> [String: [Double]] {
         var figures: [String: [Double]] = [:]
         for cell in [report.total] + report.categories + report.findings {
             guard let s = cell.statistics, s.records > 0 else { continue }
-            figures[cell.key] = [
-                Double(s.records), Double(s.caseload?.records ?? 0), Double(s.unpaidHours?.records ?? 0), s.unpaidHours?.total ?? 0,
-                Double(s.supervision?.records ?? 0), Double(s.supervision?.held ?? 0), Double(s.supervision?.cancelled ?? 0),
-                Double(s.supervision?.notScheduled ?? 0), Double(s.recording?.records ?? 0), s.recording?.recordingHours ?? 0,
-                s.recording?.directHours ?? 0,
+            let counts: [Int] = [
+                s.records, s.caseload?.records ?? 0, s.unpaidHours?.records ?? 0, s.supervision?.records ?? 0, s.supervision?.held ?? 0,
+                s.supervision?.cancelled ?? 0, s.supervision?.notScheduled ?? 0, s.recording?.records ?? 0,
+                s.caseloadFamilies?.records ?? 0, s.toilHours?.records ?? 0,
             ]
+            let hours: [Double] = [s.unpaidHours?.total ?? 0, s.recording?.recordingHours ?? 0, s.recording?.directHours ?? 0,
+                                   s.toilHours?.total ?? 0]
+            let shares = [s.supervisionWithinMonth, s.supervisionWithinMonthNewlyQualified, s.supervisionFullSessions]
+            let judged = shares.flatMap { [$0?.judged ?? 0, $0?.meeting ?? 0] }
+            let lunch = LunchBreak.allCases.map { s.lunchBreak?.answers[$0.rawValue] ?? 0 }
+            figures[cell.key] = (counts + judged + lunch).map(Double.init) + hours
         }
         return figures
     }
 
+    /// How many figures `additive` gives a row.
+    static let width = 23
+
     static func subtract(_ a: [String: [Double]], _ b: [String: [Double]]) -> [String: [Double]] {
         var out: [String: [Double]] = [:]
         for key in Set(a.keys).union(b.keys) {
-            let x = a[key] ?? Array(repeating: 0, count: 11), y = b[key] ?? Array(repeating: 0, count: 11)
+            let x = a[key] ?? Array(repeating: 0, count: width), y = b[key] ?? Array(repeating: 0, count: width)
             let difference = zip(x, y).map { $0 - $1 }
             if difference.contains(where: { abs($0) > 1e-9 }) { out[key] = difference }
         }
@@ -34,7 +44,7 @@ struct ReportDifferencingTests {
 
     static func sum(_ parts: [[String: [Double]]]) -> [String: [Double]] {
         parts.reduce(into: [:]) { total, part in
-            for (key, values) in part { total[key] = zip(total[key] ?? Array(repeating: 0, count: 11), values).map { $0 + $1 } }
+            for (key, values) in part { total[key] = zip(total[key] ?? Array(repeating: 0, count: width), values).map { $0 + $1 } }
         }.filter { $0.value.contains { abs($0) > 1e-9 } }
     }
 

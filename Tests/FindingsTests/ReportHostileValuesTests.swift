@@ -10,8 +10,10 @@ import SyncCore
 @Suite("Reports over hostile values")
 struct ReportHostileValuesTests {
     /// The fields of every record the hostile peer writes, before one of them is forged.
-    static let peerMetrics = EvidenceMetrics(caseload: 30, hoursWorked: 41, hoursPaid: 37, supervision: .held,
-                                             supervisionMinutes: 60, unallocatedCases: 12)
+    static let peerMetrics = EvidenceMetrics(
+        caseload: 30, caseloadFamilies: 12, hoursWorked: 41, hoursPaid: 37, hoursToil: 2, supervision: .held, supervisionMinutes: 60,
+        supervisionUninterrupted: true, supervisionWeek: ISOWeek("2026-W08"), newlyQualified: true, unallocatedCases: 12,
+        lunchBreak: .partly, intendingToLeave: .unsure)
 
     /// A value no device writes, for each field a record carries. (NaN is not among them: the op
     /// codec refuses it on the wire, and SQLite cannot store it; NaN in fields is read by
@@ -26,6 +28,15 @@ struct ReportHostileValuesTests {
         ("supervision_minutes", .int(.max)), ("supervision_minutes", .double(1e300)), ("unallocated_cases", .int(.min)),
         ("supervision", .string("maybe")), ("supervision", .string("\u{1B}]0;owned\u{07}")),
         ("week", .string("1900-W01")), ("week", .string("2026-W99")), ("week", .string("2021-W53")), ("week", .int(3)),
+        ("caseload_families", .int(201)), ("caseload_families", .int(-1)), ("caseload_families", .double(1e300)),
+        ("caseload_families", .string("12")), ("hours_toil", .double(168.5)), ("hours_toil", .double(-0.5)),
+        ("hours_toil", .double(.infinity)), ("hours_toil", .int(.max)),
+        ("supervision_week", .string("2026-W99")), ("supervision_week", .string("1999-W52")), ("supervision_week", .string("2021-W53")),
+        ("supervision_week", .string("2026-02-17")), ("supervision_week", .int(8)),
+        ("supervision_uninterrupted", .string("maybe")), ("supervision_uninterrupted", .bool(true)), ("supervision_uninterrupted", .int(1)),
+        ("newly_qualified", .string("\u{1B}[2J")), ("newly_qualified", .double(1)),
+        ("lunch_break", .string("sometimes")), ("lunch_break", .int(3)),
+        ("intending_to_leave", .string("definitely")), ("intending_to_leave", .string(String(repeating: "y", count: 10_000))),
     ]
 
     /// A rep's store holding three honest reporters' records (so cells are shown) and one record
@@ -120,8 +131,11 @@ struct ReportHostileValuesTests {
         let (rep, union) = try Self.repStore([("caseload", .int(30))])
         let (report, _) = try Self.renderAll(rep.store, union: union)
         #expect(report.refusedRecords == 0 && report.total.statistics?.records == 4)
-        // Only the peer gave supervision: one person's figure, held back.
-        #expect(report.total.statistics?.supervision == nil && report.total.statistics?.heldBack == ["supervision", "supervision_minutes", "unallocated_cases"])
+        // Only the peer gave supervision and the standards' figures: one person's, held back.
+        #expect(report.total.statistics?.supervision == nil && report.total.statistics?.heldBack == [
+            "supervision", "supervision_minutes", "unallocated_cases", "caseload_families", "hours_toil", "supervision_within_month",
+            "supervision_within_month_newly_qualified", "supervision_full_sessions", "lunch_break", "intending_to_leave",
+        ])
     }
 
     /// Records made in memory (an import, a test, the demo) are held to the same limits.
@@ -135,14 +149,22 @@ struct ReportHostileValuesTests {
         manyFindings.findings = (0...EvidenceLimits.maximumFindings).map { "finding-\($0)" }
         var spacedID = record("hostile")
         spacedID.findings = ["=cmd|' /C calc'!A0"]
-        records += [huge, badWeek, manyFindings, spacedID]
+        var families = record("hostile")
+        families.metrics.caseloadFamilies = .max
+        var toil = record("hostile")
+        toil.metrics.hoursToil = -.infinity
+        var supervisedIn1900 = record("hostile")
+        supervisedIn1900.metrics.supervisionWeek = forgedWeek(year: 1900, week: 1)
+        var supervisedInWeek99 = record("hostile")
+        supervisedInWeek99.metrics.supervisionWeek = forgedWeek(year: 2026, week: 99)
+        records += [huge, badWeek, manyFindings, spacedID, families, toil, supervisedIn1900, supervisedInWeek99]
         let report = try Report.build(records: records, refused: 2)
-        #expect(report.refusedRecords == 6)
+        #expect(report.refusedRecords == 10)
         #expect(report.total.statistics?.records == 3 && report.months.map(\.key) == ["2026-03"])
         for format in Report.Format.allCases { #expect(!report.render(format).isEmpty) }
         let memory = InMemoryFindingsStore()
         for record in records { try memory.addEvidence(record) }
-        #expect(try memory.evidence().refused == 4)
+        #expect(try memory.evidence().refused == 8)
     }
 
     @Test func aRecordDecadesAwayKeepsTheOtherMonths() throws {
@@ -178,7 +200,8 @@ struct ReportArbitraryValuesTests {
                                     .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, .nan, .infinity, -.infinity]
     static let integers: [Int64] = [0, 1, 30, 200, 201, 600, 10_000, -1, .max, .min, .max - 1, 1 << 53]
     static let words = ["", "held", "cancelled", "not_scheduled", "2026-W10", "2026-W11", "2020-W53", "2021-W53", "1900-W01",
-                        "2099-W52", "9999-W01", "2026-W00", "2026-W-1", "1e300", "NaN", "lots", "\u{1B}[2J", "=1+1"]
+                        "2099-W52", "9999-W01", "2026-W00", "2026-W-1", "1e300", "NaN", "lots", "\u{1B}[2J", "=1+1",
+                        "yes", "no", "unsure", "taken", "partly", "not_taken", "2026-02-17", "2026-02-30"]
     static let links = ["ofsted-worcestershire-2017-caseloads", "swtf-2009-supervision-squeezed-out", "=HYPERLINK(\"http://x\")",
                         "<script>alert(1)</script>", "![x](http://x/a.png)", "`", "a b", "", String(repeating: "x", count: 81), "-1+1"]
 
@@ -216,8 +239,11 @@ struct ReportArbitraryValuesTests {
         made.week.year = [2026, 1900, 10_000, Int.max, Int.min][Int(generator.next() % 5)]
         made.week.week = [10, 0, 53, 99, -1][Int(generator.next() % 5)]
         made.metrics = EvidenceMetrics(
-            caseload: Int(truncatingIfNeeded: pick(integers, &generator)), hoursWorked: pick(numbers, &generator),
-            hoursPaid: pick(numbers, &generator), supervisionMinutes: Int(truncatingIfNeeded: pick(integers, &generator)))
+            caseload: Int(truncatingIfNeeded: pick(integers, &generator)),
+            caseloadFamilies: Int(truncatingIfNeeded: pick(integers, &generator)), hoursWorked: pick(numbers, &generator),
+            hoursPaid: pick(numbers, &generator), hoursToil: pick(numbers, &generator),
+            supervisionMinutes: Int(truncatingIfNeeded: pick(integers, &generator)), supervisionUninterrupted: generator.next() % 2 == 0,
+            supervisionWeek: forgedWeek(year: [2026, 1900, 10_000, Int.min][Int(generator.next() % 4)], week: [8, 0, 53, 99][Int(generator.next() % 4)]))
         return made
     }
 
@@ -247,9 +273,12 @@ struct ReportArbitraryValuesTests {
         #expect(json?["refused_records"] as? Int == report.refusedRecords, "draw \(draw)")
         for cell in [report.total] + report.categories + report.findings + report.months {
             guard let statistics = cell.statistics else { continue }
-            let caseload = [statistics.caseload?.median, statistics.caseload?.p90 ?? nil]
-            let figures = (caseload + [statistics.unpaidHours?.total, statistics.unpaidHours?.mean]).compactMap { $0 }
+            let caseload = [statistics.caseload?.median, statistics.caseload?.p90 ?? nil, statistics.caseloadFamilies?.median]
+            let hours = [statistics.unpaidHours?.total, statistics.unpaidHours?.mean, statistics.toilHours?.total, statistics.toilHours?.mean]
+            let figures = (caseload + hours).compactMap { $0 }
             #expect(figures.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 10_000 }, "draw \(draw): \(figures)")
+            let shares = [statistics.supervisionWithinMonth, statistics.supervisionWithinMonthNewlyQualified, statistics.supervisionFullSessions]
+            #expect(shares.compactMap { $0 }.allSatisfy { (0...1).contains($0.share) && $0.meeting <= $0.judged }, "draw \(draw)")
         }
         for row in try CSV.parse(report.render(.csv)) {
             for cell in row.fields {
@@ -266,4 +295,12 @@ struct ReportArbitraryValuesTests {
 func receiveForged(_ space: SpaceID, from: Store, to: Store, forge: (OpPayload) -> OpPayload) throws {
     let page = try from.ops(in: space, above: try to.versionVector(space), limit: 10_000)
     _ = try to.apply(page.ops.map { Op(id: $0.id, timestamp: $0.timestamp, payload: forge($0.payload)) })
+}
+
+/// A week with any numbers, as a faulty device could hold one in memory (parsing makes only real weeks).
+func forgedWeek(year: Int, week: Int) -> ISOWeek {
+    var forged = ISOWeek("2026-W10")!
+    forged.year = year
+    forged.week = week
+    return forged
 }

@@ -119,8 +119,28 @@ enum ReportFixtures {
                 made.metrics.hoursRecording = Double(generator.next() % 30)
                 made.metrics.hoursDirect = Double(generator.next() % 30)
             }
+            addStandardsFields(to: &made, &generator)
             return made
         }
+    }
+
+    /// Some of the fields the standards measure, each given or not at random: a last supervision
+    /// up to 7 weeks before the record's week (or one after it), newly qualified or not, families,
+    /// TOIL, a session, lunch breaks and intention to leave.
+    static func addStandardsFields(to made: inout EvidenceRecord, _ generator: inout SplitMix) {
+        if generator.next() % 2 == 0 {
+            let weeksBefore = Int(generator.next() % 9) - 1
+            made.metrics.supervisionWeek = ISOWeek(date: made.week.monday.addingTimeInterval(-Double(weeksBefore) * 7 * 86_400))
+            made.metrics.newlyQualified = generator.next() % 2 == 0
+        }
+        if generator.next() % 3 == 0 { made.metrics.caseloadFamilies = Int(generator.next() % 30) }
+        if generator.next() % 3 == 0 { made.metrics.hoursToil = Double(generator.next() % 8) }
+        if generator.next() % 3 == 0 {
+            made.metrics.supervisionMinutes = [0, 60, 90, 120][Int(generator.next() % 4)]
+            made.metrics.supervisionUninterrupted = generator.next() % 2 == 0
+        }
+        if generator.next() % 3 == 0 { made.metrics.lunchBreak = LunchBreak.allCases[Int(generator.next() % 3)] }
+        if generator.next() % 3 == 0 { made.metrics.intendingToLeave = LeavingIntention.allCases[Int(generator.next() % 3)] }
     }
 
     /// The records a report counts: the last of each person's week.

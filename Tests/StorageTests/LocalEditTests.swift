@@ -140,6 +140,29 @@ struct LocalEditTests {
         #expect(FieldCatalog.all.count >= 10)
     }
 
+    /// The fields the UK standards measure: a last supervision date that is a real day, yes/no
+    /// answers, lunch breaks and intention to leave as their words, families and TOIL in range.
+    @Test func standardsFieldsParseAndRefuse() throws {
+        #expect(try FieldCatalog.parse("supervision_date=2024-02-29") == ("supervision_date", .string("2024-02-29")))
+        for bad in ["2026-02-29", "2026-02-30", "2026-13-01", "2026-2-3", "2026-02-03T10:00", "1999-12-31", "2100-01-01", "+202-01-01", "last week"] {
+            #expect(throws: StoreError.self, "\(bad)") { try FieldCatalog.parse("supervision_date=\(bad)") }
+        }
+        #expect { try FieldCatalog.parse("supervision_date=soon") } throws: { ($0 as! StoreError).message.contains("date, e.g. 2026-03-04") }
+        #expect(try FieldCatalog.parse("supervision_uninterrupted=Yes") == ("supervision_uninterrupted", .string("yes")))
+        #expect(try FieldCatalog.parse("lunch_break=not-taken") == ("lunch_break", .string("not_taken")))
+        #expect(try FieldCatalog.parse("intending_to_leave=unsure") == ("intending_to_leave", .string("unsure")))
+        #expect(try FieldCatalog.parse("hours_toil=3.5") == ("hours_toil", .double(3.5)))
+        #expect(try FieldCatalog.validate(key: "supervision_date", value: .string("2026-03-04")) == .string("2026-03-04"))
+        #expect(throws: StoreError.self) { try FieldCatalog.validate(key: "supervision_date", value: .int(20_260_304)) }
+        for bad in ["newly_qualified=maybe", "lunch_break=2", "intending_to_leave=perhaps", "caseload_families=201", "hours_toil=-1"] {
+            #expect(throws: StoreError.self, "\(bad)") { try FieldCatalog.parse(bad) }
+        }
+        // No field asks about health or sickness: special-category data is not collected.
+        for word in ["sick", "illness", "health", "absence", "wellbeing", "stress"] {
+            #expect(!FieldCatalog.all.contains { $0.key.contains(word) || $0.meaning.lowercased().contains(word) }, "\(word)")
+        }
+    }
+
     /// A refused edit leaves the database files exactly as they were.
     @Test func badValuesLeaveTheStoreUnchanged() throws {
         let directory = TemporaryDirectory()

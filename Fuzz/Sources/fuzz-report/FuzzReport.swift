@@ -43,9 +43,11 @@ func checkJSON(_ report: Report) {
     precondition(object["refused_records"] as? Int == report.refusedRecords)
     for cell in [report.total] + report.categories + report.findings + report.months {
         guard let figures = cell.statistics else { continue }
-        let numbers = [figures.caseload?.median, figures.caseload?.p90 ?? nil,
-                       figures.unpaidHours?.total, figures.unpaidHours?.mean].compactMap { $0 }
+        let numbers = [figures.caseload?.median, figures.caseload?.p90 ?? nil, figures.caseloadFamilies?.median,
+                       figures.unpaidHours?.total, figures.unpaidHours?.mean, figures.toilHours?.total].compactMap { $0 }
         precondition(numbers.allSatisfy { $0.isFinite && $0 >= 0 }, "a figure out of range: \(numbers)")
+        let shares = [figures.supervisionWithinMonth, figures.supervisionWithinMonthNewlyQualified, figures.supervisionFullSessions]
+        precondition(shares.compactMap { $0 }.allSatisfy { (0...1).contains($0.share) }, "a share out of range")
     }
 }
 
@@ -108,8 +110,11 @@ struct FuzzInput {
     /// A record as a store would read it from a peer's fields, tags, links and text.
     mutating func storedRecord() throws(FindingsError) -> EvidenceRecord {
         var fields: [String: FieldValue] = ["week": .string(weekText())]
-        let present = byte()
-        for (index, key) in EvidenceMetrics.keys.enumerated() where present & (1 << UInt8(index)) != 0 { fields[key] = value() }
+        // One bit a field: the shared keys and a note's supervision date (16 in all).
+        let present = UInt16(byte()) << 8 | UInt16(byte())
+        for (index, key) in (EvidenceMetrics.keys + ["supervision_date"]).enumerated() where present & (1 << UInt16(index)) != 0 {
+            fields[key] = value()
+        }
         if byte() & 1 == 1 { fields["week"] = value() }
         let tags = (0..<byte() % 4).map { _ in FindingCategory.allCases[Int(byte()) % FindingCategory.allCases.count].rawValue }
         let links = (0..<byte() % 4).map { _ in findingID() }
@@ -121,10 +126,15 @@ struct FuzzInput {
         var week = ISOWeek(date: Date(timeIntervalSince1970: 1_772_625_600))
         week.year = Int(truncatingIfNeeded: word())
         week.week = Int(Int8(bitPattern: byte()))
+        var supervised = week
+        supervised.week = Int(Int8(bitPattern: byte()))
         let metrics = EvidenceMetrics(
-            caseload: Int(truncatingIfNeeded: word()), hoursWorked: Double(bitPattern: word()), hoursPaid: value().number,
+            caseload: Int(truncatingIfNeeded: word()), caseloadFamilies: Int(truncatingIfNeeded: word()),
+            hoursWorked: Double(bitPattern: word()), hoursPaid: value().number, hoursToil: value().number,
             hoursRecording: value().number, hoursDirect: value().number, supervision: .held,
-            supervisionMinutes: Int(truncatingIfNeeded: word()), unallocatedCases: Int(Int8(bitPattern: byte())))
+            supervisionMinutes: Int(truncatingIfNeeded: word()), supervisionUninterrupted: byte() & 1 == 1, supervisionWeek: supervised,
+            newlyQualified: byte() & 1 == 1, unallocatedCases: Int(Int8(bitPattern: byte())),
+            lunchBreak: LunchBreak.allCases[Int(byte()) % 3], intendingToLeave: LeavingIntention.allCases[Int(byte()) % 3])
         return EvidenceRecord(week: week, metrics: metrics, categories: [.caseloadWorkload], findings: [findingID()],
                               excerpt: text(), reporter: "device-\(byte() % 6)")
     }

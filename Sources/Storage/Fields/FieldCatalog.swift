@@ -13,6 +13,8 @@ public enum FieldType: Sendable, Hashable, CustomStringConvertible {
     case text(maximumLength: Int)
     /// An ISO 8601 week such as `2026-W47`.
     case isoWeek
+    /// A calendar date such as `2026-03-04` (`YYYY-MM-DD`, years 2000–2099).
+    case date
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum FieldType: Sendable, Hashable, CustomStringConvertible {
         case .choice(let words): words.joined(separator: " | ")
         case .text(let length): "text (up to \(length) characters)"
         case .isoWeek: "ISO week, e.g. 2026-W47"
+        case .date: "date, e.g. 2026-03-04"
         }
     }
 
@@ -41,15 +44,38 @@ public struct FieldSpec: Sendable, Hashable {
 /// Keeping the list in one place lets `fields` print it, lets `add --field` refuse `caseload=lots`
 /// with the valid range, and keeps evidence reports comparable across workers. `case` is not here:
 /// a note's case is set through its own argument and must name a known case token.
+///
+/// The fields follow what UK standards measure, so a report can be set beside them: caseload in
+/// children (the DfE workforce census), supervision against the LGA employer standard 5 (at least
+/// monthly, uninterrupted, 90 minutes; more often in the ASYE year), lunch breaks and time off in
+/// lieu apart from unpaid hours (Social Work Watch). No field asks about health or sickness:
+/// that is special-category data, and the census absence rate covers it at council level.
 public enum FieldCatalog {
     public static let all: [FieldSpec] = [
-        FieldSpec(key: "caseload", type: .integer(0...200), meaning: "children or families currently allocated to you"),
+        FieldSpec(key: "caseload", type: .integer(0...200),
+                  meaning: "children allocated to you, each child once (as the DfE census counts)"),
+        FieldSpec(key: "caseload_families", type: .integer(0...200),
+                  meaning: "families allocated to you, if you count them too; never added to caseload"),
         FieldSpec(key: "hours_worked", type: .number(0...168), meaning: "hours actually worked this week"),
         FieldSpec(key: "hours_paid", type: .number(0...168), meaning: "contracted (paid) hours this week"),
+        FieldSpec(key: "hours_toil", type: .number(0...168),
+                  meaning: "hours taken back this week as time off in lieu (TOIL); not unpaid hours"),
         FieldSpec(key: "hours_recording", type: .number(0...168), meaning: "hours spent on recording and case management systems"),
         FieldSpec(key: "hours_direct", type: .number(0...168), meaning: "hours of direct work with children and families"),
         FieldSpec(key: "supervision", type: .choice(["held", "cancelled", "not_scheduled"]), meaning: "whether planned supervision took place"),
-        FieldSpec(key: "supervision_minutes", type: .integer(0...600), meaning: "length of supervision received, in minutes"),
+        FieldSpec(key: "supervision_minutes", type: .integer(0...600), meaning: "minutes of supervision received this week"),
+        FieldSpec(key: "supervision_uninterrupted", type: .choice(["yes", "no"]),
+                  meaning: "whether this week's supervision ran without interruption"),
+        FieldSpec(key: "supervision_date", type: .date,
+                  meaning: "date of your last supervision; shared only as its ISO week"),
+        FieldSpec(key: "supervision_week", type: .isoWeek,
+                  meaning: "ISO week of your last supervision, if you give no supervision_date"),
+        FieldSpec(key: "newly_qualified", type: .choice(["yes", "no"]),
+                  meaning: "whether you are newly qualified, in your ASYE (first year in practice)"),
+        FieldSpec(key: "lunch_break", type: .choice(["taken", "partly", "not_taken"]),
+                  meaning: "lunch breaks this week: taken (every working day), partly, not_taken (none)"),
+        FieldSpec(key: "intending_to_leave", type: .choice(["yes", "no", "unsure"]),
+                  meaning: "opt-in: whether you intend to leave your job within 12 months"),
         FieldSpec(key: "unallocated_cases", type: .integer(0...10_000), meaning: "cases in your team waiting for a worker"),
         FieldSpec(key: "incident", type: .text(maximumLength: 200), meaning: "a short label for a workload incident (no names)"),
         FieldSpec(key: "week", type: .isoWeek, meaning: "the ISO week the note is about"),
@@ -92,7 +118,7 @@ public enum FieldCatalog {
             return .int(number)
         case (.choice(let words), .string(let text)) where words.contains(text):
             return .string(text)
-        case (.choice, .string(let text)), (.text, .string(let text)), (.isoWeek, .string(let text)):
+        case (.choice, .string(let text)), (.text, .string(let text)), (.isoWeek, .string(let text)), (.date, .string(let text)):
             return try parse(text, for: spec)
         default:
             throw StoreError(.invalidFieldValue, "field \(key) needs \(spec.type), not \(value)")
@@ -129,6 +155,9 @@ public enum FieldCatalog {
         case .isoWeek:
             guard let week = normalisedWeek(raw) else { throw refusal }
             return .string(week)
+        case .date:
+            guard isCalendarDate(raw) else { throw refusal }
+            return .string(raw)
         }
     }
 
@@ -139,5 +168,18 @@ public enum FieldCatalog {
               parts[1].hasPrefix("W"), (2...3).contains(parts[1].count), let week = Int(parts[1].dropFirst()), (1...53).contains(week)
         else { return nil }
         return "\(year)-W\(week < 10 ? "0" : "")\(week)"
+    }
+
+    /// Whether `raw` is a real date written `YYYY-MM-DD`, years 2000–2099: exactly the text
+    /// stored, so a date reads the same on every device (no `2026-3-4`, no time, no zone).
+    public static func isCalendarDate(_ raw: String) -> Bool {
+        let parts = raw.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (2000...2099).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
     }
 }

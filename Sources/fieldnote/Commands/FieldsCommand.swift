@@ -31,7 +31,7 @@ struct FieldsCommand: ParsableCommand {
 }
 
 extension JSONOutput {
-    /// A field key: `key`, `type` (integer, number, choice, text, iso_week), `meaning`, and
+    /// A field key: `key`, `type` (integer, number, choice, text, iso_week, date), `meaning`, and
     /// `min`/`max`, `choices` or `max_length` as the type has them.
     static func fieldSpec(_ spec: FieldSpec) -> [String: Any] {
         var object: [String: Any] = ["key": spec.key, "meaning": spec.meaning]
@@ -52,6 +52,8 @@ extension JSONOutput {
             object["max_length"] = maximumLength
         case .isoWeek:
             object["type"] = "iso_week"
+        case .date:
+            object["type"] = "date"
         }
         return object
     }

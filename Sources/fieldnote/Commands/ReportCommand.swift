@@ -10,9 +10,14 @@ struct ReportCommand: ParsableCommand {
             Reads the evidence space (records shared with `fieldnote share` on this device and \
             synced from others), one record per person per week (a week shared again replaces \
             the earlier record), and gives, over whole calendar months: people and records; \
-            caseload median, and the 90th percentile from 10 people or more (never a maximum: it \
-            is one person's figure); unpaid hours (worked − paid); supervision held and cancelled; \
-            month by month. A figure is drawn only from months where at least --min-reporters \
+            caseload in children, median, and the 90th percentile from 10 people or more (never a \
+            maximum: it is one person's figure), and families apart; unpaid hours (worked − paid) \
+            and, beside them, hours taken back in lieu; supervision held and cancelled, minutes, \
+            and against the LGA standard (last supervision within about a month; sessions \
+            uninterrupted and 90 minutes or more; newly qualified workers apart when they and the \
+            others are enough people); time recording; weeks without a lunch break; who intends \
+            to leave, among those who chose to say; month by month. The method statement defines \
+            every figure, in every format. A figure is drawn only from months where at least --min-reporters \
             people gave it; the rest is held back and says so, and so is anything that would let \
             a held-back figure be worked out from a total (secondary suppression). --since and \
             --until widen to whole months, so two reports never differ by a held-back figure. \

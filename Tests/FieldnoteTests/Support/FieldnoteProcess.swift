@@ -94,7 +94,10 @@ final class Sandbox {
     }
 
     /// Adds a note and returns its full id (from `--json`), which stays unambiguous as notes are added.
-    func add(_ arguments: String...) throws -> String {
+    func add(_ arguments: String...) throws -> String { try add(arguments) }
+
+    /// `add` with its arguments as an array.
+    func add(_ arguments: [String]) throws -> String {
         let result = try run(["add"] + arguments + ["--json"])
         guard result.status == 0, let note = try result.json() as? [String: Any], let id = note["id"] as? String else {
             throw SandboxError("add failed (\(result.status)): \(result.stderr)")

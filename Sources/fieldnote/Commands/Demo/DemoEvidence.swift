@@ -9,7 +9,9 @@ import SyncCore
 /// The figures are chosen so that Rosa's report shows every kind of cell: categories from three
 /// people (shown), one from a single person (front_door: held back), and figures held back where
 /// fewer than three people gave them. Half the records are about last week and half about this
-/// one, so the report has a trend.
+/// one, so the report has a trend. The fields the standards measure (last supervision, lunch
+/// breaks, time off in lieu, families, intention to leave) are all on this week's notes, so they
+/// are shown, or held back, the same whatever the date: last week may fall in another month.
 struct DemoEvidence {
     /// A note the demo writes, links and shares.
     struct Note {
@@ -17,6 +19,8 @@ struct DemoEvidence {
         var fields: [String: FieldValue]
         var links: [String]
         var lastWeek: Bool
+        /// How many weeks before the note's week the last supervision was, if the note says.
+        var supervisionWeeksAgo: Int? = nil
     }
 
     static let caseloads = "ofsted-worcestershire-2017-caseloads"
@@ -30,30 +34,38 @@ struct DemoEvidence {
         text: "Home visit. My caseload is now 31, far too large, and supervision was cancelled for the third week running.",
         fields: ["caseload": .int(31), "supervision": .string("cancelled")], links: [], lastWeek: true)
 
-    /// The workers' other workload notes, by worker, each already linked.
+    /// The workers' other workload notes, by worker, each already linked. The last note of a
+    /// worker's week is the one a report counts for it.
     static let notes: [String: [Note]] = [
         "Asha": [
-            Note(text: "Week total: 9 hours on recording, 6 hours of direct work, 44 hours worked for 37 paid.",
-                 fields: ["caseload": .int(31), "hours_recording": .double(9), "hours_direct": .double(6),
-                          "hours_worked": .double(44), "hours_paid": .double(37)],
-                 links: [recording, caseloads], lastWeek: false),
+            Note(text: "Week total: 9 hours on recording, 6 hours of direct work, 44 hours worked for 37 paid. No lunch break on any day; last supervision six weeks ago.",
+                 fields: ["caseload": .int(31), "caseload_families": .int(14), "hours_recording": .double(9), "hours_direct": .double(6),
+                          "hours_worked": .double(44), "hours_paid": .double(37), "hours_toil": .double(0),
+                          "lunch_break": .string("not_taken"), "newly_qualified": .string("no"), "intending_to_leave": .string("unsure")],
+                 links: [recording, caseloads], lastWeek: false, supervisionWeeksAgo: 6),
         ],
         "Ben": [
             Note(text: "Strategy meeting moved twice; no manager free to sign off the plan. Caseload 27.",
                  fields: ["caseload": .int(27), "supervision": .string("not_scheduled")],
                  links: [caseloads, supervision], lastWeek: true),
-            Note(text: "Week total: 11 hours on recording; 41 hours worked for 37 paid.",
-                 fields: ["caseload": .int(27), "hours_recording": .double(11), "hours_worked": .double(41), "hours_paid": .double(37)],
-                 links: [recording], lastWeek: false),
+            Note(text: "Week total: 11 hours on recording; 41 hours worked for 37 paid, 2 taken back. Supervision at last: an hour, interrupted twice.",
+                 fields: ["caseload": .int(27), "caseload_families": .int(12), "hours_recording": .double(11), "hours_worked": .double(41),
+                          "hours_paid": .double(37), "hours_toil": .double(2), "supervision": .string("held"), "supervision_minutes": .int(60),
+                          "supervision_uninterrupted": .string("no"), "lunch_break": .string("partly"), "newly_qualified": .string("yes"),
+                          "intending_to_leave": .string("yes")],
+                 links: [recording], lastWeek: false, supervisionWeeksAgo: 0),
         ],
         "Cara": [
             Note(text: "Caseload 29 since two leavers were not replaced; supervision cancelled again.",
                  fields: ["caseload": .int(29), "supervision": .string("cancelled"), "hours_worked": .double(45), "hours_paid": .double(37)],
                  links: [doncaster, supervision], lastWeek: true),
-            Note(text: "Recording took 10 hours this week.", fields: ["hours_recording": .double(10)],
-                 links: [recording], lastWeek: false),
             Note(text: "Two referrals screened with no qualified social worker on duty; 12 cases waiting in the team.",
                  fields: ["unallocated_cases": .int(12)], links: [frontDoor], lastWeek: false),
+            Note(text: "Recording took 10 hours this week. Ninety minutes of supervision, uninterrupted. No lunch break; 3.5 hours taken back.",
+                 fields: ["hours_recording": .double(10), "unallocated_cases": .int(12), "caseload_families": .int(13), "hours_toil": .double(3.5),
+                          "supervision": .string("held"), "supervision_minutes": .int(90), "supervision_uninterrupted": .string("yes"),
+                          "lunch_break": .string("not_taken"), "newly_qualified": .string("yes"), "intending_to_leave": .string("yes")],
+                 links: [recording], lastWeek: false, supervisionWeeksAgo: 0),
         ],
     ]
 
@@ -62,10 +74,20 @@ struct DemoEvidence {
     var thisWeek: String { ISOWeek(date: now).description }
     var lastWeek: String { ISOWeek(date: now.addingTimeInterval(-7 * 86_400)).description }
 
+    /// The day `weeks` whole weeks before `now` (less one more week for a note about last week),
+    /// as `YYYY-MM-DD`: in the ISO week exactly that many weeks before the note's.
+    func day(weeksBefore weeks: Int, lastWeek: Bool) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: now.addingTimeInterval(-Double(weeks + (lastWeek ? 1 : 0)) * 7 * 86_400))
+    }
+
     /// Writes `note` on `store` (with its `week` field), links it, and returns its id.
     func write(_ note: Note, on store: Store) throws -> EntityID {
         var fields = note.fields
         fields["week"] = .string(note.lastWeek ? lastWeek : thisWeek)
+        if let weeks = note.supervisionWeeksAgo { fields["supervision_date"] = .string(day(weeksBefore: weeks, lastWeek: note.lastWeek)) }
         let id = try store.addNote(text: note.text, tags: ["workload"], fields: fields)
         for finding in note.links { try store.link(note: id, to: finding) }
         return id

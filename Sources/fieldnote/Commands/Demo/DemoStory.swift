@@ -85,8 +85,10 @@ struct DemoStory {
                     written[device.name, default: []].append(try evidence.write(note, on: device.store))
                 }
             }
-            say("   Each worker also notes the week's workload: caseloads of 31, 27 and 29, hours on recording,")
-            say("   supervision cancelled or not scheduled, and (Cara) referrals screened with no qualified social worker on duty.")
+            say("   Each worker also notes the week's workload: caseloads of 31, 27 and 29 children, hours on recording,")
+            say("   supervision cancelled or not scheduled, and (Cara) referrals screened with no qualified social worker on duty;")
+            say("   this week also the date of their last supervision, lunch breaks, hours taken back, and (as they choose)")
+            say("   whether they intend to leave.")
             say("   " + style.dim("Case aliases (\"family on the Elm estate\") stay on the device; only tokens travel."))
             return (shared, written)
         }
