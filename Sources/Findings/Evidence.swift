@@ -131,10 +131,14 @@ public struct EvidenceRecord: Sendable, Hashable, Codable {
     public var findings: [String]
     public var excerpt: String?
     public var reporter: String?
+    /// Which of the person's records of its month this is, counted on the device that shared it:
+    /// of one person's records of a week the report counts the last, and a record's stamp says
+    /// only the week it was shared in. Known only to whoever opens the record, like the rest.
+    public var sequence: Int?
 
     public init(
         week: ISOWeek, metrics: EvidenceMetrics = EvidenceMetrics(), categories: [FindingCategory] = [],
-        findings: [String] = [], excerpt: String? = nil, reporter: String? = nil
+        findings: [String] = [], excerpt: String? = nil, reporter: String? = nil, sequence: Int? = nil
     ) {
         self.week = week
         self.metrics = metrics
@@ -142,6 +146,7 @@ public struct EvidenceRecord: Sendable, Hashable, Codable {
         self.findings = Array(Set(findings)).sorted()
         self.excerpt = excerpt
         self.reporter = reporter
+        self.sequence = sequence
     }
 
     /// The exact bytes shared: compact JSON with sorted keys, no reporter.
@@ -259,7 +264,8 @@ public enum Evidence {
         if !reps.isEmpty {
             lines.append("Sealed so that only \(reps.joined(separator: ", ")) (union rep\(reps.count == 1 ? "" : "s")) and your own devices can read it.")
         }
-        lines.append("It names neither you nor this device: a key of its own writes it, and a key of yours for its month alone signs it.")
+        lines.append("It names neither you nor this device: a key of its own writes it, and a key of yours for its month alone signs it,")
+        lines.append("with a count of your records of that month, so that of a week shared twice the later counts.")
         lines.append("Not shared: the note's text, date, tags, other fields, its case token and any alias.")
         let json = String(decoding: record.sharedJSON, as: UTF8.self)
         lines.append("As data: \(json)")

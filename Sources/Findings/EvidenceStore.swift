@@ -111,6 +111,8 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
             throw FindingsError(.noRep, "no union rep is known to seal the record to, so nothing was shared")
         }
         return try sealing("seal the record") {
+            var record = record
+            record.sequence = try store.nextEvidenceSequence(month: ReportMonth(week: record.week).description)
             let seed = try Digests.random(32)
             let pseudonym = author(try SigningKey(seed: seed))
             let sealed = try SealedEvidence.seal(record, author: pseudonym.replica, keys: keys)
@@ -166,8 +168,7 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
 
     private func openedEntries(ownOnly: Bool) throws(FindingsError) -> ([(id: EntityID, record: EvidenceRecord)], EvidenceReading) {
         let entities = try storage { () throws(StoreError) in try store.entities(of: .evidence, space: .evidence) }
-            .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-        var entries: [(id: EntityID, record: EvidenceRecord)] = []
+        var entries: [(id: EntityID, record: EvidenceRecord, created: Timestamp)] = []
         var reading = EvidenceReading(records: [])
         for entity in entities {
             guard case .string(let text) = entity.fields[FieldKey.sealed], let envelope = Data(base64Encoded: text),
@@ -185,9 +186,11 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
                 continue
             }
             if ownOnly && !opened.isOwn { continue }
-            entries.append((entity.id, opened.record))
+            entries.append((entity.id, opened.record, entity.created))
         }
-        return (entries, reading)
+        // In the order shared: by the week stamped, then by the person's count within the month.
+        entries.sort { ($0.created, $0.record.sequence ?? 0, $0.id) < ($1.created, $1.record.sequence ?? 0, $1.id) }
+        return (entries.map { ($0.id, $0.record) }, reading)
     }
 
     private func storage<T>(_ body: () throws(StoreError) -> T) throws(FindingsError) -> T {

@@ -15,12 +15,17 @@ struct DemoEvidenceTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let evidence = DemoEvidence(now: now)
         var records: [EvidenceRecord] = []
+        let rep = try DemoDevice("Rosa", role: "union rep", in: root)
+        defer { rep.close() }
         for name in ["Asha", "Ben", "Cara"] {
-            let store = try Store(location: StoreLocation(directory: root.appendingPathComponent(name)))
-            defer { try? store.close() }
+            let device = try DemoDevice(name, role: "social worker", in: root)
+            defer { device.close() }
+            // Marked as rep, with her key known: what the demo's first sync with her leaves.
+            try device.trusts(rep, [.evidence], asRep: true)
+            try device.trust.learnKey(rep.identity.publicKey, of: rep.id)
             let notes = (name == "Asha" ? [DemoEvidence.ashaVisit] : []) + (DemoEvidence.notes[name] ?? [])
-            for note in notes { _ = try evidence.share(try evidence.write(note, on: store), on: store) }
-            records += try StoreFindingsAdapter(store: store).evidenceRecords()
+            for note in notes { _ = try evidence.share(try evidence.write(note, on: device.store), on: device) }
+            records += try device.evidence().evidenceRecords()
         }
         return try Report.build(records: records, catalog: try FindingsCatalog())
     }

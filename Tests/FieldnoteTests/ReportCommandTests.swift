@@ -149,7 +149,7 @@ struct ReportCommandTests {
             #expect(!rendered.contains(date), "a report holds \(date)")
             for (path, bytes) in files { #expect(!containsBytes(bytes, date), "\(path) holds \(date)") }
         }
-        #expect(files.values.contains { containsBytes($0, "2026-W08") }, "the week of the last supervision travels")
+        #expect(!files.values.contains { containsBytes($0, "2026-W08") }, "the week of the last supervision travels sealed")
     }
 
     /// A note and an evidence record from a peer whose ops carry values no device writes (a

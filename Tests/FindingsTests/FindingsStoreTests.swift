@@ -39,6 +39,7 @@ struct FindingsStoreTests {
         let read = try adapter.evidenceRecords()
         var expected = shared
         expected.reporter = try #require(read.first?.reporter)
+        expected.sequence = 1
         #expect(read == [expected])
         #expect(read.first?.reporter != worker.store.replica.hex)
         // create, the fields, the tags and links: all ops of one record, in the evidence space only.

@@ -33,7 +33,7 @@ struct ReportHostileValuesTests {
         ("hours_toil", .double(.infinity)), ("hours_toil", .int(.max)),
         ("supervision_week", .string("2026-W99")), ("supervision_week", .string("1999-W52")), ("supervision_week", .string("2021-W53")),
         ("supervision_week", .string("2026-02-17")), ("supervision_week", .int(8)),
-        ("supervision_uninterrupted", .string("maybe")), ("supervision_uninterrupted", .bool(true)), ("supervision_uninterrupted", .int(1)),
+        ("supervision_uninterrupted", .string("maybe")), ("supervision_uninterrupted", .string("yes")), ("supervision_uninterrupted", .int(1)),
         ("newly_qualified", .string("\u{1B}[2J")), ("newly_qualified", .double(1)),
         ("lunch_break", .string("sometimes")), ("lunch_break", .int(3)),
         ("intending_to_leave", .string("definitely")), ("intending_to_leave", .string(String(repeating: "y", count: 10_000))),

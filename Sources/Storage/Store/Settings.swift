@@ -95,6 +95,19 @@ extension Store {
         }
     }
 
+    /// The next number in this device's count of the evidence records it shared about `month`
+    /// (`YYYY-MM`), from 1. Per month, so the counts of two months link nothing.
+    public func nextEvidenceSequence(month: String) throws(StoreError) -> Int {
+        try storeErrors {
+            try pool.write { db in
+                let key = "evidence_sequence " + month
+                let next = (try Int.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) ?? 0) + 1
+                try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [key, next])
+                return next
+            }
+        }
+    }
+
     /// Takes `secret`, received from one of the person's own devices, when it sorts before this
     /// device's: any number of one person's devices settle on the same secret, whatever the
     /// order they sync in. Returns whether this device's secret changed.
