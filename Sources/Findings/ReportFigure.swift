@@ -70,7 +70,7 @@ enum ReportFigure: String, CaseIterable {
     var definition: String {
         switch self {
         case .records:
-            "a record is one person's week, as they last shared it; people are the devices that shared."
+            "a record is one person's week, as they last shared it; people are counted month by month, by the key each signs a month's records with (one person's devices count once), and over several months as in the busiest month, since nothing links a person's months."
         case .caseload:
             "children allocated to the person, each child once, as the DfE workforce census counts cases: the median of the weekly records, and the 90th percentile from \(Report.percentileReporters) people or more. Families are never added to it."
         case .unpaidHours:

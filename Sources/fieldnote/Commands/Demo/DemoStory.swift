@@ -194,7 +194,7 @@ struct DemoStory {
 
         // Who has what.
         step(9, "Who has what")
-        var table = Table("DEVICE", "TEAM NOTES", "EVIDENCE RECORDS", "CAN READ", "TEAM OPS", "EVIDENCE OPS")
+        var table = Table("DEVICE", "TEAM NOTES", "EVIDENCE", "READABLE", "TEAM OPS", "EVIDENCE OPS")
         var deviceSummaries: [[String: Any]] = []
         for device in devices {
             let team = try device.notes(.team).count, evidenceNotes = try device.notes(.evidence).count
@@ -208,6 +208,7 @@ struct DemoStory {
             ])
         }
         if narrate { print(table.render(style: style).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n")) }
+        say("   EVIDENCE: records held; READABLE: those the device can open (each worker's own; all of them on Rosa's).")
         say("   Rosa (union rep) received \(rosaRecords) evidence records and no team note: 0 team notes, 0 team ops in her store.")
 
         // The report.
