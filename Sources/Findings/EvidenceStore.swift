@@ -112,7 +112,9 @@ public struct StoreFindingsAdapter: FindingsStore, EvidenceStore {
         }
         return try sealing("seal the record") {
             var record = record
-            record.sequence = try store.nextEvidenceSequence(month: ReportMonth(week: record.week).description)
+            let month = ReportMonth(week: record.week)
+            let seen = try openedEntries(ownOnly: true).0.filter { ReportMonth(week: $0.record.week) == month }.compactMap(\.record.sequence).max()
+            record.sequence = try store.nextEvidenceSequence(month: month.description, atLeast: seen ?? 0)
             let seed = try Digests.random(32)
             let pseudonym = author(try SigningKey(seed: seed))
             let sealed = try SealedEvidence.seal(record, author: pseudonym.replica, keys: keys)

@@ -13,24 +13,35 @@ import SyncCore
 /// - The envelope is sealed to the reps' keys and to the person's own, and readable by no one
 ///   else: colleagues' devices relay records they cannot read.
 public struct EvidenceKeys: Sendable {
-    public let personSecret: [UInt8]
+    /// The person's secret, nil on a device that never had one (it has no records of its own);
+    /// then the secrets it held before settling on one with the person's other devices, whose
+    /// records are the person's too.
+    public let personSecrets: [[UInt8]]
     /// The X25519 keys new records are sealed to: the reps this device knows.
     public let reps: [[UInt8]]
     /// This device's own sealing key: a rep's device opens the records sealed to it with it.
     public let device: SealingKey?
-    /// Opens the person's own records on every one of their devices.
-    public let person: SealingKey
+    /// Open the person's own records on every one of their devices: the current secret's first.
+    public let persons: [SealingKey]
 
-    public init(personSecret: [UInt8], reps: [[UInt8]], device: SealingKey?) throws(SealingError) {
-        self.personSecret = personSecret
+    /// `personSecret` nil: a device with no secret yet, which reads what is sealed to it only.
+    public init(personSecret: [UInt8]?, formerSecrets: [[UInt8]] = [], reps: [[UInt8]], device: SealingKey?) throws(SealingError) {
+        personSecrets = (personSecret.map { [$0] } ?? []) + formerSecrets
         self.reps = reps
         self.device = device
-        person = try SealingKey(privateKey: Digests.hmacSHA256(key: personSecret, Array("fieldnote person seal 1".utf8)))
+        var persons: [SealingKey] = []
+        for secret in personSecrets { persons.append(try Self.personKey(secret)) }
+        self.persons = persons
     }
 
-    /// The person's signing key for the records of `month`.
-    public func reporterKey(for month: ReportMonth) throws(SealingError) -> SigningKey {
-        try SigningKey(seed: Digests.hmacSHA256(key: personSecret, Array("fieldnote reporter 1\n\(month)".utf8)))
+    static func personKey(_ secret: [UInt8]) throws(SealingError) -> SealingKey {
+        try SealingKey(privateKey: Digests.hmacSHA256(key: secret, Array("fieldnote person seal 1".utf8)))
+    }
+
+    /// The person's signing key for the records of `month`, from `secret` (by default the current one).
+    public func reporterKey(for month: ReportMonth, secret: [UInt8]? = nil) throws(SealingError) -> SigningKey {
+        guard let secret = secret ?? personSecrets.first else { throw SealingError(.invalidInput, "this device has no person secret yet") }
+        return try SigningKey(seed: Digests.hmacSHA256(key: secret, Array("fieldnote reporter 1\n\(month)".utf8)))
     }
 }
 
@@ -58,7 +69,8 @@ public enum SealedEvidence {
         let signature = try reporter.sign(label + author.bytes + json)
         var content = reporter.publicKey + signature + json + [0x80]
         while content.count % paddingBlock != 0 { content.append(0) }
-        return try Envelope.seal(content, for: keys.reps + [keys.person.publicKey], binding: author.bytes)
+        guard let person = keys.persons.first else { throw SealingError(.invalidInput, "this device has no person secret yet") }
+        return try Envelope.seal(content, for: keys.reps + [person.publicKey], binding: author.bytes)
     }
 
     /// What opening an envelope gave.
@@ -83,15 +95,21 @@ public enum SealedEvidence {
     /// reporter's signature holds.
     public static func read(_ envelope: [UInt8], author: ReplicaID, keys: EvidenceKeys) -> Reading {
         var content: [UInt8]?
-        var isOwn = false
-        if let opened = Envelope.open(envelope, with: keys.person, binding: author.bytes) {
-            content = opened
-            isOwn = true
-        } else if let device = keys.device {
+        var ownSecret: [UInt8]?
+        for (index, person) in keys.persons.enumerated() {
+            if let opened = Envelope.open(envelope, with: person, binding: author.bytes) {
+                content = opened
+                ownSecret = keys.personSecrets[index]
+                break
+            }
+        }
+        if content == nil, let device = keys.device {
             content = Envelope.open(envelope, with: device, binding: author.bytes)
         }
         guard let content else { return .sealedForOthers }
-        guard content.count >= 96 + 1, let end = content.lastIndex(where: { $0 != 0 }), content[end] == 0x80 else { return .malformed }
+        // Whoever sealed it chose every byte: the padding mark must come after the signature.
+        guard content.count % paddingBlock == 0, let end = content.lastIndex(where: { $0 != 0 }), end >= 96,
+              content[end] == 0x80 else { return .malformed }
         let reporter = Array(content[0..<32])
         let signature = Array(content[32..<96])
         let json = Array(content[96..<end])
@@ -99,8 +117,11 @@ public enum SealedEvidence {
               var record = try? JSONDecoder().decode(EvidenceRecord.self, from: Data(json)) else { return .malformed }
         // One's own records must be signed by the key of the record's month, or they would count
         // as another person's. (A rep cannot check this of others: that is the point.)
-        if isOwn, let expected = try? keys.reporterKey(for: ReportMonth(week: record.week)), expected.publicKey != reporter { return .malformed }
+        if let ownSecret {
+            guard let expected = try? keys.reporterKey(for: ReportMonth(week: record.week), secret: ownSecret),
+                  expected.publicKey == reporter else { return .malformed }
+        }
         record.reporter = reporter.map { String(format: "%02x", $0) }.joined()
-        return .record(Opened(record: record, isOwn: isOwn))
+        return .record(Opened(record: record, isOwn: ownSecret != nil))
     }
 }

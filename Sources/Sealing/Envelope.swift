@@ -7,14 +7,16 @@ import COpenSSL
 /// A slot is an ephemeral X25519 public key (32 bytes) and the content key sealed under
 /// HKDF-SHA-256(X25519(ephemeral, recipient), salt: ephemeral ‖ recipient, info: "fieldnote
 /// seal slot 1") — 48 bytes. A slot names no recipient: a reader tries each. The slot count is
-/// padded to a multiple of `slotGranularity` with random slots, and slots are shuffled, so the
-/// number and order of recipients say little about who sealed. `binding` (the record's author
+/// padded to a multiple of `slotGranularity` with slots that look like real ones (a real X25519
+/// public key, then random bytes: random bytes alone are told apart from a key, since a key's
+/// top bit is clear), and slots are shuffled, so the number and order of recipients say
+/// nothing until more than 7 recipients. `binding` (the record's author
 /// id) is authenticated with the content and every slot, so an envelope copied into another
 /// record opens for nobody.
 public enum Envelope {
     public static let version: UInt8 = 1
     public static let slotBytes = 80
-    public static let slotGranularity = 4
+    public static let slotGranularity = 8
     public static let maximumSlots = 64
 
     /// Seals `content` for every key in `recipients` (raw X25519 public keys).
@@ -32,7 +34,7 @@ public enum Envelope {
             let slotKey = Digests.hkdf(secret: shared, salt: ephemeral.publicKey + recipient, info: Array("fieldnote seal slot 1".utf8), length: 32)
             slots.append(ephemeral.publicKey + (try AESGCM.seal(contentKey, key: slotKey, aad: binding)))
         }
-        while slots.count % slotGranularity != 0 { slots.append(try Digests.random(slotBytes)) }
+        while slots.count % slotGranularity != 0 { slots.append(try SealingKey.random().publicKey + Digests.random(slotBytes - 32)) }
         slots.shuffle()
         var bytes: [UInt8] = [version, UInt8(slots.count)]
         for slot in slots { bytes += slot }
@@ -46,7 +48,7 @@ public enum Envelope {
         guard bytes.count >= 2, bytes[0] == version else { return nil }
         let count = Int(bytes[1])
         let contentStart = 2 + count * slotBytes
-        guard count > 0, count <= maximumSlots, bytes.count >= contentStart + AESGCM.tagBytes else { return nil }
+        guard count > 0, count <= maximumSlots, count % slotGranularity == 0, bytes.count >= contentStart + AESGCM.tagBytes else { return nil }
         for index in 0..<count {
             let slot = Array(bytes[2 + index * slotBytes ..< 2 + (index + 1) * slotBytes])
             let ephemeral = Array(slot.prefix(32))

@@ -48,7 +48,8 @@ public final class SealingKey: @unchecked Sendable {
     }
 
     /// The X25519 public key of an Ed25519 public key: the Montgomery u = (1 + y) / (1 − y) mod
-    /// 2²⁵⁵ − 19 of its Edwards y (RFC 7748 4.1). Nil for bytes that are no point's y.
+    /// 2²⁵⁵ − 19 of its Edwards y (RFC 7748 4.1). Nil for bytes that are no point's y, and for a
+    /// key of small order, which would give every sealer an all-zero secret.
     public static func publicKey(ofEd25519 edwards: [UInt8]) -> [UInt8]? {
         guard edwards.count == 32, let context = BN_CTX_new() else { return nil }
         defer { BN_CTX_free(context) }
@@ -63,7 +64,8 @@ public final class SealingKey: @unchecked Sendable {
               let inverse = BN_mod_inverse(nil, denominator, prime, context) else { return nil }
         defer { BN_free(inverse) }
         var output = [UInt8](repeating: 0, count: 32)
-        guard BN_mod_mul(u, numerator, inverse, prime, context) == 1, BN_bn2lebinpad(u, &output, 32) == 32 else { return nil }
+        guard BN_mod_mul(u, numerator, inverse, prime, context) == 1, BN_bn2lebinpad(u, &output, 32) == 32,
+              (try? SealingKey.random())?.agree(with: output) != nil else { return nil }
         return output
     }
 }

@@ -140,7 +140,10 @@ struct Hello: Equatable {
             var person: [UInt8]? = nil
             switch try reader.byte() {
             case 0: break
-            case 1: person = Array(try reader.raw(32))
+            case 1:
+                person = Array(try reader.raw(32))
+                // No device makes a secret of one repeated byte; anyone could guess it.
+                guard Set(person!).count > 1 else { throw malformed("person secret") }
             case let other: throw malformed("person flag \(other)")
             }
             let repCount = try reader.count(limit: min(maximumReps, reader.remaining / 32))

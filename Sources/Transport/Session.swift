@@ -158,7 +158,8 @@ final class SyncSession: @unchecked Sendable {
         // Only to a device this one marks as the same person's: the secret links the person's
         // evidence across months for whoever holds it.
         let person = peer.isMine ? try storeCall { () throws(StoreError) in try store.personSecret() } : nil
-        let reps = try trust.peers().filter(\.isRep).compactMap(\.publicKey).prefix(Hello.maximumReps)
+        // Not to a rep: how many reps a member knows would help tell the member's records apart.
+        let reps = peer.isRep ? [] : try trust.peers().filter(\.isRep).compactMap(\.publicKey).prefix(Hello.maximumReps)
         return Hello(minVersion: version.0, maxVersion: version.1, replica: store.replica,
                      maxFrameBytes: UInt64(max(SyncProtocol.minFrameBytes, min(limits.maxFrameBytes, SyncProtocol.maxFrameBytes))),
                      spaces: spaces, person: person, reps: Array(reps))

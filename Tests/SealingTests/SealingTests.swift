@@ -66,7 +66,9 @@ struct EnvelopeTests {
         let binding: [UInt8] = Array(repeating: 7, count: 16)
         let sealed = try Envelope.seal(content, for: reps.map(\.publicKey), binding: binding)
         #expect(Int(sealed[1]) % Envelope.slotGranularity == 0)
-        #expect(Int(sealed[1]) == 4)
+        #expect(Int(sealed[1]) == 8)
+        // Padding slots look like real ones: each begins with an X25519 key (top bit clear).
+        for slot in 0..<Int(sealed[1]) { #expect(sealed[2 + slot * Envelope.slotBytes + 31] & 0x80 == 0) }
         for rep in reps { #expect(Envelope.open(sealed, with: rep, binding: binding) == content) }
         #expect(Envelope.open(sealed, with: stranger, binding: binding) == nil)
         #expect(Envelope.open(sealed, with: reps[0], binding: Array(repeating: 8, count: 16)) == nil)

@@ -35,4 +35,31 @@ extension Store {
             return (author, (row[1] as Int64) != 0)
         }
     }
+
+    /// Withdraws an evidence record this store's own replica wrote, as records were written
+    /// before protocol 6 (unsealed, under the device's own id): a purge by its author, which
+    /// reaches every device like any other. Sealed records are withdrawn with their own key
+    /// (`withdraw(evidence:as:)`).
+    public func withdrawOwnUnsealed(evidence id: EntityID) throws(StoreError) {
+        try write { session in
+            guard var state = try session.existingState(id), state.kind == .evidence else {
+                throw StoreError(.unknownID, "no evidence record with id \(id.short)")
+            }
+            guard !state.isPurged else { return }
+            var factory = try session.makeFactory()
+            let op = try state.purge(using: &factory)
+            try session.log(op)
+            session.put(state)
+            session.absorb(factory)
+            try session.db.execute(sql: "DELETE FROM shared_from WHERE record = ?", arguments: [Data(id.bytes)])
+        }
+    }
+
+    /// This store's own evidence records written before protocol 6, unsealed and not withdrawn:
+    /// what `evidence list` asks to withdraw.
+    public func ownUnsealedEvidence() throws(StoreError) -> [EntityID] {
+        try entities(of: .evidence, space: .evidence)
+            .filter { $0.creator == replica && $0.fields[FieldKey.sealed] == nil }
+            .map(\.id)
+    }
 }

@@ -95,32 +95,53 @@ extension Store {
         }
     }
 
-    /// The next number in this device's count of the evidence records it shared about `month`
-    /// (`YYYY-MM`), from 1. Per month, so the counts of two months link nothing.
-    public func nextEvidenceSequence(month: String) throws(StoreError) -> Int {
+    /// The next number in the person's count of evidence records about `month` (`YYYY-MM`),
+    /// above `atLeast` (the highest this device has seen of the person's, from any of their
+    /// devices) and above every one this device gave. Per month, so two months' counts link
+    /// nothing; carried on from the person's other devices, so it does not tell them apart.
+    public func nextEvidenceSequence(month: String, atLeast seen: Int) throws(StoreError) -> Int {
         try storeErrors {
             try pool.write { db in
                 let key = "evidence_sequence " + month
-                let next = (try Int.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) ?? 0) + 1
+                let next = max(seen, try Int.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) ?? 0) + 1
                 try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [key, next])
                 return next
             }
         }
     }
 
+    static let formerPersonSecretsKey = "person_secrets_former"
+
     /// Takes `secret`, received from one of the person's own devices, when it sorts before this
     /// device's: any number of one person's devices settle on the same secret, whatever the
-    /// order they sync in. Returns whether this device's secret changed.
+    /// order they sync in. The secret given up is kept (`formerPersonSecrets`), so the records
+    /// sealed under it still open as the person's. Read, compare and write in one transaction, so
+    /// two syncs at once cannot lose a secret. A secret of one repeated byte is refused: no
+    /// device makes one, and anyone could guess it. Returns whether this device's secret changed.
     @discardableResult
     public func adoptPersonSecret(_ secret: [UInt8]) throws(StoreError) -> Bool {
-        guard secret.count == 32 else { throw StoreError(.invalidArgument, "a person secret is 32 bytes") }
-        let current = try personSecret()
-        guard secret.lexicographicallyPrecedes(current) else { return false }
-        try storeErrors {
+        guard secret.count == 32, Set(secret).count > 1 else { throw StoreError(.invalidArgument, "a person secret is 32 bytes, not all alike") }
+        return try storeErrors {
             try pool.write { db in
+                let current = try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [Self.personSecretKey])
+                    .flatMap { $0.count == 32 ? [UInt8]($0) : nil }
+                if let current, !secret.lexicographicallyPrecedes(current) { return false }
+                if let current {
+                    let former = (try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [Self.formerPersonSecretsKey]) ?? Data())
+                    try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                                   arguments: [Self.formerPersonSecretsKey, former + Data(current)])
+                }
                 try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [Self.personSecretKey, Data(secret)])
+                return true
             }
         }
-        return true
+    }
+
+    /// The secrets this device held before settling on its person's current one, oldest first.
+    public func formerPersonSecrets() throws(StoreError) -> [[UInt8]] {
+        try read { db in
+            let bytes = [UInt8](try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [Self.formerPersonSecretsKey]) ?? Data())
+            return stride(from: 0, to: bytes.count - bytes.count % 32, by: 32).map { Array(bytes[$0..<$0 + 32]) }
+        }
     }
 }

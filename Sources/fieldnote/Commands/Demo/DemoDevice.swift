@@ -67,7 +67,7 @@ extension DemoDevice {
     /// knows the keys of, opening what is sealed to it or to its person.
     func evidence() throws -> StoreFindingsAdapter {
         let reps = try trust.peers().filter(\.isRep).compactMap(\.sealingKey)
-        return StoreFindingsAdapter(store: store, keys: try EvidenceKeys(personSecret: store.personSecret(), reps: reps,
+        return StoreFindingsAdapter(store: store, keys: try EvidenceKeys(personSecret: store.personSecret(), formerSecrets: store.formerPersonSecrets(), reps: reps,
                                                                          device: identity.sealingKey))
     }
 

@@ -15,7 +15,7 @@ struct EvidenceContext {
 
 extension EvidenceContext {
     /// The evidence keys of `store`'s device: the person's secret (made now when `sharing`; a
-    /// device that never shared has no records of its own to open), this device's sealing key,
+    /// device with none has no records of its own to open) and those it held before, this device's sealing key,
     /// and the keys of the reps it knows. Call it once the command's input is checked: it may
     /// make the device's identity.
     static func open(_ store: Store, sharing: Bool) throws -> EvidenceContext {
@@ -25,8 +25,9 @@ extension EvidenceContext {
         let (identity, trust): (DeviceIdentity?, TrustList) = sharing || hasIdentity
             ? try store.device() : (nil, try TrustList(directory: directory))
         let reps = try trust.peers().filter(\.isRep)
-        let secret = sharing ? try store.personSecret() : try store.existingPersonSecret() ?? Array(repeating: 0, count: 32)
-        guard let keys = try? EvidenceKeys(personSecret: secret, reps: reps.compactMap(\.sealingKey), device: identity?.sealingKey) else {
+        let secret = sharing ? try store.personSecret() : try store.existingPersonSecret()
+        guard let keys = try? EvidenceKeys(personSecret: secret, formerSecrets: try store.formerPersonSecrets(),
+                                           reps: reps.compactMap(\.sealingKey), device: identity?.sealingKey) else {
             throw CommandFailure("cannot make the keys evidence is sealed with: OpenSSL refused an X25519 key")
         }
         return EvidenceContext(store: store, adapter: StoreFindingsAdapter(store: store, keys: keys), reps: reps)
@@ -54,9 +55,14 @@ extension EvidenceContext {
                              hint: "mark your rep's device: fieldnote peers add DEVICE-ID --name NAME --spaces evidence --rep", status: .refused)
     }
 
-    /// Withdraws records this device shared, mapping the findings component's refusals.
+    /// Withdraws records this device shared, mapping the findings component's refusals: sealed
+    /// ones with their own keys, those an earlier fieldnote wrote unsealed as this device.
     func withdraw(_ records: [EntityID]) throws {
         for record in records {
+            if try store.evidenceSeed(record) == nil, try store.evidenceState(record)?.author == store.replica {
+                try store.withdrawOwnUnsealed(evidence: record)
+                continue
+            }
             try FindingsFailure.map { () throws(FindingsError) in try adapter.withdraw(record) }
         }
     }

@@ -33,6 +33,12 @@ struct EvidenceListCommand: ParsableCommand {
                 try context.adapter.evidenceEntries(sharedHere: !received)
             }
             let shown = try store.shownIDs(of: entries.map(\.id))
+            // Shared by an earlier fieldnote, unsealed and under this device's id: say so.
+            let unsealed = try store.ownUnsealedEvidence()
+            if !unsealed.isEmpty {
+                let ids = try unsealed.map { try store.shortID($0) }.joined(separator: ", ")
+                Terminal.note("\(unsealed.count) record\(unsealed.count == 1 ? " was" : "s were") shared by an earlier fieldnote, unsealed and naming this device (\(ids)); `fieldnote unshare ID` withdraws each")
+            }
             if output.json {
                 try JSONOutput.print(entries.map { FindingText.json($0.record, id: shown[$0.id] ?? $0.id.short) })
                 if received && unreadable > 0 { Terminal.note(Self.sealedNote(unreadable)) }

@@ -36,7 +36,7 @@ struct UnshareCommand: ParsableCommand {
             }
             let short = try store.shortID(id)
             let state = try store.evidenceState(id)
-            guard try store.evidenceSeed(id) != nil || state?.withdrawn == true else {
+            guard try store.evidenceSeed(id) != nil || state?.withdrawn == true || state?.author == store.replica else {
                 throw CommandFailure("evidence record \(short) was shared from another device; only that device can withdraw it",
                                      hint: "`fieldnote evidence list` shows the records shared here", status: .refused)
             }
