@@ -41,8 +41,9 @@ struct PeersAddCommand: ParsableCommand {
             from then on. You need not sync with the rep yourself.
 
             --mine marks another device of yours (run it on both): the two count as one person \
-            in a rep's report, and share the secret that needs when they sync. Mark only your own \
-            devices: the secret links your records across months for whoever holds it.
+            in a rep's report, and share the secret that needs when they sync. Mark them and sync \
+            them before both share: in a month where both shared before, you count twice. Mark \
+            only your own devices: the secret links your records across months for whoever holds it.
 
             Examples:
               fieldnote peers add MFZWI3D-BONSGYC-… --name Ben
