@@ -11,10 +11,11 @@ public enum SupervisionStatus: String, Sendable, Hashable, Codable, CaseIterable
 
 /// The workload numbers an evidence record carries: the metric fields of `FieldCatalog`, and nothing else.
 ///
-/// The date of the last supervision (`supervision_date` on a note) is carried only as its ISO
-/// week, `supervisionWeek`: the monthly standard needs no finer date, and a record already holds
-/// its own week, so a count of days since would give the day away. The week is also what a note
-/// alone can say, without the week the record will be filed under.
+/// The date of the last supervision (`supervision_date` or `supervision_week` on a note) is not
+/// shared at all: only whether it fell within the monthly standard of the record's week
+/// (`supervisedWithinMonth`). A date, a week or a count of weeks since would stay the same in
+/// every record until the next supervision, and so tie a person's months together, which the
+/// reporter keys keep apart (Protocol.md 3.1).
 public struct EvidenceMetrics: Sendable, Hashable, Codable {
     /// Children allocated to the worker (the DfE census unit).
     public var caseload: Int?
@@ -30,8 +31,12 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
     public var supervisionMinutes: Int?
     /// Whether this week's supervision ran without interruption.
     public var supervisionUninterrupted: Bool?
-    /// The ISO week of the last supervision (from the note's `supervision_date`).
-    public var supervisionWeek: ISOWeek?
+    /// Whether the last supervision was in the record's week or in the `Report.monthlySupervisionWeeks`
+    /// before it; nil when the note gives none, or one after the record's week.
+    public var supervisedWithinMonth: Bool?
+    /// The ISO week of the last supervision, read from the note: kept on the device, never shared,
+    /// turned into `supervisedWithinMonth` once the record's week is known (`judgeSupervision`).
+    public var supervisionWeek: ISOWeek? = nil
     /// In the assessed and supported year in employment (ASYE).
     public var newlyQualified: Bool?
     public var unallocatedCases: Int?
@@ -50,7 +55,7 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
         case supervision
         case supervisionMinutes = "supervision_minutes"
         case supervisionUninterrupted = "supervision_uninterrupted"
-        case supervisionWeek = "supervision_week"
+        case supervisedWithinMonth = "supervised_within_month"
         case newlyQualified = "newly_qualified"
         case unallocatedCases = "unallocated_cases"
         case lunchBreak = "lunch_break"
@@ -58,7 +63,7 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
     }
 
     /// The field keys that are shared, in this order. Every other field (`incident`, `week`, `case`) is not,
-    /// and `supervision_date` only as `supervision_week`.
+    /// and the date or week of the last supervision only as `supervised_within_month`.
     public static let keys: [String] = CodingKeys.allCases.map(\.rawValue)
 
     public init(
@@ -66,7 +71,7 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
         hoursToil: Double? = nil, hoursRecording: Double? = nil, hoursDirect: Double? = nil, supervision: SupervisionStatus? = nil,
         supervisionMinutes: Int? = nil, supervisionUninterrupted: Bool? = nil, supervisionWeek: ISOWeek? = nil,
         newlyQualified: Bool? = nil, unallocatedCases: Int? = nil, lunchBreak: LunchBreak? = nil,
-        intendingToLeave: LeavingIntention? = nil
+        intendingToLeave: LeavingIntention? = nil, supervisedWithinMonth: Bool? = nil
     ) {
         self.caseload = caseload
         self.caseloadFamilies = caseloadFamilies
@@ -78,6 +83,7 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
         self.supervision = supervision
         self.supervisionMinutes = supervisionMinutes
         self.supervisionUninterrupted = supervisionUninterrupted
+        self.supervisedWithinMonth = supervisedWithinMonth
         self.supervisionWeek = supervisionWeek
         self.newlyQualified = newlyQualified
         self.unallocatedCases = unallocatedCases
@@ -99,7 +105,7 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
         if let supervision { fields["supervision"] = .string(supervision.rawValue) }
         if let supervisionMinutes { fields["supervision_minutes"] = .int(Int64(supervisionMinutes)) }
         if let supervisionUninterrupted { fields["supervision_uninterrupted"] = yesNo(supervisionUninterrupted) }
-        if let supervisionWeek { fields["supervision_week"] = .string(supervisionWeek.description) }
+        if let supervisedWithinMonth { fields["supervised_within_month"] = yesNo(supervisedWithinMonth) }
         if let newlyQualified { fields["newly_qualified"] = yesNo(newlyQualified) }
         if let unallocatedCases { fields["unallocated_cases"] = .int(Int64(unallocatedCases)) }
         if let lunchBreak { fields["lunch_break"] = .string(lunchBreak.rawValue) }
@@ -108,6 +114,15 @@ public struct EvidenceMetrics: Sendable, Hashable, Codable {
     }
 
     public var isEmpty: Bool { fields.isEmpty }
+
+    /// Turns the last supervision's week into what is shared: whether it meets the monthly
+    /// standard for a record of `week`; the week itself is dropped.
+    public mutating func judgeSupervision(in week: ISOWeek) {
+        if let last = supervisionWeek, last <= week {
+            supervisedWithinMonth = week.weeks(since: last) <= Report.monthlySupervisionWeeks
+        }
+        supervisionWeek = nil
+    }
 
     /// Hours worked beyond hours paid (never negative); nil unless both are known. Time off in
     /// lieu is not taken from it: hours owed and hours given back are shown side by side.
@@ -192,9 +207,10 @@ public enum Evidence {
         guard linked.count <= EvidenceLimits.maximumFindings else {
             throw FindingsError(.invalidEvidence, "note \(note.id.short) links \(linked.count) findings; a shared record links at most \(EvidenceLimits.maximumFindings): unlink some first")
         }
-        let metrics: EvidenceMetrics
+        var metrics: EvidenceMetrics
         do {
             metrics = try EvidenceMetrics(checking: note.fields)
+            metrics.judgeSupervision(in: week)
         } catch {
             // Only a peer's device can have written such a value: the store refuses it locally.
             throw FindingsError(.invalidEvidence, "note \(note.id.short) cannot be shared: its \(error.message); write the figures in a new note and share that")
@@ -250,7 +266,7 @@ public enum Evidence {
     /// Exactly what sharing `record` sends, for the worker to read before saying yes.
     public static func preview(_ record: EvidenceRecord, sealedFor reps: [String] = [], catalog: FindingsCatalog? = nil) -> EvidencePreview {
         var lines = ["This record will be written to the evidence space and passed on by every device granted it:"]
-        func row(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 20, withPad: " ", startingAt: 0) + value) }
+        func row(_ label: String, _ value: String) { lines.append("  " + label + String(repeating: " ", count: max(1, 20 - label.count)) + value) }
         row("week", record.week.description)
         for (key, value) in record.metrics.fields.sorted(by: { $0.key < $1.key }) { row(key, formatField(value)) }
         if record.metrics.isEmpty { row("metrics", "(none)") }

@@ -47,6 +47,8 @@ public enum EvidenceLimits {
     /// The message names the value only as a number or a short, escaped excerpt: it may be
     /// printed, and the value came from someone else's device.
     static func problem(key: String, value: FieldValue) -> String? {
+        // Made when a record is shared, from the note's supervision date: no note field of its own.
+        if key == "supervised_within_month", case .string(let word) = value, word == "yes" || word == "no" { return nil }
         guard (try? FieldCatalog.validate(key: key, value: value)) == nil else { return nil }
         let shown: String
         switch value {
@@ -68,7 +70,7 @@ extension EvidenceMetrics {
     /// a note's `supervision_date` is taken only as its ISO week, and decides the week when both are set.
     public init(checking fields: [String: FieldValue]) throws(FindingsError) {
         self.init()
-        for key in EvidenceMetrics.keys + ["supervision_date"] {
+        for key in EvidenceMetrics.keys + ["supervision_week", "supervision_date"] {
             guard let given = fields[key], given != .null else { continue }
             if let problem = EvidenceLimits.problem(key: key, value: given) {
                 throw FindingsError(.invalidEvidence, problem)
@@ -91,6 +93,7 @@ extension EvidenceMetrics {
             case ("lunch_break", .string(let word)): lunchBreak = LunchBreak(rawValue: word)
             case ("intending_to_leave", .string(let word)): intendingToLeave = LeavingIntention(rawValue: word)
             case ("supervision_week", .string(let text)) where ISOWeek(text) != nil: supervisionWeek = ISOWeek(text)
+            case ("supervised_within_month", .string(let word)) where word == "yes" || word == "no": supervisedWithinMonth = word == "yes"
             case ("supervision_date", .string(let text)) where ISOWeek(day: text) != nil: supervisionWeek = ISOWeek(day: text)
             default: throw FindingsError(.invalidEvidence, "field \(key) holds \(value), which is not a value it takes")
             }

@@ -45,7 +45,7 @@ extension FigureSettlement {
     func supervisedWithinMonth(_ members: Set<Int>) -> ShareSummary? {
         guard !members.isEmpty else { return nil }
         let lastOfMonth = latest(members) { "\(Report.reporterKey(records[$0]))\u{0}\(ReportMonth(week: records[$0].week))" }
-        let meeting = lastOfMonth.filter { (Report.weeksSinceSupervision(records[$0]) ?? .max) <= Report.monthlySupervisionWeeks }
+        let meeting = lastOfMonth.filter { records[$0].metrics.supervisedWithinMonth == true }
         return ShareSummary(records: members.count, reporters: people(members), judged: lastOfMonth.count, meeting: meeting.count)
     }
 

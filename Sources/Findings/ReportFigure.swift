@@ -31,8 +31,8 @@ enum ReportFigure: String, CaseIterable {
         case .unallocatedCases: return metrics.unallocatedCases != nil
         case .caseloadFamilies: return metrics.caseloadFamilies != nil
         case .toilHours: return metrics.hoursToil != nil
-        case .supervisionWithinMonth: return Report.weeksSinceSupervision(record) != nil
-        case .supervisionWithinMonthNewlyQualified: return Report.weeksSinceSupervision(record) != nil && metrics.newlyQualified == true
+        case .supervisionWithinMonth: return metrics.supervisedWithinMonth != nil
+        case .supervisionWithinMonthNewlyQualified: return metrics.supervisedWithinMonth != nil && metrics.newlyQualified == true
         case .supervisionFullSessions: return (metrics.supervisionMinutes ?? 0) > 0 && metrics.supervisionUninterrupted != nil
         case .lunchBreak: return metrics.lunchBreak != nil
         case .intendingToLeave: return metrics.intendingToLeave != nil
@@ -88,7 +88,7 @@ enum ReportFigure: String, CaseIterable {
         case .toilHours:
             "hours taken back as time off in lieu in the week: the total and the mean per weekly record, beside unpaid hours and never subtracted from them."
         case .supervisionWithinMonth:
-            "the LGA Standards for Employers ask for supervision at least monthly. Each person's month is judged once, by their last record of the calendar month that gives the week of their last supervision: it meets the standard if that supervision was in the record's week or in one of the \(Report.monthlySupervisionWeeks) weeks before it. Records carry the week of the last supervision, never its date, so a month here is 4 to 5 weeks. A last supervision after the record's week is not judged."
+            "the LGA Standards for Employers ask for supervision at least monthly. Each person's month is judged once, by their last record of the calendar month that says: it meets the standard if their last supervision was in the record's week or in one of the \(Report.monthlySupervisionWeeks) weeks before it, so a month here is 4 to 5 weeks. Records carry only that yes or no, judged on the member's device: never the date or week of the supervision, which would tie a person's months together. A last supervision after the record's week is not judged."
         case .supervisionWithinMonthNewlyQualified:
             "the same, for workers in their assessed and supported year in employment (ASYE), shown only when they are \(Report.minimumReporters) people or more and the other people judged are none or \(Report.minimumReporters) or more; otherwise they count in the figure for everyone only. The standard asks more for them (weekly for the first six weeks, fortnightly to six months), so this is the least they are owed."
         case .supervisionFullSessions:
@@ -106,11 +106,4 @@ extension Report {
     public static let monthlySupervisionWeeks = 4
     /// The least minutes of a full session (LGA standard 5: "at least an hour and a half").
     public static let fullSessionMinutes = 90
-
-    /// Whole weeks from the record's last supervision to its week; nil when it gives none, or one
-    /// after its own week (which says nothing of whether supervision came before).
-    static func weeksSinceSupervision(_ record: EvidenceRecord) -> Int? {
-        guard let week = record.metrics.supervisionWeek, week <= record.week else { return nil }
-        return record.week.weeks(since: week)
-    }
 }

@@ -19,29 +19,31 @@ struct EvidenceFieldsTests {
     @Test func theSharedKeysAreSnakeCaseInTheirOrder() {
         #expect(EvidenceMetrics.keys == [
             "caseload", "caseload_families", "hours_worked", "hours_paid", "hours_toil", "hours_recording", "hours_direct",
-            "supervision", "supervision_minutes", "supervision_uninterrupted", "supervision_week", "newly_qualified",
+            "supervision", "supervision_minutes", "supervision_uninterrupted", "supervised_within_month", "newly_qualified",
             "unallocated_cases", "lunch_break", "intending_to_leave",
         ])
-        #expect(EvidenceMetrics.keys.allSatisfy { FieldCatalog.spec($0) != nil }, "every shared key is a field the store checks")
-        #expect(!EvidenceMetrics.keys.contains("supervision_date"))
+        // Every shared key but the judgement of the last supervision, made from the note's date, is a field the store checks.
+        #expect(EvidenceMetrics.keys.filter { FieldCatalog.spec($0) == nil } == ["supervised_within_month"])
+        #expect(!EvidenceMetrics.keys.contains("supervision_date") && !EvidenceMetrics.keys.contains("supervision_week"))
     }
 
-    /// The date of the last supervision never leaves the device: the record holds its ISO week,
-    /// which with the record's own week is all the monthly standard needs.
-    @Test func theLastSupervisionIsSharedOnlyAsItsWeek() throws {
+    /// The date of the last supervision never leaves the device, nor its week: the record holds
+    /// only whether it meets the monthly standard for the record's week, which is all the report
+    /// needs and stays no constant across a person's months.
+    @Test func theLastSupervisionIsSharedOnlyAsWhetherItWasWithinTheMonth() throws {
         let temporary = try TemporaryStore(wallClock: { march2026 })
         let id = try temporary.store.addNote(text: "Week total.", fields: Self.allFields)
         let record = try Evidence.record(from: try temporary.store.note(id), catalog: try FindingsCatalog())
         #expect(record.metrics == EvidenceMetrics(
             caseload: 28, caseloadFamilies: 11, hoursWorked: 45, hoursPaid: 37, hoursToil: 3.5, supervision: .held,
-            supervisionMinutes: 95, supervisionUninterrupted: true, supervisionWeek: ISOWeek("2026-W08"), newlyQualified: false,
-            lunchBreak: .notTaken, intendingToLeave: .unsure))
+            supervisionMinutes: 95, supervisionUninterrupted: true, newlyQualified: false,
+            lunchBreak: .notTaken, intendingToLeave: .unsure, supervisedWithinMonth: true))
         #expect(record.metrics.unpaidHours == 8, "TOIL is not taken off unpaid hours")
         let json = String(decoding: record.sharedJSON, as: UTF8.self)
-        #expect(json == #"{"categories":[],"findings":[],"metrics":{"caseload":28,"caseload_families":11,"hours_paid":37,"hours_toil":3.5,"hours_worked":45,"intending_to_leave":"unsure","lunch_break":"not_taken","newly_qualified":false,"supervision":"held","supervision_minutes":95,"supervision_uninterrupted":true,"supervision_week":"2026-W08"},"week":"2026-W10"}"#)
-        for finer in ["2026-02-17", "02-17", "supervision_date", "17"] { #expect(!json.contains(finer), "shared JSON holds \(finer)") }
+        #expect(json == #"{"categories":[],"findings":[],"metrics":{"caseload":28,"caseload_families":11,"hours_paid":37,"hours_toil":3.5,"hours_worked":45,"intending_to_leave":"unsure","lunch_break":"not_taken","newly_qualified":false,"supervised_within_month":true,"supervision":"held","supervision_minutes":95,"supervision_uninterrupted":true},"week":"2026-W10"}"#)
+        for finer in ["2026-02-17", "02-17", "supervision_date", "17", "W08"] { #expect(!json.contains(finer), "shared JSON holds \(finer)") }
         let preview = Evidence.preview(record).text
-        #expect(preview.contains("supervision_week    2026-W08") && !preview.contains("2026-02-17"))
+        #expect(preview.contains("supervised_within_month yes") && !preview.contains("2026-02-17") && !preview.contains("W08"))
         #expect(try JSONDecoder().decode(EvidenceRecord.self, from: record.sharedJSON) == record)
     }
 

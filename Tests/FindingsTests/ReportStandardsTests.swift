@@ -6,6 +6,8 @@ import Testing
 func standardsRecord(_ reporter: String, week: String = "2026-W12", _ set: (inout EvidenceMetrics) -> Void) -> EvidenceRecord {
     var made = record(reporter, week: week)
     set(&made.metrics)
+    // As `share` does: the week of the last supervision becomes whether it was within the month.
+    made.metrics.judgeSupervision(in: made.week)
     return made
 }
 

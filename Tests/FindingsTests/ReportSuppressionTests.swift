@@ -131,6 +131,7 @@ enum ReportFixtures {
         if generator.next() % 2 == 0 {
             let weeksBefore = Int(generator.next() % 9) - 1
             made.metrics.supervisionWeek = ISOWeek(date: made.week.monday.addingTimeInterval(-Double(weeksBefore) * 7 * 86_400))
+            made.metrics.judgeSupervision(in: made.week)
             made.metrics.newlyQualified = generator.next() % 2 == 0
         }
         if generator.next() % 3 == 0 { made.metrics.caseloadFamilies = Int(generator.next() % 30) }
