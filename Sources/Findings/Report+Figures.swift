@@ -139,12 +139,13 @@ struct FigureSettlement {
         }
         let heldBack = ReportFigure.allCases.dropFirst().filter { members($0).isEmpty && held($0).any }.map(\.rawValue)
         var statistics = CellStatistics(
-            records: base.count, reporters: people(base), caseload: caseload(members(.caseload)) { $0.caseload },
+            records: base.count, reporters: people(base), caseload: caseload(members(.caseload)) { $0.caseload.map(Double.init) },
             unpaidHours: hours(members(.unpaidHours)) { $0.unpaidHours }, supervision: supervision(members(.supervision)), heldBack: heldBack)
+        statistics.caseloadPerFTE = caseload(members(.caseloadPerFTE)) { $0.caseloadPerFTE }
         statistics.recording = recording(members(.recording))
         statistics.supervisionMinutes = median(members(.supervisionMinutes)) { $0.supervisionMinutes.map(Double.init) }
         statistics.unallocatedCases = median(members(.unallocatedCases)) { $0.unallocatedCases.map(Double.init) }
-        statistics.caseloadFamilies = caseload(members(.caseloadFamilies)) { $0.caseloadFamilies }
+        statistics.caseloadFamilies = caseload(members(.caseloadFamilies)) { $0.caseloadFamilies.map(Double.init) }
         statistics.toilHours = hours(members(.toilHours)) { $0.hoursToil }
         statistics.supervisionWithinMonth = supervisedWithinMonth(members(.supervisionWithinMonth))
         statistics.supervisionWithinMonthNewlyQualified = supervisedWithinMonth(members(.supervisionWithinMonthNewlyQualified))

@@ -13,6 +13,7 @@ extension Report {
             let top = caseload.p90.map { ", and one in ten held \(Report.number($0)) or more" } ?? ""
             sentences.append("Their median caseload was \(Report.number(caseload.median))\(top).")
         }
+        if let perFTE = caseloadPerFTESentence(s) { sentences.append(perFTE) }
         if let supervision = s.supervision, supervision.held + supervision.cancelled > 0 {
             sentences.append("Planned supervision was cancelled in \(supervision.cancelled) of \(supervision.held + supervision.cancelled) weeks where it was due.")
         }
@@ -42,6 +43,19 @@ extension Report {
             sentences.append("Some figures are held back because fewer than \(minReporters) people gave them.")
         }
         return sentences.joined(separator: " ")
+    }
+
+    /// The caseload per FTE beside the latest national average, only when the report shows it:
+    /// the national figure is per FTE, so it is never set beside the raw caseload instead.
+    private func caseloadPerFTESentence(_ s: CellStatistics) -> String? {
+        guard let perFTE = s.caseloadPerFTE else { return nil }
+        var sentence = "Scaled to a full-time week of \(Report.number(Report.fullTimeWeeklyHours)) hours, the median caseload was \(Report.number(perFTE.median))"
+        if let national = latestNationalCaseloadPerFTE {
+            sentence += ", against a national average of \(Report.number(national.value)) per case-holding FTE"
+            if let year = national.year { sentence += " in \(year)" }
+            sentence += " (DfE workforce census)"
+        }
+        return sentence + "."
     }
 
     /// Supervision against the LGA standard: within a month, newly qualified workers apart when

@@ -1,7 +1,7 @@
 /// Each figure of a cell from the records of its shown atoms (`FigureSettlement.cell`).
 extension FigureSettlement {
-    func caseload(_ members: Set<Int>, of value: (EvidenceMetrics) -> Int?) -> CaseloadSummary? {
-        let values = members.compactMap { value(records[$0].metrics) }.sorted().map(Double.init)
+    func caseload(_ members: Set<Int>, of value: (EvidenceMetrics) -> Double?) -> CaseloadSummary? {
+        let values = members.compactMap { value(records[$0].metrics) }.sorted()
         guard !values.isEmpty else { return nil }
         let people = people(members)
         return CaseloadSummary(records: values.count, reporters: people, median: Report.percentile(values, 0.5),

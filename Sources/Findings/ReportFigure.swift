@@ -6,6 +6,7 @@
 enum ReportFigure: String, CaseIterable {
     case records
     case caseload
+    case caseloadPerFTE = "caseload_fte"
     case unpaidHours = "unpaid_hours"
     case supervision
     case recording
@@ -24,6 +25,7 @@ enum ReportFigure: String, CaseIterable {
         switch self {
         case .records: return true
         case .caseload: return metrics.caseload != nil
+        case .caseloadPerFTE: return metrics.caseloadPerFTE != nil
         case .unpaidHours: return metrics.unpaidHours != nil
         case .supervision: return metrics.supervision != nil
         case .recording: return metrics.hoursRecording != nil && metrics.hoursDirect != nil
@@ -51,6 +53,7 @@ enum ReportFigure: String, CaseIterable {
         switch self {
         case .records: "People and records"
         case .caseload: "Caseload (children)"
+        case .caseloadPerFTE: "Caseload per FTE (children)"
         case .unpaidHours: "Unpaid hours"
         case .supervision: "Supervision held or cancelled"
         case .recording: "Time recording"
@@ -73,6 +76,8 @@ enum ReportFigure: String, CaseIterable {
             "a record is one person's week, as they last shared it; people are counted month by month, by the key each signs a month's records with (one person's devices count once), and over several months as in the busiest month, since nothing links a person's months."
         case .caseload:
             "children allocated to the person, each child once, as the DfE workforce census counts cases: the median of the weekly records, and the 90th percentile from \(Report.percentileReporters) people or more. Families are never added to it."
+        case .caseloadPerFTE:
+            "the caseload in children scaled to a full-time week, as the DfE workforce census counts cases per case-holding full-time equivalent (FTE): caseload × \(Report.number(Report.fullTimeWeeklyHours)) ÷ hours paid, \(Report.number(Report.fullTimeWeeklyHours)) hours being the standard full-time week of the NJC Green Book for English councils. So a part-time worker's caseload is scaled up to a full-time week (12 children on 22.2 paid hours, 0.6 FTE, count as 20), and paid hours above \(Report.number(Report.fullTimeWeeklyHours)) scale it down. Drawn from records giving both a caseload of 1 or more (the census counts case-holding workers only) and at least \(Report.number(Report.minimumPaidHoursPerFTE)) paid hours (a tenth of a full-time week: fewer would multiply a caseload more than tenfold); other records are left out of this figure only. The median of the weekly records, and the 90th percentile from \(Report.percentileReporters) people or more. The census average is a mean over all case-holding FTE: a few very large caseloads raise a mean more than a median."
         case .unpaidHours:
             "hours worked beyond hours paid in the week (never below 0), from records giving both: the total and the mean per weekly record. Time off in lieu is not taken off them."
         case .supervision:

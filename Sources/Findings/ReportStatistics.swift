@@ -4,7 +4,8 @@
 /// Caseload figures for a cell, from at least the report's `minReporters` people. Percentiles
 /// interpolate linearly between the closest ranks (Hyndman & Fan type 7, the default of R, NumPy
 /// and spreadsheets' PERCENTILE.INC). No maximum: it is always one person's figure. Used for
-/// children and, separately, for families: the two are never added.
+/// children, for children per full-time equivalent and, separately, for families: the children
+/// and the families are never added.
 public struct CaseloadSummary: Sendable, Hashable, Codable {
     public var records: Int
     public var reporters: Int
@@ -114,6 +115,8 @@ public struct CellStatistics: Sendable, Hashable, Codable {
     public var reporters: Int
     /// Children allocated.
     public var caseload: CaseloadSummary?
+    /// Children allocated per full-time equivalent, the census's measure (`EvidenceMetrics.caseloadPerFTE`).
+    public var caseloadPerFTE: CaseloadSummary? = nil
     public var unpaidHours: HoursSummary?
     public var supervision: SupervisionSummary?
     /// Hours recording against hours of direct work, from the records that give both.
@@ -136,6 +139,7 @@ public struct CellStatistics: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case records, reporters, caseload, supervision, recording
+        case caseloadPerFTE = "caseload_fte"
         case unpaidHours = "unpaid_hours"
         case supervisionMinutes = "supervision_minutes"
         case unallocatedCases = "unallocated_cases"

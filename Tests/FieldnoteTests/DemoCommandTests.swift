@@ -30,6 +30,11 @@ struct DemoCommandTests {
         #expect(out.contains("Of the 3 who said whether they intend to leave, 2 said yes."), "\(out)")
         #expect(out.contains("- **Supervised within a month**: the LGA Standards for Employers ask for supervision at least monthly."))
         #expect(out.contains("| 13 | 5.5 | 2 of 3 (67 %) | held back | held back | 2 of 3 (67 %) | 2 of 3 (67 %) |"), "\(out)")
+        // The DfE's averages per FTE, a line for each verified year, beside the caseload per FTE.
+        for (national, year) in [("16.9", 2019), ("16.3", 2020)] {
+            #expect(out.contains("Nationally: \(national), the average caseload per case-holding full-time equivalent (FTE) children and family social worker, England, \(year)"))
+        }
+        #expect(out.contains("- **Caseload per FTE (children)**: "))
         #expect(out.contains("listening on 127.0.0.1:"))
         #expect(out.contains("removed the demo directory"))
         // The demo touches no store of the user's.
@@ -62,6 +67,8 @@ struct DemoCommandTests {
         #expect((total["lunch_break"] as? [String: Any])?["answers"] as? [String: Int] == ["taken": 0, "partly": 1, "not_taken": 2])
         #expect((total["caseload_families"] as? [String: Any])?["median"] as? Double == 13)
         #expect((report["method"] as? [String: Any])?["definitions"] is [Any])
+        let census = (report["benchmarks"] as? [[String: Any]])?.filter { $0["figure"] as? String == "caseload_fte" }
+        #expect(census?.map { $0["year"] as? Int } == [2019, 2020])
         let text = try #require(object["merged_text"] as? String)
         let edits = try #require(object["edits"] as? [String: String])
         #expect(edits.values.allSatisfy { text.contains($0) })

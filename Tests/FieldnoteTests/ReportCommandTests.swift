@@ -120,15 +120,16 @@ struct ReportCommandTests {
 
     /// The fields the standards measure, from three workers' notes through `share` and `sync`:
     /// the rep's report judges supervision against the monthly standard, and the date of the last
-    /// supervision reaches neither the rep's store nor the report, only its week.
+    /// supervision reaches neither the rep's store nor the report, only its week. Ann works 0.6
+    /// of a full-time week: her 30 children count as 50 per FTE, beside the DfE's averages.
     @Test("the standards' fields reach the rep's report; the supervision date only as its week")
     func standardsFieldsReachTheReport() throws {
         let rep = try Sandbox()
         let common = ["week=2026-W10", "lunch_break=not_taken", "hours_toil=2", "newly_qualified=no"]
         let workers = [
-            try Self.worker("Ann", caseload: 30, rep: rep, fields: common + ["supervision_date=2026-02-17", "intending_to_leave=yes"]),
-            try Self.worker("Bob", caseload: 34, rep: rep, fields: common + ["supervision_date=2026-01-05", "caseload_families=14"]),
-            try Self.worker("Cat", caseload: 41, rep: rep, fields: common + ["supervision_date=2026-03-03", "intending_to_leave=unsure"]),
+            try Self.worker("Ann", caseload: 30, rep: rep, fields: common + ["supervision_date=2026-02-17", "intending_to_leave=yes", "hours_paid=22.2"]),
+            try Self.worker("Bob", caseload: 34, rep: rep, fields: common + ["supervision_date=2026-01-05", "caseload_families=14", "hours_paid=37"]),
+            try Self.worker("Cat", caseload: 41, rep: rep, fields: common + ["supervision_date=2026-03-03", "intending_to_leave=unsure", "hours_paid=37"]),
         ]
         let server = try ServerProcess(rep)
         for worker in workers { try worker.sandbox.syncOK(server) }
@@ -142,6 +143,14 @@ struct ReportCommandTests {
         #expect((total["lunch_break"] as? [String: Any])?["answers"] as? [String: Int] == ["taken": 0, "partly": 0, "not_taken": 3])
         #expect(total["intending_to_leave"] == nil && total["caseload_families"] == nil, "two people's answers, one person's families")
         #expect((total["held_back"] as? [String])?.contains("intending_to_leave") == true)
+        #expect((total["caseload"] as? [String: Any])?["median"] as? Double == 34)
+        let perFTE = try #require(total["caseload_fte"] as? [String: Any])
+        #expect(perFTE["records"] as? Int == 3 && perFTE["median"] as? Double == 41, "30, 34 and 41 are 50, 34 and 41 per FTE")
+        let markdown = try rep.run("report").stdout
+        for national in ["16.9", "16.3"] {
+            #expect(markdown.contains("Median caseload per FTE here (children, scaled to a 37-hour week): 41. Nationally: \(national), "), "\(markdown)")
+        }
+        #expect(markdown.contains("the median caseload was 41, against a national average of 16.3 per case-holding FTE in 2020"))
         var rendered = ""
         for format in ["md", "csv", "json", "html"] { rendered += try rep.run("report", "--format", format).stdout }
         let files = try rep.snapshot()

@@ -269,7 +269,8 @@ struct ReportArbitraryValuesTests {
         #expect(json?["refused_records"] as? Int == report.refusedRecords, "draw \(draw)")
         for cell in [report.total] + report.categories + report.findings + report.months {
             guard let statistics = cell.statistics else { continue }
-            let caseload = [statistics.caseload?.median, statistics.caseload?.p90 ?? nil, statistics.caseloadFamilies?.median]
+            let caseload = [statistics.caseload?.median, statistics.caseload?.p90 ?? nil, statistics.caseloadFamilies?.median,
+                            statistics.caseloadPerFTE?.median, statistics.caseloadPerFTE?.p90 ?? nil]
             let hours = [statistics.unpaidHours?.total, statistics.unpaidHours?.mean, statistics.toilHours?.total, statistics.toilHours?.mean]
             let figures = (caseload + hours).compactMap { $0 }
             #expect(figures.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 10_000 }, "draw \(draw): \(figures)")

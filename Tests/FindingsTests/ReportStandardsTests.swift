@@ -173,7 +173,10 @@ struct ReportStandardsTests {
         #expect((method["definitions"] as? [[String: Any]])?.count == ReportFigure.allCases.count)
         #expect((method["statement"] as? String)?.contains("No health or sickness data") == true)
         for words in ["children allocated", "never added", "4 weeks before", "uninterrupted and at least 90 minutes",
-                      "opt-in", "weeks with none", "never subtracted"] {
+                      "opt-in", "weeks with none", "never subtracted", "caseload × 37 ÷ hours paid",
+                      "37 hours being the standard full-time week of the NJC Green Book for English councils",
+                      "a part-time worker's caseload is scaled up to a full-time week", "per case-holding full-time equivalent (FTE)",
+                      "left out of this figure only"] {
             #expect(markdown.contains(words), "the method statement does not say \(words)")
         }
     }

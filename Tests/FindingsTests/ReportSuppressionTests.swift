@@ -112,8 +112,10 @@ enum ReportFixtures {
             let (categories, findings) = pick == choices.count ? ([], []) : ([choices[pick].0], [choices[pick].1])
             let caseload = generator.next() % 3 == 0 ? nil : Int(generator.next() % 60)
             let worked = generator.next() % 2 == 0 ? Double(35 + generator.next() % 20) : nil
+            // Full-time, part-time (0.6 and 0.5 FTE) and too few hours to scale a caseload by.
+            let paid = worked == nil ? nil : [37, 22.2, 18.5, 2][Int(generator.next() % 4)]
             let supervision = [SupervisionStatus.held, .cancelled, .notScheduled, nil][Int(generator.next() % 4)]
-            var made = record(reporter, week: week, caseload: caseload, worked: worked, paid: worked == nil ? nil : 37,
+            var made = record(reporter, week: week, caseload: caseload, worked: worked, paid: paid,
                               supervision: supervision, categories: categories, findings: findings)
             if generator.next() % 2 == 0 {
                 made.metrics.hoursRecording = Double(generator.next() % 30)

@@ -15,7 +15,7 @@ struct ReportTests {
     }
 
     @Test func twoReportersAreHeldBack() throws {
-        let records = [record("alice", caseload: 30), record("alice", week: "2026-W11", caseload: 31), record("bob", caseload: 40)]
+        let records = [record("alice", caseload: 33), record("alice", week: "2026-W11", caseload: 34), record("bob", caseload: 40)]
         let report = try Report.build(records: records)
         #expect(report.minReporters == 3)
         #expect(report.total.suppressed && report.total.statistics == nil)
@@ -26,7 +26,7 @@ struct ReportTests {
         for format in Report.Format.allCases {
             // Numbers as whole tokens: a chart's width of 340 pixels is not a caseload of 40.
             let numbers = report.render(format).split { !$0.isNumber && $0 != "." }
-            #expect(!numbers.contains("40") && !numbers.contains("30"), "\(format) shows a held-back caseload")
+            #expect(!numbers.contains("40") && !numbers.contains("33"), "\(format) shows a held-back caseload")
         }
         #expect(report.render(.markdown).contains("held back: fewer than 3 people"))
         #expect(report.render(.html).contains("held back"))
@@ -49,21 +49,22 @@ struct ReportTests {
     }
 
     /// The leak: a row from three people where only one gave unpaid hours showed that
-    /// person's hours ("8 / 8"). Each figure now needs its own three people.
+    /// person's hours ("8 / 8"). Each figure now needs its own three people: her paid hours make
+    /// her the only one with a caseload per FTE, so that is held back too.
     @Test func aFigureGivenByOnePersonInARowOfThreeIsHeldBack() throws {
         let records = [record("alice", caseload: 30, worked: 45, paid: 37), record("bob", caseload: 40), record("carol", caseload: 35)]
         let report = try Report.build(records: records)
         let statistics = try #require(report.total.statistics)
         #expect(statistics.reporters == 3 && statistics.caseload?.median == 35)
         #expect(statistics.unpaidHours == nil)
-        #expect(statistics.heldBack == ["unpaid_hours"])
+        #expect(statistics.heldBack == ["caseload_fte", "unpaid_hours"])
         #expect(statistics.supervision == nil)
         for format in [Report.Format.markdown, .csv, .json] {
             let numbers = report.render(format).split { !$0.isNumber && $0 != "." }
             #expect(!numbers.contains("8"), "\(format) shows one person's unpaid hours")
         }
         #expect(!report.render(.html).contains("<td>8</td>") && report.render(.html).contains("<td class=\"suppressed\">held back</td>"))
-        #expect(report.render(.markdown).contains("| 3 | 3 | 35 | – | held back | held back | – | – |"))
+        #expect(report.render(.markdown).contains("| 3 | 3 | 35 | – | held back | held back | held back | held back | – | – |"))
     }
 
     @Test func percentilesOnKnownData() throws {
@@ -123,19 +124,25 @@ struct ReportTests {
     }
 
     /// National figures stand beside the report's own in every format, each with its words as
-    /// seen and its source; the DfE sentence is the one the findings catalog verified.
+    /// seen and its source; every DfE sentence is one the findings catalog verified, with the
+    /// catalog's source and the place its words were seen.
     @Test func nationalBenchmarksStandBesideTheFigures() throws {
         let report = try Self.sample()
-        let caseload = try #require(Benchmark.national.first { $0.figure == "caseload" })
-        #expect(try FindingsCatalog().findings.contains { $0.quote == caseload.quote }, "the benchmark quotes a verified finding's words")
+        let catalog = try FindingsCatalog()
+        for benchmark in Benchmark.national where benchmark.figure == "caseload_fte" {
+            let finding = try #require(catalog.findings.first { $0.quote == benchmark.quote }, "the benchmark quotes a verified finding's words")
+            #expect(benchmark.source == finding.source && benchmark.verifiedIn == finding.verifiedIn)
+            #expect(benchmark.quote.contains(Report.number(benchmark.value)))
+        }
         let markdown = report.render(.markdown)
         #expect(markdown.contains("## Beside national figures"))
-        #expect(markdown.contains("Median caseload here: 24. Nationally: 16.3"), "\(markdown)")
-        #expect(markdown.contains("Median supervision here, in minutes: not shown"))
+        #expect(markdown.contains("Median caseload per FTE here (children, scaled to a 37-hour week): 21.5. Nationally: 16.3"), "\(markdown)")
+        #expect(markdown.contains("Median supervision here, in minutes: not shown (nobody gave it)"))
         let rows = try CSV.parse(report.render(.csv))
         let header = try #require(rows.first).fields
-        let row = try #require(rows.first { $0.fields[0] == "benchmark" && $0.fields[1] == "caseload" }).fields
-        #expect(row[header.firstIndex(of: "caseload_median")!] == "16.3")
+        let row = try #require(rows.first { $0.fields[0] == "benchmark" && $0.fields[2].contains("2020") }).fields
+        #expect(row[1] == "caseload_fte" && row[header.firstIndex(of: "caseload_fte_median")!] == "16.3")
+        #expect(row[header.firstIndex(of: "caseload_median")!] == "", "the census average is per FTE, not beside the raw caseload")
         #expect(row[header.firstIndex(of: "source")!].contains("explore-education-statistics.service.gov.uk"))
         let json = try #require(JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
         #expect((json["benchmarks"] as? [[String: Any]])?.count == Benchmark.national.count)

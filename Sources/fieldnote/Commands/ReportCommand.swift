@@ -11,7 +11,11 @@ struct ReportCommand: ParsableCommand {
             synced from others), one record per person per week (a week shared again replaces \
             the earlier record), and gives, over whole calendar months: people and records; \
             caseload in children, median, and the 90th percentile from 10 people or more (never a \
-            maximum: it is one person's figure), and families apart; unpaid hours (worked − paid) \
+            maximum: it is one person's figure), and families apart; caseload per full-time \
+            equivalent (caseload × 37 ÷ paid hours, the NJC Green Book's full-time week, so a \
+            part-time caseload is scaled up as the DfE workforce census counts per FTE), set beside \
+            the census's national averages of each verified year (2019 and 2020), each quoted and \
+            sourced; unpaid hours (worked − paid) \
             and, beside them, hours taken back in lieu; supervision held and cancelled, minutes, \
             and against the LGA standard (last supervision within about a month; sessions \
             uninterrupted and 90 minutes or more; newly qualified workers apart when they and the \
