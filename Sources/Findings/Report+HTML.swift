@@ -19,6 +19,7 @@ extension Report {
         h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}
         table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:.3rem .5rem;border-bottom:1px solid #e2e2e2;text-align:right}
         th:first-child,td:first-child{text-align:left}.suppressed{color:#8a4b00;font-style:italic}
+        .wide{overflow-x:auto}table.figures{width:auto;min-width:24rem}table.figures th{text-align:left;font-weight:normal}
         figure{margin:1rem 0}figcaption{font-size:.9rem;color:#444}svg text{font-family:inherit}
         blockquote{margin:.3rem 0 .3rem 1rem;color:#333}li{margin-bottom:.8rem}
         </style>
@@ -41,7 +42,8 @@ extension Report {
             out += "<h2>\(e(title))</h2>\n"
             guard !cells.isEmpty else { out += "<p>No records.</p>\n"; return }
             let headers = Report.displayColumns.map { "<th>\(e($0))</th>" }.joined()
-            out += "<table>\n<thead><tr><th></th>\(headers)</tr></thead>\n<tbody>\n"
+            // Eighteen figures do not fit a page's width: the table scrolls, the page does not.
+            out += "<div class=\"wide\"><table>\n<thead><tr><th></th>\(headers)</tr></thead>\n<tbody>\n"
             for cell in cells {
                 let label = cell.label == cell.key ? e(cell.key) : "\(e(cell.label)) <code>\(e(cell.key))</code>"
                 guard let s = cell.statistics else {
@@ -51,9 +53,19 @@ extension Report {
                 let figures = Report.displayFigures(s).map { $0 == Report.suppressedMark ? "<td class=\"suppressed\">\(e($0))</td>" : "<td>\(e($0))</td>" }
                 out += "<tr><td>\(label)</td>" + figures.joined() + "</tr>\n"
             }
-            out += "</tbody>\n</table>\n"
+            out += "</tbody>\n</table></div>\n"
         }
-        table("All evidence", [total])
+        // The whole evidence is one row: a figure to a line reads on any page, printed too.
+        out += "<h2>All evidence</h2>\n<table class=\"figures\">\n<tbody>\n"
+        if let s = total.statistics {
+            for (header, value) in zip(Report.displayColumns, Report.displayFigures(s)) {
+                let cell = value == Report.suppressedMark ? "<td class=\"suppressed\">\(e(value))</td>" : "<td>\(e(value))</td>"
+                out += "<tr><th>\(e(header))</th>\(cell)</tr>\n"
+            }
+        } else {
+            out += "<tr><td class=\"suppressed\">\(e(heldBackReason(total)))</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n"
         out += "<h2>Beside national figures</h2>\n<ul>\n"
         for line in benchmarkLines {
             out += "<li>\(e(line.text)) <blockquote>“\(e(line.quote))”</blockquote>Source: \(Report.linkify(line.source))</li>\n"
