@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Transport", targets: ["Transport"]),
         .library(name: "Findings", targets: ["Findings"]),
         .library(name: "Sealing", targets: ["Sealing"]),
+        .library(name: "Pairing", targets: ["Pairing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -48,6 +49,9 @@ let package = Package(
             ]
         ),
         .target(name: "Findings", dependencies: ["Storage", "Sealing"]),
+        // SPAKE2 over P-256 (RFC 9382): two devices agree on a key from a short spoken code. A pure
+        // state machine through OpenSSL; no I/O.
+        .target(name: "Pairing", dependencies: ["COpenSSL"]),
         .executableTarget(
             name: "fieldnote",
             dependencies: [
@@ -63,6 +67,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "FindingsTests", dependencies: ["Findings", "Sealing"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing"]),
+        .testTarget(name: "PairingTests", dependencies: ["Pairing"]),
         .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote", "Storage", "Findings", "Transport", "Sealing"]),
     ]
 )

@@ -12,6 +12,8 @@
 #include <openssl/sha.h>
 #include <openssl/hmac.h>
 #include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/kdf.h>
 
 /* Swift cannot call function-like macros; each static inline below stands in for one. */
 
