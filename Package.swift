@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "COpenSSL",
                 "Sealing",
+                "Pairing",
                 "Storage",
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -61,11 +61,12 @@ public enum Envelope {
     }
 }
 
-/// AES-256-GCM with a zero nonce, for keys that seal exactly once.
-enum AESGCM {
-    static let tagBytes = 16
+/// AES-256-GCM with a zero nonce, for keys that seal exactly once (an envelope's content key, a
+/// pairing message's key): the caller makes a new key for every message.
+public enum AESGCM {
+    public static let tagBytes = 16
 
-    static func seal(_ plaintext: [UInt8], key: [UInt8], aad: [UInt8]) throws(SealingError) -> [UInt8] {
+    public static func seal(_ plaintext: [UInt8], key: [UInt8], aad: [UInt8]) throws(SealingError) -> [UInt8] {
         guard let context = EVP_CIPHER_CTX_new() else { throw SealingError(.openSSL, "cannot create a cipher context") }
         defer { EVP_CIPHER_CTX_free(context) }
         let nonce = [UInt8](repeating: 0, count: 12)
@@ -81,7 +82,7 @@ enum AESGCM {
         return Array(output.prefix(plaintext.count)) + tag
     }
 
-    static func open(_ sealed: [UInt8], key: [UInt8], aad: [UInt8]) -> [UInt8]? {
+    public static func open(_ sealed: [UInt8], key: [UInt8], aad: [UInt8]) -> [UInt8]? {
         guard sealed.count >= tagBytes, let context = EVP_CIPHER_CTX_new() else { return nil }
         defer { EVP_CIPHER_CTX_free(context) }
         let nonce = [UInt8](repeating: 0, count: 12)

@@ -54,6 +54,11 @@ public struct TransportError: Error, Hashable, Sendable, CustomStringConvertible
         public static let `internal` = Code(rawValue: "internal")
         /// A batch holds ops that their author's signature does not prove (Protocol.md 2.8).
         public static let forged = Code(rawValue: "forged")
+        /// Pairing: the two devices used different codes (or someone in between guessed): the
+        /// code is spent and nothing is trusted.
+        public static let pairingFailed = Code(rawValue: "pairing_failed")
+        /// Pairing: one of the two people said no, or the two disagree on `--mine`.
+        public static let pairingDeclined = Code(rawValue: "pairing_declined")
     }
 
     public var code: Code

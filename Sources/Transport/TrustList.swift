@@ -103,7 +103,7 @@ public final class TrustList: @unchecked Sendable {
     @discardableResult
     public func add(
         _ device: DeviceID, name: String, spaces: [SpaceID: Access], isRep: Bool = false, isMine: Bool = false,
-        now: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)
+        publicKey: [UInt8]? = nil, now: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)
     ) throws(TransportError) -> Peer {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= TrustList.maximumNameLength,
@@ -115,7 +115,8 @@ public final class TrustList: @unchecked Sendable {
             if let other = peers.values.first(where: { $0.device != device && $0.name.lowercased() == name.lowercased() }) {
                 throw TransportError(.trustList, "the name \"\(name)\" is already used by \(other.device.short)")
             }
-            peer.publicKey = peers[device]?.publicKey
+            // A key is kept only when it is the one the id names (pairing gives it at once).
+            peer.publicKey = publicKey.flatMap { Digests.sha256($0) == device.bytes ? $0 : nil } ?? peers[device]?.publicKey
             peers[device] = peer
         }
         return peer

@@ -75,7 +75,7 @@ struct FieldnoteCommand: ParsableCommand {
                 EvidenceCommand.self, UnshareCommand.self, ReportCommand.self,
             ]),
             CommandGroup(name: "Syncing", subcommands: [
-                IDCommand.self, PeersCommand.self, ServeCommand.self, SyncCommand.self, StatusCommand.self,
+                IDCommand.self, PairCommand.self, PeersCommand.self, ServeCommand.self, SyncCommand.self, StatusCommand.self,
                 DemoCommand.self,
             ]),
         ]

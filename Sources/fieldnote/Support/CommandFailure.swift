@@ -83,6 +83,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func hint(for code: TransportError.Code) -> String? {
         switch code {
         case .outdatedTrustList: "ask each colleague for `fieldnote id`, move trust.json aside, and `fieldnote peers add` them again"
+        case .pairingFailed: "start again: `fieldnote pair` shows a new code; read it out slowly, word by word"
+        case .pairingDeclined: "nothing changed on either device; pair again when both agree"
         default: nil
         }
     }
@@ -92,7 +94,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case .invalidDeviceID: .invalidValue
         case .unknownPeer: .notFound
         case .unreachable, .connectionLost, .cannotListen: .unreachable
-        case .handshakeFailed, .notTrusted, .selfConnection, .spaceNotGranted, .readOnly: .refused
+        case .handshakeFailed, .notTrusted, .selfConnection, .spaceNotGranted, .readOnly, .pairingFailed, .pairingDeclined: .refused
         case .timedOut: .timedOut
         case .versionMismatch, .malformed, .unexpectedMessage, .frameTooLarge, .clockSkew, .shuttingDown: .protocolError
         default: .general
