@@ -12,8 +12,10 @@ final class RunningProcess: @unchecked Sendable {
     private var err = Data()
     private var openStreams = 2
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = FieldnoteProcess.executable
+    /// `executable` (by default fieldnote) with `arguments`: another program for a wrapper
+    /// such as `ip netns exec NS fieldnote …`.
+    init(_ arguments: [String], environment: [String: String] = [:], executable: URL = FieldnoteProcess.executable) throws {
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"

@@ -10,8 +10,8 @@ struct PairCommand: ParsableCommand {
         discussion: """
             On one device run `fieldnote pair`: it shows a one-time code such as \
             7-orbit-hazel-anchor and waits (10 minutes unless --timeout says otherwise). Read the \
-            code to your colleague, who runs `fieldnote pair CODE --host ADDRESS` with the address \
-            the first device prints. The two devices check the code without sending it (SPAKE2, \
+            code to your colleague, who runs `fieldnote pair CODE`: on the same network the first \
+            device is found by itself; elsewhere add `--host ADDRESS` with the address it prints. The two devices check the code without sending it (SPAKE2, \
             RFC 9382: someone listening learns nothing, and someone guessing gets one try), then \
             show each other's name, device id and what each grants. Each person says y/N; only \
             when both say yes does each device trust the other. A wrong code ends the pairing on \
@@ -22,6 +22,7 @@ struct PairCommand: ParsableCommand {
 
             Examples:
               fieldnote pair --spaces team,evidence
+              fieldnote pair 7-orbit-hazel-anchor
               fieldnote pair 7-orbit-hazel-anchor --host 10.0.0.7
               fieldnote pair --spaces evidence --rep          (pairing with your union rep)
             """)
@@ -31,7 +32,7 @@ struct PairCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The code the other device shows; leave it out to show one here.", valueName: "code"))
     var code: String?
 
-    @Option(help: ArgumentHelp("Where the other device waits, HOST[:PORT] (port 7421 if left out): it prints it.", valueName: "host"))
+    @Option(help: ArgumentHelp("Where the other device waits, HOST[:PORT] (port 7421 if left out), when it cannot be found on the local network.", valueName: "host"))
     var host: String?
 
     @Option(help: ArgumentHelp("The address to wait on (0.0.0.0: every address).", valueName: "addr"))
@@ -66,9 +67,6 @@ struct PairCommand: ParsableCommand {
     func validate() throws {
         if rep && mine { throw ValidationError("--rep and --mine exclude each other: a rep's device is not one of yours") }
         if code == nil && host != nil { throw ValidationError("--host goes with a code: `fieldnote pair CODE --host ADDRESS`") }
-        if code != nil && host == nil {
-            throw ValidationError("give the address the other device prints: `fieldnote pair CODE --host ADDRESS` (finding it by itself on the local network is not built yet)")
-        }
         guard (1...86_400).contains(timeout) else { throw ValidationError("--timeout takes 1 to 86400 seconds") }
     }
 
@@ -93,13 +91,22 @@ struct PairCommand: ParsableCommand {
                 return Terminal.confirm("Trust \(TerminalText.safe(theirs.name)) (\(device.short)) and grant it \(SyncCommand.names(granted))?")
             }
             let result: DevicePairing.Result
-            if let parsedCode, let host {
-                let (address, port) = try SyncParse.endpoint(host, defaultPort: PairCommand.defaultPort)
+            if let parsedCode {
+                let (address, port) = try PairCommand.find(parsedCode, host: host)
                 result = try DevicePairing.join(code: parsedCode, host: address, port: port, timeout: .seconds(timeout), offer: offer, decide: decide)
             } else {
                 let fresh = PairingCode.random()
-                result = try DevicePairing.listen(code: fresh, host: bind, port: port, timeout: .seconds(timeout), offer: offer,
-                                                  listening: { bound in PairCommand.announce(fresh, bind: bind, port: bound) }, decide: decide)
+                var announcer: Announcer?
+                defer { announcer?.stop() }
+                result = try DevicePairing.listen(code: fresh, host: bind, port: port, timeout: .seconds(timeout), offer: offer, listening: { bound in
+                    PairCommand.announce(fresh, bind: bind, port: bound)
+                    guard !LocalAddresses.isLoopback(bind) else { return }
+                    // Tagged with the code: only who holds the code recognises the announcement.
+                    announcer = Announcer { window in
+                        Announcement(kind: .pairing, window: window, tag: Announcement.pairingTag(fresh, window: window), port: bound)
+                    }
+                    announcer?.start()
+                }, decide: decide)
             }
             let peerName = try PairCommand.uniqueName(name ?? result.offer.name, for: result.device, in: trust)
             let peer = try trust.add(result.device, name: peerName, spaces: Dictionary(uniqueKeysWithValues: granted.map { ($0, access) }),
@@ -117,9 +124,29 @@ extension PairCommand {
         let address = (addresses.first ?? "127.0.0.1") + (port == defaultPort ? "" : ":\(port)")
         print("pairing code: \(code)")
         print("on the other device: fieldnote pair \(code) --host \(address)")
+        if !LocalAddresses.isLoopback(bind) { Terminal.note("on this network, `fieldnote pair \(code)` finds this device by itself") }
         fflush(nil)  // a script or a test waiting for the code reads it now, not at exit
         Terminal.note("waiting for one device; the code works once")
     }
+
+    /// Where the device showing `code` waits: `--host`, or its announcement on the local network
+    /// (Protocol.md 5), looked for during `discoverySeconds`.
+    static func find(_ code: PairingCode, host: String?) throws -> (String, UInt16) {
+        if let host { return try SyncParse.endpoint(host, defaultPort: defaultPort) }
+        var found: (String, UInt16)?
+        try LocalDiscovery.listen(for: .seconds(discoverySeconds)) { announcement, address in
+            guard announcement.isFor(code) else { return false }
+            found = (address, announcement.port)
+            return true
+        }
+        guard let found else {
+            throw CommandFailure("no device showing the code \(code) was found on this network in \(discoverySeconds) seconds",
+                                 hint: "give its address: fieldnote pair \(code) --host ADDRESS (the other device prints it)", status: .unreachable)
+        }
+        return found
+    }
+
+    static let discoverySeconds = 8
 
     /// What the other device says it is, before anyone says yes.
     static func show(_ offer: PairingOffer, device: DeviceID) {

@@ -36,6 +36,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The TCP port; 0 picks a free one.", valueName: "port"))
     var port: UInt16 = 7420
 
+    @Flag(help: "Do not announce this device on the local network (trusted devices then need its address).")
+    var noAnnounce = false
+
     func run() throws {
         // Blocked before any thread starts, so every thread inherits the mask and the two
         // signals are only ever taken by `sigwait` below.
@@ -56,6 +59,13 @@ struct ServeCommand: ParsableCommand {
             }
             Terminal.note("this device is \(identity.id)")
             ServeCommand.announce(bind: bind, port: bound)
+            // Reachable from the network: say so there, in a form only devices that trust this
+            // one recognise (Protocol.md 5), so `sync NAME` finds it without an address.
+            let announcer = Announcer { [id = identity.id] window in
+                Announcement(kind: .device, window: window, tag: Announcement.deviceTag(id, window: window), port: bound)
+            }
+            if !noAnnounce && !LocalAddresses.isLoopback(bind) { announcer.start() }
+            defer { announcer.stop() }
             fflush(nil)
 
             var received: Int32 = 0

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// Devices on hosts of the test's own (network namespaces joined by a bridge): pairing finds the
+/// device showing the code by itself, and the two then sync. Needs root and iproute2, as CI has.
+@Suite("Across a local network", .enabled(if: NetworkLab.isAvailable, "needs root and iproute2 (ip netns) to make its own hosts"))
+struct LocalNetworkTests {
+    @Test("pair with only the code: the device showing it is found on the network, then they sync")
+    func pairingFindsTheOtherDeviceByItself() throws {
+        let lab = try NetworkLab(hosts: 2)
+        let asha = try Sandbox(), ben = try Sandbox()
+        #expect(try asha.run("init", "--name", "Asha").status == 0)
+        #expect(try ben.run("init", "--name", "Ben").status == 0)
+        let waiting = try lab.start(0, ["pair", "--store", asha.store.path, "--spaces", "team", "--yes"])
+        defer { waiting.terminate() }
+        let line = try #require(waiting.waitForLine(where: { $0.hasPrefix("pairing code: ") }), "\(waiting.stderr)")
+        let code = String(line.dropFirst("pairing code: ".count))
+        #expect(waiting.stdout.contains("--host \(lab.address(0))"))
+        let joined = try lab.run(1, ["pair", code, "--store", ben.store.path, "--yes"])
+        #expect(joined.status == 0 && joined.stdout.contains("trusted Asha"), "\(joined.stderr)")
+        #expect(waiting.waitForExit() == 0, "\(waiting.stderr)")
+
+        // They are peers: Ben syncs a note to Asha's device on the other host.
+        let note = try ben.add("Across the bridge")
+        let server = try lab.start(0, ["serve", "--store", asha.store.path, "--bind", "0.0.0.0", "--port", "0"])
+        defer { server.terminate() }
+        let listening = try #require(server.waitForLine(where: { $0.hasPrefix("listening on ") }), "\(server.stderr)")
+        let port = try #require(listening.split(separator: ":").last.map(String.init))
+        let synced = try lab.run(1, ["sync", "\(lab.address(0)):\(port)", "--store", ben.store.path])
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(try asha.noteIDs().contains(note))
+    }
+
+    @Test("a code nobody shows is not found: the joiner says so and trusts nothing")
+    func aCodeNobodyShowsIsNotFound() throws {
+        let lab = try NetworkLab(hosts: 2)
+        let ben = try Sandbox()
+        let result = try lab.run(1, ["pair", "12-able-above-zone", "--store", ben.store.path, "--yes"])
+        #expect(result.status == 5 && result.stderr.contains("no device showing the code"), "\(result.stderr)")
+        #expect((try ben.run("peers", "list", "--json").json() as? [Any])?.isEmpty == true)
+    }
+}

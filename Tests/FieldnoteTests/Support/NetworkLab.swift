@@ -1,0 +1,76 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hosts of the test's own, on one machine: a network namespace per host, each with a veth
+/// into a bridge in one more namespace, on 10.78.X.0/24 — so broadcasts cross between hosts as
+/// on an office network. Made with `ip` (iproute2) as root, removed when released.
+final class NetworkLab {
+    static let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static var isAvailable: Bool { getuid() == 0 && ip != nil }
+
+    let prefix: String
+    let hosts: [String]
+    let subnet: Int
+
+    init(hosts count: Int) throws {
+        let tag = String(UInt32.random(in: 0..<0xFFFFF), radix: 36)
+        let prefix = "fn\(tag)"
+        self.prefix = prefix
+        hosts = (0..<count).map { "\(prefix)h\($0)" }
+        subnet = Int.random(in: 1...250)
+        let bridge = "\(prefix)br"
+        do {
+            try Self.ip("netns", "add", bridge)
+            try Self.ip("-n", bridge, "link", "add", "br0", "type", "bridge")
+            try Self.ip("-n", bridge, "link", "set", "br0", "up")
+            for (index, host) in hosts.enumerated() {
+                try Self.ip("netns", "add", host)
+                try Self.ip("-n", host, "link", "set", "lo", "up")
+                try Self.ip("link", "add", "\(prefix)a\(index)", "type", "veth", "peer", "name", "\(prefix)b\(index)")
+                try Self.ip("link", "set", "\(prefix)a\(index)", "netns", host)
+                try Self.ip("link", "set", "\(prefix)b\(index)", "netns", bridge)
+                try Self.ip("-n", bridge, "link", "set", "\(prefix)b\(index)", "master", "br0")
+                try Self.ip("-n", bridge, "link", "set", "\(prefix)b\(index)", "up")
+                try Self.ip("-n", host, "addr", "add", address(index) + "/24", "brd", "+", "dev", "\(prefix)a\(index)")
+                try Self.ip("-n", host, "link", "set", "\(prefix)a\(index)", "up")
+            }
+        } catch {
+            remove()
+            throw error
+        }
+    }
+
+    deinit { remove() }
+
+    func address(_ host: Int) -> String { "10.78.\(subnet).\(host + 1)" }
+
+    /// `fieldnote ARGUMENTS…` inside host `index`, left running.
+    func start(_ index: Int, _ arguments: [String]) throws -> RunningProcess {
+        try RunningProcess(["netns", "exec", hosts[index], FieldnoteProcess.executable.path] + arguments,
+                           executable: URL(fileURLWithPath: Self.ip!))
+    }
+
+    /// `fieldnote ARGUMENTS…` inside host `index`, to its end.
+    func run(_ index: Int, _ arguments: [String]) throws -> FieldnoteProcess.Result {
+        try FieldnoteProcess.run(URL(fileURLWithPath: Self.ip!), ["netns", "exec", hosts[index], FieldnoteProcess.executable.path] + arguments)
+    }
+
+    private func remove() {
+        for name in hosts + ["\(prefix)br"] { try? Self.ip("netns", "del", name) }
+    }
+
+    @discardableResult
+    static func ip(_ arguments: String...) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ip!)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw SandboxError("ip \(arguments.joined(separator: " ")) failed (\(process.terminationStatus))") }
+        return process.terminationStatus
+    }
+}
