@@ -24,9 +24,15 @@ public struct Peer: Sendable, Hashable {
     /// Its raw Ed25519 public key, learned from its certificate at the first sync (its SHA-256
     /// is the device id); nil before. A rep's records can be sealed only once it is known.
     public var publicKey: [UInt8]?
+    /// Where a sync this device started last reached it and succeeded (`HOST:PORT`, an IPv6
+    /// host in brackets); nil before. `sync NAME` goes there, so people type an address once.
+    public var lastAddress: String?
+    /// When that sync ended, Unix milliseconds; nil before.
+    public var lastSyncMillis: UInt64?
 
     public init(device: DeviceID, name: String, spaces: [SpaceID: Access], addedMillis: UInt64,
-                isRep: Bool = false, isMine: Bool = false, publicKey: [UInt8]? = nil) {
+                isRep: Bool = false, isMine: Bool = false, publicKey: [UInt8]? = nil,
+                lastAddress: String? = nil, lastSyncMillis: UInt64? = nil) {
         self.device = device
         self.name = name
         self.spaces = spaces
@@ -34,6 +40,8 @@ public struct Peer: Sendable, Hashable {
         self.isRep = isRep
         self.isMine = isMine
         self.publicKey = publicKey
+        self.lastAddress = lastAddress
+        self.lastSyncMillis = lastSyncMillis
     }
 
     /// The X25519 key evidence is sealed to when this peer is a rep; nil until its key is known.
@@ -58,8 +66,10 @@ public struct Peer: Sendable, Hashable {
 /// {"peers":[{"added_ms":1767261600000,"device":"MFZWI3D-…","name":"Sam",
 ///            "spaces":{"evidence":"read-only","team":"read-write"}}],"version":2}
 /// ```
-/// An entry may also hold `"rep":true`, `"mine":true` and `"key"` (the device's public key in
-/// hex, once a sync has shown it).
+/// An entry may also hold `"rep":true`, `"mine":true`, `"key"` (the device's public key in
+/// hex, once a sync has shown it), and `"last_address"` and `"last_sync_ms"` (where and when a
+/// sync this device started last succeeded with it). Every one of these is optional, so a list
+/// written here reads in a fieldnote that knows none of them.
 ///
 /// Sendable: every access to `cached` and `stamp` happens with `lock` held.
 public final class TrustList: @unchecked Sendable {
@@ -115,8 +125,11 @@ public final class TrustList: @unchecked Sendable {
             if let other = peers.values.first(where: { $0.device != device && $0.name.lowercased() == name.lowercased() }) {
                 throw TransportError(.trustList, "the name \"\(name)\" is already used by \(other.device.short)")
             }
-            // A key is kept only when it is the one the id names (pairing gives it at once).
+            // Changing a grant does not change who the device is, nor where it was reached. A key
+            // is taken only when it is the one the id names (pairing gives it at once).
             peer.publicKey = publicKey.flatMap { Digests.sha256($0) == device.bytes ? $0 : nil } ?? peers[device]?.publicKey
+            peer.lastAddress = peers[device]?.lastAddress
+            peer.lastSyncMillis = peers[device]?.lastSyncMillis
             peers[device] = peer
         }
         return peer
@@ -130,6 +143,20 @@ public final class TrustList: @unchecked Sendable {
         guard key.count == 32, let peer = try snapshot()[device], peer.isRep || peer.isMine, peer.publicKey != key,
               Digests.sha256(key) == device.bytes else { return }
         try modify { peers throws(TransportError) in peers[device]?.publicKey = key }
+    }
+
+    /// Remembers that a sync this device started reached `device` at `address` (`HOST:PORT`)
+    /// and succeeded, at `now`: `sync NAME` and `sync` alone go there next time. Only a client
+    /// calls it, after its session: a server sees a client's outgoing port, not where it
+    /// listens, and a write during a session holds up every handshake that reads the list.
+    /// Nothing is written when the device is no longer trusted (removed during the sync).
+    public func recordSync(with device: DeviceID, at address: String,
+                           now: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) throws(TransportError) {
+        guard try snapshot()[device] != nil else { return }
+        try modify { peers throws(TransportError) in
+            peers[device]?.lastAddress = address
+            peers[device]?.lastSyncMillis = now
+        }
     }
 
     /// Stops trusting `device`. Returns the peer removed.
@@ -163,6 +190,8 @@ public final class TrustList: @unchecked Sendable {
             var rep: Bool?
             var mine: Bool?
             var key: String?
+            var last_address: String?
+            var last_sync_ms: UInt64?
         }
         var version: Int
         var peers: [Entry]
@@ -217,7 +246,8 @@ public final class TrustList: @unchecked Sendable {
             }
             let key = entry.key.flatMap(Hex.bytes).flatMap { Digests.sha256($0) == entry.device.bytes ? $0 : nil }
             peers[entry.device] = Peer(device: entry.device, name: entry.name, spaces: spaces, addedMillis: entry.added_ms,
-                                       isRep: entry.rep ?? false, isMine: entry.mine ?? false, publicKey: key)
+                                       isRep: entry.rep ?? false, isMine: entry.mine ?? false, publicKey: key,
+                                       lastAddress: entry.last_address, lastSyncMillis: entry.last_sync_ms)
         }
         cached = peers
         stamp = now
@@ -241,7 +271,8 @@ public final class TrustList: @unchecked Sendable {
             FileForm.Entry(device: $0.device, name: $0.name,
                            spaces: Dictionary(uniqueKeysWithValues: $0.spaces.map { ($0.key.name, $0.value) }),
                            added_ms: $0.addedMillis, rep: $0.isRep ? true : nil, mine: $0.isMine ? true : nil,
-                           key: $0.publicKey.map { $0.map { String(format: "%02x", $0) }.joined() })
+                           key: $0.publicKey.map { $0.map { String(format: "%02x", $0) }.joined() },
+                           last_address: $0.lastAddress, last_sync_ms: $0.lastSyncMillis)
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -57,6 +57,8 @@ import Testing
     @Test func syncingWithAColleagueWorksAsWritten() throws {
         let blocks = FirstFiveMinutesTests.blocks(under: "### Sync with a colleague", in: try FirstFiveMinutesTests.readme())
         let block = try #require(blocks.first, "no sh block under \"### Sync with a colleague\"")
+        // After the first time, a colleague is synced with by name: the block shows it, and runs it.
+        #expect(block.contains("fieldnote sync Ben"), "the block no longer syncs by name")
         let asha = try Sandbox(), ben = try Sandbox()
         _ = try asha.add("Referral screened by an agency worker")
         let ids = ["ASHA-ID": try asha.deviceID(), "BEN-ID": try ben.deviceID()]

@@ -15,7 +15,9 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Listens for TLS 1.3 connections from devices in `fieldnote peers list`; any other \
             device is refused in the handshake. Prints "listening on ADDR:PORT" on stdout once \
-            ready, and one line per session on stderr. Ctrl-C (SIGINT) or SIGTERM stops it \
+            ready, then on stderr what colleagues type to sync with this device (`fieldnote \
+            sync ADDR:PORT`; after the first time, the name they gave it will do), and one \
+            line per session. Ctrl-C (SIGINT) or SIGTERM stops it \
             cleanly: sessions in flight end at a batch boundary, and nothing is half applied.
 
             The default address is loopback only; to let colleagues on the office network \
@@ -54,11 +56,11 @@ struct ServeCommand: ParsableCommand {
             let server = SyncServer(store: store, identity: identity, trust: trust, bind: bind, port: port,
                                     logger: logger, onSession: ServeCommand.report)
             let bound = try server.start()
+            ServeCommand.announce(bind: bind, port: bound)
+            Terminal.note("this device is \(identity.id)")
             if (try? trust.peers().isEmpty) == true {
                 Terminal.note("no device is trusted yet: every connection will be refused (see `fieldnote peers add`)")
             }
-            Terminal.note("this device is \(identity.id)")
-            ServeCommand.announce(bind: bind, port: bound)
             // Reachable from the network: say so there, in a form only devices that trust this
             // one recognise (Protocol.md 5), so `sync NAME` finds it without an address.
             let announcer = Announcer { [id = identity.id] window in
@@ -77,15 +79,17 @@ struct ServeCommand: ParsableCommand {
     }
 
     /// "listening on ADDR:PORT" on stdout, with an address colleagues can type (never 0.0.0.0),
-    /// and on stderr the other addresses, or how to be reachable when only loopback listens.
+    /// then on stderr the command they type, the other addresses, or how to be reachable when
+    /// only loopback listens: the first lines are the ones read out across the office.
     static func announce(bind: String, port: UInt16) {
         let others = LocalAddresses.reachable(includeIPv6: bind.contains(":"))
         guard LocalAddresses.isWildcard(bind) else {
-            print("listening on \(bind):\(port)")
-            if LocalAddresses.isLoopback(bind) {
-                let example = others.first.map { " (this computer is \($0) on its network)" } ?? ""
-                Terminal.note("only this computer can connect; to let colleagues sync, use --bind 0.0.0.0\(example)")
-            }
+            let address = SyncParse.address(host: bind, port: port)
+            print("listening on \(address)")
+            guard LocalAddresses.isLoopback(bind) else { return tellColleagues(address) }
+            Terminal.note("another store on this computer syncs with: fieldnote sync \(address)")
+            let example = others.first.map { " (this computer is \($0) on its network)" } ?? ""
+            Terminal.note("only this computer can connect; to let colleagues sync, use --bind 0.0.0.0\(example)")
             return
         }
         guard let first = others.first else {
@@ -94,10 +98,15 @@ struct ServeCommand: ParsableCommand {
             return
         }
         print("listening on \(first):\(port)")
+        tellColleagues("\(first):\(port)")
         if others.count > 1 {
             Terminal.note("also reachable at " + others.dropFirst().map { "\($0):\(port)" }.joined(separator: ", "))
         }
-        Terminal.note("colleagues sync with: fieldnote sync \(first):\(port)")
+    }
+
+    /// The exact command, and that it is needed once: their `sync` remembers the address.
+    private static func tellColleagues(_ address: String) {
+        Terminal.note("colleagues sync with: fieldnote sync \(address) (after the first time, the name they gave this device will do)")
     }
 
     /// One line on stderr per session.
