@@ -31,6 +31,34 @@ struct LocalNetworkTests {
         #expect(try asha.noteIDs().contains(note))
     }
 
+    @Test("sync NAME and sync alone find trusted peers by their announcements, with no address ever typed")
+    func syncFindsPeersByName() throws {
+        let lab = try NetworkLab(hosts: 3)
+        let asha = try Sandbox(), ben = try Sandbox(), cara = try Sandbox()
+        for (a, b, name) in [(cara, asha, "Asha"), (asha, cara, "Cara"), (cara, ben, "Ben"), (ben, cara, "Cara")] {
+            try a.trust(b, as: name, spaces: "team")
+        }
+        let notes = [try asha.add("From Asha"), try ben.add("From Ben")]
+        let servers = try [(0, asha), (1, ben)].map { host, sandbox in
+            try lab.start(host, ["serve", "--store", sandbox.store.path, "--bind", "0.0.0.0", "--port", "0"])
+        }
+        defer { servers.forEach { $0.terminate() } }
+        for server in servers { #expect(server.waitForLine(where: { $0.hasPrefix("listening on ") }) != nil, "\(server.stderr)") }
+
+        let byName = try lab.run(2, ["sync", "asha", "--store", cara.store.path])
+        #expect(byName.status == 0 && byName.stdout.contains(lab.address(0)), "\(byName.stderr)")
+        let everyone = try lab.run(2, ["sync", "--store", cara.store.path, "--json"])
+        #expect(everyone.status == 0, "\(everyone.stderr)")
+        let results = try #require(try everyone.json() as? [[String: Any]])
+        #expect(results.count == 2 && results.allSatisfy { $0["result"] as? String == "synced" }, "\(results)")
+        let held = try cara.noteIDs()
+        #expect(notes.allSatisfy(held.contains))
+        // What each was reached at is remembered: the next sync goes there even without announcements.
+        let peers = try #require(try cara.run("peers", "list", "--json").json() as? [[String: Any]])
+        #expect(Set(peers.compactMap { $0["last_address"] as? String }.map { String($0.split(separator: ":")[0]) })
+                == [lab.address(0), lab.address(1)])
+    }
+
     @Test("a code nobody shows is not found: the joiner says so and trusts nothing")
     func aCodeNobodyShowsIsNotFound() throws {
         let lab = try NetworkLab(hosts: 2)

@@ -66,7 +66,10 @@ struct SyncCommand: ParsableCommand {
             let sessions = SyncSessions(store: store, identity: identity, trust: trust, asked: only, reporter: reporter)
             try sessions.requireAPeer()
             guard let target else { return try SyncEveryPeer(sessions: sessions, json: output.json).run() }
-            let completed = try sessions.sync(try SyncTarget.resolve(target, in: trust))
+            let resolved = try SyncTarget.resolve(target, in: trust)
+            var discovered: (host: String, port: UInt16)?
+            if case .peer(let peer) = resolved { discovered = PeerDiscovery.find([peer])[peer.device] }
+            let completed = try sessions.sync(resolved, discovered: discovered)
             if output.json {
                 try JSONOutput.print(completed.json)
             } else {

@@ -23,8 +23,10 @@ struct SyncEveryPeer {
 
     func run() throws {
         var outcomes: [Outcome] = []
-        for peer in try sessions.trust.peers() {
-            let outcome = try sync(peer)
+        let peers = try sessions.trust.peers()
+        let discovered = PeerDiscovery.find(peers)
+        for peer in peers {
+            let outcome = try sync(peer, discovered: discovered[peer.device])
             if !json { show(outcome) }
             outcomes.append(outcome)
         }
@@ -38,12 +40,12 @@ struct SyncEveryPeer {
     }
 
     /// One peer's session; a failure of the session is its outcome, not the end of the run.
-    private func sync(_ peer: Peer) throws -> Outcome {
-        guard let address = peer.lastAddress else {
-            return .skipped(peer, why: "no address yet (sync once with the address its `fieldnote serve` prints)")
+    private func sync(_ peer: Peer, discovered: (host: String, port: UInt16)?) throws -> Outcome {
+        guard let address = discovered.map({ SyncParse.address(host: $0.host, port: $0.port) }) ?? peer.lastAddress else {
+            return .skipped(peer, why: "not found on this network, and no address yet (sync once with the address its `fieldnote serve` prints)")
         }
         do {
-            return .synced(try sessions.sync(.peer(peer)))
+            return .synced(try sessions.sync(.peer(peer), discovered: discovered))
         } catch {
             guard let failure = CommandFailure.from(error) else { throw error }
             SyncEveryPeer.report(failure)

@@ -23,14 +23,15 @@ struct SyncSessions {
                              status: .refused)
     }
 
-    /// One session with `target`. A peer is reached only at its last address, and only the
-    /// peer itself is accepted there; an address accepts any trusted device, as it always did.
-    /// Throws a `CommandFailure` naming the peer or address, also when nothing was exchanged.
-    func sync(_ target: SyncTarget) throws -> CompletedSync {
+    /// One session with `target`. A peer is reached where it announces itself on the local
+    /// network (`discovered`), else at its last address, and only the peer itself is accepted
+    /// there; an address accepts any trusted device, as it always did. Throws a
+    /// `CommandFailure` naming the peer or address, also when nothing was exchanged.
+    func sync(_ target: SyncTarget, discovered: (host: String, port: UInt16)? = nil) throws -> CompletedSync {
         let peer: Peer?
         let (host, port): (String, UInt16)
         switch target {
-        case .peer(let named): peer = named; (host, port) = try named.lastEndpoint()
+        case .peer(let named): peer = named; (host, port) = try discovered ?? named.lastEndpoint()
         case .address(let typedHost, let typedPort): peer = nil; (host, port) = (typedHost, typedPort)
         }
         let address = SyncParse.address(host: host, port: port)
