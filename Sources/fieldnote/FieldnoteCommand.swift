@@ -27,8 +27,10 @@ struct FieldnoteCommand: ParsableCommand {
             and `link NOTE FINDING` tie a note to them; `share NOTE` sends its figures, \
             anonymised, to the evidence space; a union rep runs `report`.
 
-            Syncing: `fieldnote id` on each device, `peers add` the other's id, then one runs \
-            `serve --bind 0.0.0.0` (it prints the address to use) and the other `sync HOST:PORT`.
+            Syncing: `fieldnote pair` on one device shows a code, `fieldnote pair CODE` on the \
+            other trusts it (or `peers add` each other's `fieldnote id`); then one runs \
+            `serve --bind 0.0.0.0` and the other `sync NAME`: found on the local network, else at \
+            the address where it was last reached (`sync HOST:PORT` the first time, off the network).
 
             Shell completion: `fieldnote --generate-completion-script bash` (or zsh, fish); see \
             the README for where to put it, and for the manual page.

@@ -61,12 +61,15 @@ import Testing
         #expect(block.contains("fieldnote sync Ben"), "the block no longer syncs by name")
         let asha = try Sandbox(), ben = try Sandbox()
         _ = try asha.add("Referral screened by an agency worker")
-        let ids = ["ASHA-ID": try asha.deviceID(), "BEN-ID": try ben.deviceID()]
 
-        // Split by "# on NAME's laptop"; `serve` runs in the background on a free loopback port,
-        // and the address the README shows is replaced by the one it printed.
+        // Split by "# on NAME's laptop". The waiting `pair` and `serve` run in the background on
+        // free loopback ports; the code and addresses the README shows are replaced by the ones
+        // they printed. On loopback nothing is announced, so `sync Ben` is run after one sync by
+        // address, as off the office network (`LocalNetworkTests` finds Ben by name across hosts).
         var server: ServerProcess?
-        defer { server?.terminate() }
+        var waiting: RunningProcess?
+        defer { server?.terminate(); waiting?.terminate() }
+        var code = "", pairHost = ""
         var device: Sandbox? = nil
         var ran = 0
         for rawLine in block.components(separatedBy: "\n") {
@@ -80,13 +83,31 @@ import Testing
                 server = try ServerProcess(device)
                 continue
             }
+            if line.hasPrefix("fieldnote pair --") {
+                let process = try RunningProcess(["pair", "--store", device.store.path] + line.split(separator: " ").dropFirst(2).map(String.init)
+                                                 + ["--bind", "127.0.0.1", "--port", "0", "--yes"])
+                waiting = process
+                let shown = try #require(process.waitForLine(where: { $0.hasPrefix("on the other device: ") }), "\(process.stderr)")
+                let words = shown.split(separator: " ")
+                let index = try #require(words.firstIndex(of: "--host"))
+                (code, pairHost) = (String(words[index - 1]), String(words[index + 1]))
+                ran += 1
+                continue
+            }
             var command = line
-            for (placeholder, id) in ids { command = command.replacingOccurrences(of: placeholder, with: id) }
-            if let server { command = command.replacingOccurrences(of: "10.0.0.7:7420", with: server.address) }
+            if command.hasPrefix("fieldnote pair 7-orbit-hazel-anchor") {
+                #expect(command.contains("--name Ben"), "the README names the device it syncs with later")
+                command = command.replacingOccurrences(of: "7-orbit-hazel-anchor", with: code) + " --host \(pairHost) --yes"
+            }
+            if command == "fieldnote sync Ben", let server {
+                let first = try FirstFiveMinutesTests.sh("fieldnote sync \(server.address)", home: device.store)
+                #expect(first.status == 0, "sync by address: \(first.stderr)")
+            }
             let result = try FirstFiveMinutesTests.sh(command, home: device.store)
             #expect(result.status == 0, "\(command): \(result.stderr)")
             ran += 1
         }
+        #expect(waiting?.waitForExit() == 0, "the waiting pair: \(waiting?.stderr ?? "")")
         #expect(ran >= 4 && server != nil, "the block lost its commands")
         #expect(try ben.noteIDs() == asha.noteIDs() && ben.noteIDs().count == 1)
     }

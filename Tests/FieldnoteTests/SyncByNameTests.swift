@@ -70,7 +70,7 @@ struct SyncByNameTests {
 
         let nobody = try asha.run("sync")
         #expect(nobody.status == 3, "\(nobody.status): \(nobody.stderr)")
-        #expect(nobody.stdout.contains("Bea: skipped, no address yet"), "\(nobody.stdout)")
+        #expect(nobody.stdout.contains("Bea: skipped, not found on this network, and no address yet"), "\(nobody.stdout)")
 
         #expect(try asha.snapshot() == before, "a refused sync changes nothing")
         #expect(try ben.noteIDs().isEmpty)

@@ -12,6 +12,8 @@ public enum DevicePairing {
     static let magic = Array("fieldnote pair 1".utf8)
     static let identityA = Array("fieldnote pair joiner".utf8)
     static let identityB = Array("fieldnote pair listener".utf8)
+    /// The TCP port a device showing a code waits on, unless told another.
+    public static let defaultPort: UInt16 = 7421
 
     /// The other device, once both people said yes.
     public struct Result: Sendable {

@@ -62,7 +62,7 @@ struct PairCommand: ParsableCommand {
     @Flag(name: [.customLong("yes"), .customShort("y")], help: "Trust the other device without asking (both people still see who it is).")
     var yes = false
 
-    static let defaultPort: UInt16 = 7421
+    static let defaultPort = DevicePairing.defaultPort
 
     func validate() throws {
         if rep && mine { throw ValidationError("--rep and --mine exclude each other: a rep's device is not one of yours") }
