@@ -59,6 +59,27 @@ struct LocalNetworkTests {
                 == [lab.address(0), lab.address(1)])
     }
 
+    @Test("on a network with IPv6 link-local addresses only, pairing and sync by name find the other device")
+    func ipv6LinkLocalOnly() throws {
+        let lab = try NetworkLab(hosts: 2, ipv4: false)
+        let asha = try Sandbox(), ben = try Sandbox()
+        let waiting = try lab.start(0, ["pair", "--store", asha.store.path, "--bind", "::", "--spaces", "team", "--name", "Ben", "--yes"])
+        defer { waiting.terminate() }
+        let line = try #require(waiting.waitForLine(where: { $0.hasPrefix("pairing code: ") }), "\(waiting.stderr)")
+        let code = String(line.dropFirst("pairing code: ".count))
+        let joined = try lab.run(1, ["pair", code, "--store", ben.store.path, "--name", "Asha", "--yes"])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        #expect(waiting.waitForExit() == 0, "\(waiting.stderr)")
+
+        let note = try asha.add("Over IPv6")
+        let server = try lab.start(0, ["serve", "--store", asha.store.path, "--bind", "::", "--port", "0"])
+        defer { server.terminate() }
+        #expect(server.waitForLine(where: { $0.hasPrefix("listening on ") }) != nil, "\(server.stderr)")
+        let synced = try lab.run(1, ["sync", "Asha", "--store", ben.store.path])
+        #expect(synced.status == 0 && synced.stdout.contains("fe80::"), "\(synced.stdout) \(synced.stderr)")
+        #expect(try ben.noteIDs().contains(note))
+    }
+
     @Test("a code nobody shows is not found: the joiner says so and trusts nothing")
     func aCodeNobodyShowsIsNotFound() throws {
         let lab = try NetworkLab(hosts: 2)

@@ -14,7 +14,8 @@ final class NetworkLab {
     let hosts: [String]
     let subnet: Int
 
-    init(hosts count: Int) throws {
+    /// `ipv4: false`: the hosts have IPv6 link-local addresses only.
+    init(hosts count: Int, ipv4: Bool = true) throws {
         let tag = String(UInt32.random(in: 0..<0xFFFFF), radix: 36)
         let prefix = "fn\(tag)"
         self.prefix = prefix
@@ -33,9 +34,10 @@ final class NetworkLab {
                 try Self.ip("link", "set", "\(prefix)b\(index)", "netns", bridge)
                 try Self.ip("-n", bridge, "link", "set", "\(prefix)b\(index)", "master", "br0")
                 try Self.ip("-n", bridge, "link", "set", "\(prefix)b\(index)", "up")
-                try Self.ip("-n", host, "addr", "add", address(index) + "/24", "brd", "+", "dev", "\(prefix)a\(index)")
+                if ipv4 { try Self.ip("-n", host, "addr", "add", address(index) + "/24", "brd", "+", "dev", "\(prefix)a\(index)") }
                 try Self.ip("-n", host, "link", "set", "\(prefix)a\(index)", "up")
             }
+            if !ipv4 { try waitForLinkLocal() }
         } catch {
             remove()
             throw error
@@ -45,6 +47,27 @@ final class NetworkLab {
     deinit { remove() }
 
     func address(_ host: Int) -> String { "10.78.\(subnet).\(host + 1)" }
+
+    /// A new IPv6 address is tentative until duplicate detection ends (about a second): wait.
+    private func waitForLinkLocal() throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let tentative = try hosts.contains { host in
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: Self.ip!)
+                process.arguments = ["-n", host, "-6", "addr", "show", "tentative"]
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                try process.run()
+                let output = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return !output.isEmpty
+            }
+            if !tentative { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw SandboxError("IPv6 link-local addresses stayed tentative")
+    }
 
     /// `fieldnote ARGUMENTS…` inside host `index`, left running.
     func start(_ index: Int, _ arguments: [String]) throws -> RunningProcess {

@@ -120,8 +120,10 @@ struct PairCommand: ParsableCommand {
 extension PairCommand {
     /// The code, big, and what the other person types.
     static func announce(_ code: PairingCode, bind: String, port: UInt16) {
-        let addresses = LocalAddresses.isWildcard(bind) ? LocalAddresses.reachable(includeIPv6: false) : [bind]
-        let address = (addresses.first ?? "127.0.0.1") + (port == defaultPort ? "" : ":\(port)")
+        let addresses = LocalAddresses.isWildcard(bind) ? LocalAddresses.reachable(includeIPv6: true) : [bind]
+        // An IPv4 address when there is one; an IPv6 one goes in brackets, with its port.
+        let host = addresses.first { !$0.contains(":") } ?? addresses.first ?? "127.0.0.1"
+        let address = host.contains(":") ? SyncParse.address(host: host, port: port) : host + (port == defaultPort ? "" : ":\(port)")
         print("pairing code: \(code)")
         print("on the other device: fieldnote pair \(code) --host \(address)")
         if !LocalAddresses.isLoopback(bind) { Terminal.note("on this network, `fieldnote pair \(code)` finds this device by itself") }
