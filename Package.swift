@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Findings", dependencies: ["Storage", "Sealing"]),
         // SPAKE2 over P-256 (RFC 9382): two devices agree on a key from a short spoken code. A pure
         // state machine through OpenSSL; no I/O.
-        .target(name: "Pairing", dependencies: ["COpenSSL"]),
+        .target(name: "Pairing", dependencies: ["COpenSSL", "Sealing"]),
         .executableTarget(
             name: "fieldnote",
             dependencies: [
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "FindingsTests", dependencies: ["Findings", "Sealing"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing"]),
-        .testTarget(name: "PairingTests", dependencies: ["Pairing"]),
+        .testTarget(name: "PairingTests", dependencies: ["Pairing", "Sealing"]),
         .testTarget(name: "FieldnoteTests", dependencies: ["fieldnote", "Storage", "Findings", "Transport", "Sealing"]),
     ]
 )

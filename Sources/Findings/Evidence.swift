@@ -280,8 +280,9 @@ public enum Evidence {
         if !reps.isEmpty {
             lines.append("Sealed so that only \(reps.joined(separator: ", ")) (union rep\(reps.count == 1 ? "" : "s")) and your own devices can read it.")
         }
-        lines.append("It names neither you nor this device: a key of its own writes it, and a key of yours for its month alone signs it,")
-        lines.append("with a count of your records of that month, so that of a week shared twice the later counts.")
+        lines.append("It does not name you or this device: a key made for it alone writes it,")
+        lines.append("and a key of yours that changes every month signs it. It also says which")
+        lines.append("of your records of that month it is (1, 2, ...), so a week shared twice counts once.")
         lines.append("Not shared: the note's text, date, tags, other fields, its case token and any alias.")
         let json = String(decoding: record.sharedJSON, as: UTF8.self)
         lines.append("As data: \(json)")

@@ -1,3 +1,5 @@
+import Sealing
+
 /// Everything both sides derive once they hold both shares: the transcript TT (RFC 9382 section
 /// 3.3) and the keys of section 4,
 ///
@@ -36,14 +38,14 @@ package struct KeySchedule: Sendable {
         self.sharedElement = sharedElement
         transcript = [identityA, identityB, shareA, shareB, sharedElement, password]
             .flatMap { Self.lengthPrefixed($0) }
-        transcriptHash = SymmetricPrimitives.sha256(transcript)
+        transcriptHash = Digests.sha256(transcript)
         (sessionKey, confirmationSeed) = Self.halves(of: transcriptHash)
-        let confirmationKeys = try SymmetricPrimitives.hkdfSHA256(
-            key: confirmationSeed, info: Array("ConfirmationKeys".utf8) + additionalData,
-            length: SymmetricPrimitives.digestWidth)
+        // HKDF with no salt, which HKDF reads as a string of zeros (RFC 5869 2.2).
+        let confirmationKeys = Digests.hkdf(secret: confirmationSeed, salt: [], info: Array("ConfirmationKeys".utf8) + additionalData,
+                                            length: SymmetricPrimitives.digestWidth)
         (confirmationKeyA, confirmationKeyB) = Self.halves(of: confirmationKeys)
-        confirmationA = try SymmetricPrimitives.hmacSHA256(key: confirmationKeyA, message: transcript)
-        confirmationB = try SymmetricPrimitives.hmacSHA256(key: confirmationKeyB, message: transcript)
+        confirmationA = Digests.hmacSHA256(key: confirmationKeyA, transcript)
+        confirmationB = Digests.hmacSHA256(key: confirmationKeyB, transcript)
     }
 
     /// The first and second halves of `bytes`: each key of the schedule is half a digest.

@@ -1,3 +1,5 @@
+import Sealing
+
 /// One side of one SPAKE2 exchange (RFC 9382), ciphersuite SPAKE2-P256-SHA256-HKDF-HMAC.
 ///
 /// A state machine: the peer's messages go in, this side's messages and the key come out, and it
@@ -108,7 +110,7 @@ public struct SPAKE2: ~Copyable, Sendable {
             throw refuseOutOfOrder("a peer confirmation")
         }
         let expected = role == .partyA ? schedule.confirmationB : schedule.confirmationA
-        guard SymmetricPrimitives.constantTimeEqual(peerConfirmation, expected) else {
+        guard Digests.constantTimeEqual(peerConfirmation, expected) else {
             state = .failed
             throw PairingError(.confirmationFailed, "the peer's confirmation does not match: another code, or a changed message")
         }

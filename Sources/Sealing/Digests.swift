@@ -51,9 +51,10 @@ public enum Digests {
         return bytes
     }
 
-    /// Whether two byte strings are equal, in time that depends only on their length.
+    /// Whether two byte strings are equal, in time that depends only on their length (public:
+    /// a MAC's or a tag's length is fixed), never on where they first differ.
     public static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return lhs.isEmpty || CRYPTO_memcmp(lhs, rhs, lhs.count) == 0
     }
 }

@@ -105,7 +105,7 @@ struct EvidenceTests {
         #expect(preview.text.contains("Worcestershire: caseloads remain too large"))
         #expect(preview.text.contains("\"Too many cases.\""))
         #expect(preview.text.contains("Sealed so that only Rosa (union rep) and your own devices can read it."))
-        #expect(preview.text.contains("names neither you nor this device"))
+        #expect(preview.text.contains("It does not name you or this device"))
         #expect(preview.text.contains("Not shared"))
         #expect(preview.text.contains(preview.json))
     }

@@ -1,4 +1,5 @@
 @testable import Pairing
+import Sealing
 import Testing
 
 @Suite("SPAKE2 against RFC 9382")
@@ -46,7 +47,7 @@ struct RFC9382VectorTests {
         let curve = try P256Group().curve
         let seed = Array("1.2.840.10045.3.1.7 point generation seed (\(name))".utf8)
         var hashes = [seed]
-        for _ in 0..<100 { hashes.append(SymmetricPrimitives.sha256(hashes[hashes.count - 1])) }
+        for _ in 0..<100 { hashes.append(Digests.sha256(hashes[hashes.count - 1])) }
         let generated = (1..<99).lazy.compactMap { start -> [UInt8]? in
             let candidate = Array((hashes[start] + hashes[start + 1]).prefix(33))
             let sec1 = [candidate[0] & 1 | 2] + candidate.dropFirst()

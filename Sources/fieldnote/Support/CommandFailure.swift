@@ -84,7 +84,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         switch code {
         case .outdatedTrustList: "ask each colleague for `fieldnote id`, move trust.json aside, and `fieldnote peers add` them again"
         case .pairingFailed: "start again: `fieldnote pair` shows a new code; read it out slowly, word by word"
-        case .pairingDeclined: "nothing changed on either device; pair again when both agree"
+        case .pairingDeclined: "when both agree, `fieldnote pair` shows a new code"
         default: nil
         }
     }

@@ -88,7 +88,8 @@ struct PairCommand: ParsableCommand {
                     Terminal.note("not trusting \(device.short) without an answer: stdin is not a terminal, so pass --yes")
                     return false
                 }
-                return Terminal.confirm("Trust \(TerminalText.safe(theirs.name)) (\(device.short)) and grant it \(SyncCommand.names(granted))?")
+                let calling = name.map { " as \"\(TerminalText.safe($0))\"" } ?? ""
+                return Terminal.confirm("Trust \(TerminalText.safe(theirs.name)) (\(device.short))\(calling) and grant it \(SyncCommand.names(granted))?")
             }
             let result: DevicePairing.Result
             if let parsedCode {
