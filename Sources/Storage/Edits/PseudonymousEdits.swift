@@ -69,7 +69,7 @@ extension Store {
         as author: PseudonymousAuthor, _ body: (WriteSession, inout OpFactory) throws -> (EntityID, [Op])
     ) throws(StoreError) -> EntityID {
         try write { session in
-            let last = try Self.lastTimestamp(of: author.replica, session.db)
+            let last = try Self.lastTimestamp(of: author.replica, in: .evidence, session.db)
             var factory = try session.makeFactory(for: author.replica, wallMillis: author.wallMillis, clock: HybridLogicalClock(last: last))
             let (id, ops) = try body(session, &factory)
             guard let final = ops.last else { return id }
@@ -91,10 +91,12 @@ extension Store {
         }
     }
 
-    private static func lastTimestamp(of author: ReplicaID, _ db: Database) throws -> Timestamp {
+    /// The latest timestamp of `author`'s ops in `space`. By space first: the log's key begins with
+    /// it, so only that space's rows are read, not the whole log of a large store.
+    private static func lastTimestamp(of author: ReplicaID, in space: SpaceID, _ db: Database) throws -> Timestamp {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT hlc_ms, hlc_counter FROM ops WHERE replica = ? ORDER BY hlc_ms DESC, hlc_counter DESC LIMIT 1
-            """, arguments: [Data(author.bytes)]) else { return .zero }
+            SELECT hlc_ms, hlc_counter FROM ops WHERE space = ? AND replica = ? ORDER BY hlc_ms DESC, hlc_counter DESC LIMIT 1
+            """, arguments: [space.name, Data(author.bytes)]) else { return .zero }
         return Timestamp(millis: UInt64(row[0] as Int64), counter: UInt32(row[1] as Int64))
     }
 }
