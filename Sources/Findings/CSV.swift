@@ -94,11 +94,26 @@ public enum CSV {
     }
 
     /// One field, quoted when it holds a comma, quote, CR or LF (or leading/trailing spaces).
+    ///
+    /// By Unicode scalars, as the parser reads: by Characters, a quote followed by a combining
+    /// mark (`"` U+06DB) is one Character that is not `"`, so it was neither seen nor doubled,
+    /// and a field could end early — a finding's title breaking out of its cell.
     public static func escape(_ field: String) -> String {
-        let needsQuotes = field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-            || field.hasPrefix(" ") || field.hasSuffix(" ")
+        let scalars = field.unicodeScalars
+        let needsQuotes = scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            || scalars.first == " " || scalars.last == " "
         guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + doublingQuotes(field) + "\""
+    }
+
+    /// `field` with every quote scalar doubled.
+    static func doublingQuotes(_ field: String) -> String {
+        var doubled = String.UnicodeScalarView()
+        for scalar in field.unicodeScalars {
+            doubled.append(scalar)
+            if scalar == "\"" { doubled.append(scalar) }
+        }
+        return String(doubled)
     }
 
     /// Records joined with CRLF, as RFC 4180 says, ending with a CRLF. Parses back to `rows`.
@@ -122,6 +137,6 @@ public enum CSV {
     /// quoted, so that no separator or quote in it can end the field early.
     public static func neutralised(_ field: String) -> String {
         guard let first = field.unicodeScalars.first, formulaStarts.contains(first) else { return escape(field) }
-        return "\"'" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"'" + doublingQuotes(field) + "\""
     }
 }
