@@ -17,8 +17,10 @@ public enum SyncClient {
         spaces: Set<SpaceID>? = nil, limits: SyncLimits = .default,
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) throws(TransportError) -> SyncSummary {
-        try sync(store: store, identity: identity, trust: trust, host: host, port: port, spaces: spaces,
-                 limits: limits, faults: FaultInjection(), progress: progress)
+        let stream = try connect(identity: identity, trust: trust, host: host, port: port, limits: limits)
+        let session = SyncSession(stream: stream, store: store, identity: identity, trust: trust, limits: limits, isServer: false,
+                                  requestedSpaces: spaces, progress: progress)
+        return try session.run()
     }
 
     /// The same, on a dedicated thread, so no Swift concurrency thread blocks on the socket.
@@ -31,24 +33,13 @@ public enum SyncClient {
             let thread = Thread {
                 continuation.resume(returning: Result { () throws(TransportError) -> SyncSummary in
                     try sync(store: store, identity: identity, trust: trust, host: host, port: port, spaces: spaces,
-                             limits: limits, faults: FaultInjection(), progress: progress)
+                             limits: limits, progress: progress)
                 })
             }
             thread.name = "fieldnote.sync.client"
             thread.start()
         }
         return try result.get()
-    }
-
-    static func sync(
-        store: Store, identity: DeviceIdentity, trust: TrustList, host: String, port: UInt16,
-        spaces: Set<SpaceID>?, limits: SyncLimits, faults: FaultInjection,
-        progress: (@Sendable (SyncProgress) -> Void)?
-    ) throws(TransportError) -> SyncSummary {
-        let stream = try connect(identity: identity, trust: trust, host: host, port: port, limits: limits)
-        let session = SyncSession(stream: stream, store: store, identity: identity, trust: trust, limits: limits, isServer: false,
-                                  requestedSpaces: spaces, faults: faults, progress: progress)
-        return try session.run()
     }
 
     /// A TCP connection wrapped for TLS (the handshake is left to the session).

@@ -21,8 +21,7 @@ import Storage
 ///
 /// Sendable: the mutable state (`listener`, `boundPort`, stopping) is only touched with the
 /// `state` condition's lock held; `admission` guards its own; `nextSession` is only touched by
-/// the accept thread; everything else is immutable after init, except `faults`, which tests set
-/// before `start()` and never after.
+/// the accept thread; everything else is immutable after init.
 public final class SyncServer: @unchecked Sendable {
     public let store: Store
     public let identity: DeviceIdentity
@@ -32,7 +31,6 @@ public final class SyncServer: @unchecked Sendable {
     private let requestedPort: UInt16
     private let onSession: (@Sendable (SessionReport) -> Void)?
     private let logger: Logger
-    var faults = FaultInjection()
 
     private let state = NSCondition()
     private var listener: Int32 = -1
@@ -141,7 +139,7 @@ public final class SyncServer: @unchecked Sendable {
                 continue
             }
             let session = SyncSession(stream: stream, store: store, identity: identity, trust: trust, limits: limits,
-                                      isServer: true, faults: faults, stopping: { [weak self] in self?.isStopping ?? true },
+                                      isServer: true, stopping: { [weak self] in self?.isStopping ?? true },
                                       admit: { [admission] session throws(TransportError) in try admission.admit(session) })
             guard admission.opened(session) else { break }
             nextSession += 1

@@ -111,17 +111,3 @@ public struct SessionReport: Sendable {
     public var peer: DeviceID?
     public var result: Result<SyncSummary, TransportError>
 }
-
-/// Test hooks: break a session on purpose.
-struct FaultInjection: Sendable, Hashable {
-    /// Cut the connection once this many application bytes have been written, mid-frame.
-    var cutAfterBytesWritten: Int? = nil
-    /// Cut the connection once this many application bytes have been read.
-    var cutAfterBytesRead: Int? = nil
-    /// Send ops for spaces the peer said it will not accept (to test the peer's refusal).
-    var ignorePeerReadOnly = false
-    /// Offer these extra spaces in HELLO whatever the trust list says (to test the peer's refusal).
-    var extraSpaces: [SpaceID] = []
-    /// Speak at most this protocol version, as an older peer would (to test negotiation).
-    var maxVersion: UInt64? = nil
-}

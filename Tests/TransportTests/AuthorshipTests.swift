@@ -247,39 +247,32 @@ struct AuthorshipTests {
     }
 }
 
-/// A trusted peer's session written by hand, to send batches the real client never sends.
+/// A trusted peer's session written by hand, to send batches the real client never sends: its
+/// HELLO (claiming `replica`) and an empty opening turn, the server's answer taken, then one
+/// batch in its closing turn.
 private struct HandClient {
-    let stream: TLSStream
+    let client: ScriptedClient
 
     /// The code of the ERROR that answered HELLO, nil when the server answered with its HELLO.
     private(set) var helloRefusal: TransportError.Code? = nil
 
     init(_ device: Device, port: UInt16, claiming replica: ReplicaID? = nil) throws {
-        stream = try SyncClient.connect(identity: device.identity, trust: device.trust, host: "127.0.0.1", port: port, limits: .default)
-        stream.setTimeouts(.seconds(5))
-        try stream.handshake()
+        client = try ScriptedClient(device, port: port)
         let hello = Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: replica ?? device.store.replica,
                           maxFrameBytes: 1 << 20, spaces: [HelloSpace(space: .team, accepts: true, vector: VersionVector())])
-        try write(.hello, hello.encode())
-        let (type, body) = try read()
-        helloRefusal = type == MessageType.error.rawValue ? ErrorMessage.decode(body).code : nil
+        try client.send(.hello, hello.encode())
+        try client.send(.done, Done(batches: 0, ops: 0).encode())
+        do { _ = try client.takeAnswer() } catch let error as TransportError { helloRefusal = error.code }
     }
 
     /// Sends one batch of `ops` with `proofs`; returns the code of the ERROR that answers it, or
     /// nil when it was acknowledged.
     func send(_ ops: [Op], proofs: [ChainProof]) throws -> TransportError.Code? {
-        try write(.batch, BatchHeader.encode(number: 1, space: .team, proofs: proofs, payload: OpCodec.encode(OpBatch(ops: ops))))
-        let (type, body) = try read()
+        try client.send(.batch, BatchHeader.encode(number: 1, space: .team, proofs: proofs, payload: OpCodec.encode(OpBatch(ops: ops))))
+        let (type, body) = try client.read()
         if type == MessageType.error.rawValue { return ErrorMessage.decode(body).code }
         #expect(type == MessageType.ack.rawValue)
-        try write(.done, Counts.encode([1, UInt64(ops.count)]))
+        try client.send(.done, Done(batches: 1, ops: UInt64(ops.count)).encode())
         return nil
     }
-
-    private func write(_ type: MessageType, _ body: [UInt8]) throws {
-        let length = body.count + 1
-        try stream.write([UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), type.rawValue] + body)
-    }
-
-    private func read() throws -> (UInt8, [UInt8]) { try readRawFrame(stream) }
 }

@@ -4,9 +4,9 @@ import Storage
 import SyncCore
 @testable import Transport
 
-/// The window of unacknowledged batches (Protocol.md 2.4), and the refusal of peers that speak
-/// only versions before 4, whose batches carry neither register `pred`s nor proofs of authorship.
-@Suite("Batch window and version negotiation")
+/// The window of unacknowledged batches (Protocol.md 2.4), filled and drained both ways. (Peers
+/// that speak only earlier versions are refused in `HostileClientTests`.)
+@Suite("Batch window")
 struct BatchWindowTests {
     /// Many small batches each way, so a window of four is filled and drained more than once.
     static var smallBatches: SyncLimits {
@@ -15,26 +15,15 @@ struct BatchWindowTests {
         return limits
     }
 
-    @Test func aPeerThatSpeaksOnlyVersion3IsRefused() throws {
-        let temporary = TemporaryDirectory()
-        let (a, b) = try pair(temporary)
-        try a.store.addNote(text: "Not for a peer that cannot prove authorship")
-        try a.serving { port in
-            #expect(throws: TransportError.self) { try b.sync(port: port, faults: FaultInjection(maxVersion: 3)) }
-        }
-        #expect(try b.texts().isEmpty)
-    }
-
-    @Test(arguments: [nil as UInt64?])
-    func manyBatchesEachWayConverge(clientMaxVersion: UInt64?) throws {
+    @Test func manyBatchesEachWayConverge() throws {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)
         for index in 0..<40 { try a.store.addNote(text: "Server note \(index)", tags: ["caseload"]) }
         for index in 0..<30 { try b.store.addNote(text: "Client note \(index)", fields: ["caseload": .int(Int64(20 + index))]) }
         let summary = try a.serving(limits: Self.smallBatches) { port in
-            try b.sync(port: port, limits: Self.smallBatches, faults: FaultInjection(maxVersion: clientMaxVersion))
+            try b.sync(port: port, limits: Self.smallBatches)
         }
-        #expect(summary.version == (clientMaxVersion ?? SyncProtocol.maxVersion))
+        #expect(summary.version == SyncProtocol.maxVersion)
         #expect(summary.sent.batches > SyncProtocol.batchWindow && summary.received.batches > SyncProtocol.batchWindow)
         #expect(try summary.sent.applied + summary.received.applied == b.ops().count)
         #expect(try a.texts() == b.texts())

@@ -9,10 +9,7 @@ import Testing
 /// authorship, checks that every one decodes whole, and, with `FIELDNOTE_WRITE_FUZZ_SEEDS=1`,
 /// writes them to `Fuzz/corpus/fuzz-wire` — run it so after any wire change.
 @Suite struct FuzzSeedTests {
-    static func frame(_ type: MessageType, _ body: [UInt8]) -> [UInt8] {
-        let length = body.count + 1
-        return [UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), type.rawValue] + body
-    }
+    static func frame(_ type: MessageType, _ body: [UInt8]) -> [UInt8] { Frame.encode(type, body) }
 
     static func seeds() throws -> [String: [UInt8]] {
         let temporary = TemporaryDirectory()
@@ -26,12 +23,15 @@ import Testing
         let (ops, proofs) = try prover.prove(try device.ops(), space: .team)
 
         let vector = try device.store.versionVector(.team)
+        // A client's HELLO with a base (its opening turn follows it at once), and a server's.
+        let clientHello = frame(.hello, Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: device.store.replica,
+                                              maxFrameBytes: 1 << 20, spaces: [HelloSpace(space: .team, accepts: true, vector: vector, base: VersionVector())]).encode())
         let hello = frame(.hello, Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: device.store.replica,
                                         maxFrameBytes: 1 << 20, spaces: [HelloSpace(space: .team, accepts: true, vector: vector)]).encode())
         let batch = frame(.batch, BatchHeader.encode(number: 1, space: .team, proofs: proofs, payload: OpCodec.encode(OpBatch(ops: ops))))
-        let ack = frame(.ack, Counts.encode([1, UInt64(ops.count), 0]))
-        let done = frame(.done, Counts.encode([1, UInt64(ops.count)]))
-        return ["hello": hello, "batch": batch, "client-session": hello + batch + done, "server-session": hello + ack + batch + done]
+        let ack = frame(.ack, Ack(number: 1, applied: UInt64(ops.count), duplicates: 0).encode())
+        let done = frame(.done, Done(batches: 1, ops: UInt64(ops.count)).encode())
+        return ["hello": clientHello, "batch": batch, "client-session": clientHello + batch + done, "server-session": hello + ack + batch + done]
     }
 
     @Test func theSeedsAreSessionsOfTheProtocolSpokenNow() throws {

@@ -118,15 +118,19 @@ struct HostileClientTests {
         }
     }
 
-    @Test func unknownProtocolVersionIsRefused() throws {
+    /// An older peer (versions 3–6: no opening turn, or no proofs of authorship) and a newer
+    /// one alike are answered `version_mismatch`, and nothing is exchanged.
+    @Test(arguments: [(UInt64(3), UInt64(6)), (8, 9)])
+    func unknownProtocolVersionIsRefused(versions: (UInt64, UInt64)) throws {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)
+        try a.store.addNote(text: "Not for a peer that speaks another version")
         try a.serving { port in
             let stream = try rawConnection(b, port: port)
-            let hello = Hello(minVersion: 7, maxVersion: 9, replica: b.store.replica, maxFrameBytes: 1 << 20, spaces: [])
-            let body = [MessageType.hello.rawValue] + hello.encode()
-            try stream.write([0, 0, UInt8(body.count >> 8), UInt8(body.count & 0xFF)] + body)
+            let hello = Hello(minVersion: versions.0, maxVersion: versions.1, replica: b.store.replica, maxFrameBytes: 1 << 20, spaces: [])
+            try stream.write(Frame.encode(.hello, hello.encode()))
             try expectErrorFrame(stream, .versionMismatch)
         }
+        #expect(try b.texts().isEmpty)
     }
 }

@@ -23,20 +23,23 @@ struct InterruptionTests {
         _ = try device.store.notes(limit: nil)
     }
 
+    /// Cut by a proxy at a byte of the TCP stream (TLS records included), in either direction.
     @Test(arguments: [
-        (read: 5_000, written: nil), (read: 12_000, written: nil), (read: 20_000, written: nil),
-        (read: nil, written: 3_000), (read: nil, written: 8_000), (read: nil, written: 14_000),
-    ] as [(read: Int?, written: Int?)])
-    func cutMidSyncLosesAndDuplicatesNothing(cut: (read: Int?, written: Int?)) throws {
+        (FaultProxy.Direction.toClient, 8_000), (.toClient, 15_000), (.toClient, 23_000),
+        (.toServer, 6_000), (.toServer, 11_000), (.toServer, 17_000),
+    ])
+    func cutMidSyncLosesAndDuplicatesNothing(direction: FaultProxy.Direction, offset: Int) throws {
         let temporary = TemporaryDirectory()
         let (a, b) = try pair(temporary)
         try a.store.addNotes((0..<1000).map { NoteDraft(text: "A's note \($0) about caseload and supervision") })
         try b.store.addNotes((0..<1000).map { NoteDraft(text: "B's note \($0) about referrals", space: $0 % 2 == 0 ? .team : .evidence) })
         let aBefore = try a.ops().count
         try a.serving(limits: Self.smallBatches) { port in
+            let proxy = try FaultProxy(forwardingTo: port)
+            defer { proxy.stop() }
+            proxy.next([FaultProxy.Plan(direction: direction, offset: offset, fault: .cut)])
             do {
-                try b.sync(port: port, limits: Self.smallBatches,
-                           faults: FaultInjection(cutAfterBytesWritten: cut.written, cutAfterBytesRead: cut.read))
+                try b.sync(port: proxy.port, limits: Self.smallBatches)
                 Issue.record("the cut did not happen")
             } catch let error as TransportError {
                 #expect(error.code == .connectionLost, "\(error)")
@@ -73,7 +76,7 @@ struct InterruptionTests {
         nonisolated(unsafe) var stopRequested = false
         let outcome: Result<SyncSummary, TransportError> = Result { () throws(TransportError) in
             try SyncClient.sync(store: b.store, identity: b.identity, trust: b.trust, host: "127.0.0.1", port: port,
-                                spaces: nil, limits: limits, faults: FaultInjection(), progress: { progress in
+                                spaces: nil, limits: limits, progress: { progress in
                 stopped.lock()
                 defer { stopped.unlock() }
                 if progress.ops >= 300 && !stopRequested {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SyncCore
 @testable import Transport
 
 /// Holds Protocol.md section 2 to the code: every message type and every error code sent on the
@@ -19,7 +20,7 @@ struct SyncProtocolDocumentTests {
         for (type, name) in [(MessageType.hello, "HELLO"), (.batch, "BATCH"), (.ack, "ACK"), (.done, "DONE"), (.error, "ERROR")] {
             #expect(text.contains(String(format: "| `0x%02x` | \(name) |", type.rawValue)), "\(name)")
         }
-        for code in SyncSession.reportedCodes {
+        for code in SessionError.Code.reported {
             #expect(text.contains("| `\(code.rawValue)` |"), "error code \(code) is not in the table of 2.7")
         }
         #expect(SyncProtocol.maxFrameBytes == 8_388_608 && text.contains("8 388 608"))

@@ -75,7 +75,7 @@ struct RevocationTests {
             nonisolated(unsafe) var done = false
             let error = #expect(throws: TransportError.self) {
                 try SyncClient.sync(store: b.store, identity: b.identity, trust: b.trust, host: "127.0.0.1", port: port,
-                                    spaces: nil, limits: Self.smallBatches, faults: FaultInjection(), progress: { _ in
+                                    spaces: nil, limits: Self.smallBatches, progress: { _ in
                     removed.lock()
                     defer { removed.unlock() }
                     if !done { done = true; _ = try? a.trust.remove(b.id) }
@@ -101,7 +101,7 @@ struct RevocationTests {
             nonisolated(unsafe) var done = false
             let error = #expect(throws: TransportError.self) {
                 try SyncClient.sync(store: b.store, identity: b.identity, trust: b.trust, host: "127.0.0.1", port: port,
-                                    spaces: nil, limits: Self.smallBatches, faults: FaultInjection(), progress: { progress in
+                                    spaces: nil, limits: Self.smallBatches, progress: { progress in
                     removed.lock()
                     defer { removed.unlock() }
                     if progress.direction == .receiving && !done { done = true; _ = try? a.trust.remove(b.id) }

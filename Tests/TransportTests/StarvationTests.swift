@@ -44,10 +44,7 @@ struct StarvationTests {
         }
     }
 
-    static func frame(_ type: MessageType, _ body: [UInt8]) -> [UInt8] {
-        let length = body.count + 1
-        return [UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), type.rawValue] + body
-    }
+    static func frame(_ type: MessageType, _ body: [UInt8]) -> [UInt8] { Frame.encode(type, body) }
 
     /// Reads one frame, its length checked as the server checks it.
     static func readFrame(_ stream: TLSStream) throws -> (type: UInt8, body: [UInt8]) {
@@ -143,8 +140,9 @@ struct StarvationTests {
         let stream = try SyncClient.connect(identity: device.identity, trust: device.trust, host: "127.0.0.1", port: port, limits: .default)
         stream.setTimeouts(.seconds(15))
         try stream.handshake()
+        // An empty base, which any server covers: the batches that follow are its opening turn.
         let hello = Hello(minVersion: SyncProtocol.minVersion, maxVersion: SyncProtocol.maxVersion, replica: device.store.replica,
-                          maxFrameBytes: 1 << 20, spaces: [HelloSpace(space: .team, accepts: true, vector: VersionVector())])
+                          maxFrameBytes: 1 << 20, spaces: [HelloSpace(space: .team, accepts: true, vector: VersionVector(), base: VersionVector())])
         try stream.write(frame(.hello, hello.encode()))
         let answer = try readFrame(stream)
         guard answer.type == MessageType.hello.rawValue else { throw ErrorMessage.decode(answer.body) }

@@ -49,11 +49,9 @@ final class Device: @unchecked Sendable {
 
     /// Starts a server on an ephemeral loopback port, runs `body` with the port, stops the server.
     @discardableResult
-    func serving<T>(limits: SyncLimits = .default, faults: FaultInjection = FaultInjection(),
-                    reports: Reports? = nil, _ body: (UInt16) throws -> T) throws -> T {
+    func serving<T>(limits: SyncLimits = .default, reports: Reports? = nil, _ body: (UInt16) throws -> T) throws -> T {
         let server = SyncServer(store: store, identity: identity, trust: trust, bind: "127.0.0.1", port: 0, limits: limits,
                                 onSession: { report in reports?.append(report) })
-        server.faults = faults
         let port = try server.start()
         defer { server.stop() }
         return try body(port)
@@ -61,10 +59,9 @@ final class Device: @unchecked Sendable {
 
     /// Syncs with `server` (which must be serving on `port`).
     @discardableResult
-    func sync(port: UInt16, spaces: Set<SpaceID>? = nil, limits: SyncLimits = .default,
-              faults: FaultInjection = FaultInjection()) throws(TransportError) -> SyncSummary {
+    func sync(port: UInt16, spaces: Set<SpaceID>? = nil, limits: SyncLimits = .default) throws(TransportError) -> SyncSummary {
         try SyncClient.sync(store: store, identity: identity, trust: trust, host: "127.0.0.1", port: port, spaces: spaces,
-                            limits: limits, faults: faults, progress: nil)
+                            limits: limits, progress: nil)
     }
 
     /// Every op the store holds in `space`, in serving order.

@@ -109,8 +109,8 @@ struct SyncTests {
         let temporary = TemporaryDirectory()
         let a = try Device("alex", in: temporary)
         let b = try Device("bo", in: temporary)
-        try a.trusts(b, [.team], readOnly: [.team])
-        try b.trusts(a, [.team])
+        try a.trusts(b, [.team, .evidence], readOnly: [.team])
+        try b.trusts(a, [.team, .evidence])
         try a.store.addNote(text: "From A")
         try b.store.addNote(text: "From B")
         let reports = Reports()
@@ -121,14 +121,9 @@ struct SyncTests {
             #expect(try b.texts() == ["From A", "From B"])
             #expect(try a.texts() == ["From A"])
 
-            // One that sends anyway is refused, and nothing is applied.
-            do {
-                try b.sync(port: port, faults: FaultInjection(ignorePeerReadOnly: true))
-                Issue.record("a read-only peer's ops were accepted")
-            } catch let error as TransportError {
-                #expect(error.code == .readOnly)
-                #expect(error.fromPeer)
-            }
+            // One that sends anyway, in its closing turn (evidence, read-write, gives it one), is
+            // refused, and nothing is applied.
+            #expect(try ScriptedClient.refusalOfClosingBatch(b, port: port, offering: [.team, .evidence], sending: .team) == .readOnly)
             #expect(try a.texts() == ["From A"])
             #expect(try a.store.versionVector(.team)[b.store.replica] == 0)
         }
@@ -141,12 +136,15 @@ struct SyncTests {
         let a = try Device("alex", in: temporary)
         let b = try Device("bo", in: temporary)
         try a.trusts(b, [.evidence])
-        try b.trusts(a, [.evidence])
+        try b.trusts(a, [.team, .evidence])
         try b.store.addNote(text: "Team secret")
         try a.serving { port in
             // Offered in B's HELLO but not in A's: not exchanged, so B sends nothing of it.
-            let summary = try b.sync(port: port, faults: FaultInjection(extraSpaces: [.team]))
+            let summary = try b.sync(port: port)
             #expect(summary.spaces == [.evidence])
+            #expect(summary.offered == [.evidence, .team] && summary.peerOffered == [.evidence])
+            // A hostile B that sends it anyway is refused with space_not_granted.
+            #expect(try ScriptedClient.refusalOfClosingBatch(b, port: port, offering: [.team, .evidence], sending: .team) == .spaceNotGranted)
         }
         #expect(try a.texts() == [])
     }

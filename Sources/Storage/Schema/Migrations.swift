@@ -23,6 +23,7 @@ enum Migrations {
         migrator.registerMigration("v6 authors' checkpoints and faulty replicas", migrate: v6Authorship)
         migrator.registerMigration("v7 which note each shared evidence record came from", migrate: v7SharedFrom)
         migrator.registerMigration("v8 the keys of evidence records written here", migrate: v8EvidenceKeys)
+        migrator.registerMigration("v9 what each peer held at the last sync", migrate: v9PeerVectors)
         return migrator
     }
 
@@ -321,6 +322,21 @@ enum Migrations {
             CREATE TABLE evidence_keys (
                 record BLOB PRIMARY KEY NOT NULL,
                 seed BLOB NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            """)
+    }
+
+    /// A client remembers what each server held at their last sync, so its next session sends
+    /// the ops the server lacks with its HELLO instead of a round trip later (Protocol.md 2.4).
+    private static func v9PeerVectors(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Local-only: never synced. A lower bound on what the device held; a wrong one costs
+            -- one more turn of the next session, never an op.
+            CREATE TABLE peer_vectors (
+                device TEXT NOT NULL,
+                space TEXT NOT NULL,
+                vector BLOB NOT NULL,
+                PRIMARY KEY (device, space)
             ) STRICT, WITHOUT ROWID;
             """)
     }
