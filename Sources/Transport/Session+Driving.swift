@@ -49,12 +49,19 @@ extension SyncSession {
                         try storeCall { () throws(StoreError) in try store.rememberPeerVectors(vectors, device: context.device.description) }
                     }
                     return summary(context)
-                case .fail(let error, _):
+                case .fail(let error, let notify):
+                    peerIsTold = notify
                     throw error
                 }
             } catch {
                 if case .fail = action { throw error }
-                context.machine.failed(error)
+                // A watchdog cut the connection: whatever the read or write said, the deadline
+                // is what happened, and the peer is not told (this thread may have been blocked).
+                if let expired = watchdog.expired ?? progressWatchdog.expired {
+                    context.machine.deadlinePassed(.phase(expired.name))
+                } else {
+                    context.machine.failed(error)
+                }
             }
         }
     }

@@ -40,6 +40,9 @@ final class SyncSession: @unchecked Sendable {
     /// Frames written and not yet handed to TLS: sent together when this side next waits for
     /// the peer, so one flight leaves in as few records and segments as it can.
     var unsent: [UInt8] = []
+    /// Whether the state machine, failing the session, said to tell the peer with ERROR (nil
+    /// when the session failed before the machine existed: then the same rule is applied here).
+    var peerIsTold: Bool? = nil
 
     init(stream: TLSStream, store: Store, identity: DeviceIdentity, trust: TrustList, limits: SyncLimits, isServer: Bool,
          requestedSpaces: Set<SpaceID>? = nil, progress: (@Sendable (SyncProgress) -> Void)? = nil,
@@ -101,7 +104,7 @@ final class SyncSession: @unchecked Sendable {
             if let expired = watchdog.expired {
                 throw TransportError(.timedOut, "\(expired.name) with \(stream.peerAddress) did not finish within \(expired.limit.milliseconds) ms")
             }
-            if !error.fromPeer && SessionError.Code.reported.contains(error.code) {
+            if peerIsTold ?? (!error.fromPeer && SessionError.Code.reported.contains(error.code)) {
                 unsent = []
                 try? writeFrame(.error, ErrorMessage.encode(error))
                 try? flush()
