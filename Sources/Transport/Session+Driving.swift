@@ -8,6 +8,7 @@ extension SyncSession {
         var context = start
         var producer: TurnProducer? = nil
         var batch: (header: BatchHeader, body: [UInt8])? = nil
+        var prepared: (body: [UInt8], ops: Int, space: SpaceID)? = nil
         let verifier = ChainVerifier(store: store)
         while true {
             let action = context.machine.next()
@@ -24,12 +25,16 @@ extension SyncSession {
                                                 ownHeads: context.ownHeads, stopping: stopping)
                     }
                     if let next = try producer!.next(number: number) {
-                        try writeFrame(.batch, next.body)
-                        context.machine.batchSent(number: number, ops: next.ops)
-                        context.unacknowledged.append(next.space)
+                        prepared = next
+                        context.machine.batchReady(number: number, ops: next.ops)
                     } else {
                         context.machine.turnExhausted()
                     }
+                case .sendBatch:
+                    guard let next = prepared else { preconditionFailure("no batch was made") }
+                    prepared = nil
+                    try writeFrame(.batch, next.body)
+                    context.unacknowledged.append(next.space)
                 case .read:
                     batch = try readMessage(&context)
                 case .apply(let number, _):

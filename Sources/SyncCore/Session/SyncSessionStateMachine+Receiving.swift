@@ -78,8 +78,12 @@ extension SyncSessionStateMachine {
     }
 
     private mutating func receivedDone(_ done: Done) {
-        guard case .receive = step else {
+        guard case .receive = step, peerHello != nil else {
             return failed(SessionError(.unexpectedMessage, "received DONE out of turn"))
+        }
+        // The peer acknowledges every batch of this side's turn before its own turn ends.
+        guard inFlight.isEmpty else {
+            return failed(SessionError(.unexpectedMessage, "received DONE before the ACK of batch \(inFlight[0].number)"))
         }
         guard done.batches == UInt64(turnReceived.batches), done.ops == UInt64(turnReceived.ops) else {
             return failed(SessionError(.malformed, "DONE counts \(done.batches) batches and \(done.ops) ops; \(turnReceived.batches) and \(turnReceived.ops) arrived"))

@@ -17,9 +17,11 @@ public struct SyncSessionStateMachine: Sendable {
     public enum Action: Hashable, Sendable {
         /// Write this message.
         case send(OutboundMessage)
-        /// Produce the next batch of `turn` under this number and send it, then call
-        /// `batchSent`; when the turn holds nothing more, call `turnExhausted` instead.
+        /// Make the next batch of `turn` under this number and call `batchReady`; when the turn
+        /// holds nothing more, call `turnExhausted` instead. It is sent when the window allows.
         case produceBatch(number: UInt64, turn: Turn)
+        /// Write the batch made under this number.
+        case sendBatch(number: UInt64)
         /// Read one message and pass it to `received` (or `failed`).
         case read
         /// Check the batch just read against the trust list of this moment, decode, verify and
@@ -83,6 +85,8 @@ public struct SyncSessionStateMachine: Sendable {
 
     var nextNumber: UInt64 = 1
     var inFlight: [(number: UInt64, ops: Int)] = []
+    /// A batch made and not yet sent: it waits for room in the window.
+    var ready: (number: UInt64, ops: Int)?
     var turnSent = TurnCounts()
     var exhausted = false
     var expectedNumber: UInt64 = 1
@@ -143,6 +147,17 @@ public struct SyncSessionStateMachine: Sendable {
         case .receiveHello, .receive:
             return .read
         case .send(let kind):
+            if let ready {
+                // Made before the window had room, so a turn's end is known, and DONE sent, the
+                // moment its last batch leaves — never an ACK later.
+                guard inFlight.count < window else { return .read }
+                self.ready = nil
+                inFlight.append(ready)
+                nextNumber += 1
+                turnSent.batches += 1
+                turnSent.ops += ready.ops
+                return .sendBatch(number: ready.number)
+            }
             if exhausted {
                 let done = Done(batches: UInt64(turnSent.batches), ops: UInt64(turnSent.ops))
                 turnSent = TurnCounts()
@@ -150,7 +165,6 @@ public struct SyncSessionStateMachine: Sendable {
                 stepIndex += 1
                 return .send(.done(done))
             }
-            if inFlight.count >= window { return .read }
             return .produceBatch(number: nextNumber, turn: turn(kind))
         case .drain:
             if inFlight.isEmpty {
@@ -161,13 +175,10 @@ public struct SyncSessionStateMachine: Sendable {
         }
     }
 
-    /// The driver sent batch `number` of the current turn, holding `ops` ops.
-    public mutating func batchSent(number: UInt64, ops: Int) {
-        precondition(number == nextNumber, "batch \(number) sent where \(nextNumber) was asked for")
-        inFlight.append((number, ops))
-        nextNumber += 1
-        turnSent.batches += 1
-        turnSent.ops += ops
+    /// The driver made batch `number` of the current turn, holding `ops` ops.
+    public mutating func batchReady(number: UInt64, ops: Int) {
+        precondition(number == nextNumber && ready == nil, "batch \(number) made where \(nextNumber) was asked for")
+        ready = (number, ops)
     }
 
     /// The current turn holds nothing more to send: DONE follows.

@@ -48,6 +48,7 @@ struct PipeSide {
     var outcome: SyncSessionStateMachine.Action?
     private var producer: (kind: Turn.Kind, batches: [(SpaceID, [OpRef])])?
     private var pending: (number: UInt64, space: SpaceID, ops: [OpRef])?
+    private var made: (number: UInt64, space: SpaceID, ops: [OpRef])?
 
     init(_ device: MemoryDevice, role: SyncSessionStateMachine.Role, peer: ReplicaID, batchOps: Int = 3) {
         self.device = device
@@ -79,9 +80,14 @@ struct PipeSide {
                 machine.turnExhausted()
             } else {
                 let (space, ops) = producer!.batches.removeFirst()
-                send(.batch(number: number, space: space, ops: ops), clock + 0.5)
-                machine.batchSent(number: number, ops: ops.count)
+                made = (number, space, ops)
+                machine.batchReady(number: number, ops: ops.count)
             }
+        case .sendBatch(let number):
+            let batch = made!
+            precondition(batch.number == number)
+            send(.batch(number: number, space: batch.space, ops: batch.ops), clock + 0.5)
+            made = nil
         case .read:
             guard !inbox.isEmpty else {
                 if closed { machine.failed(SessionError(SessionError.Code(rawValue: "connection_lost"), "the connection closed")); return .progressed }

@@ -59,8 +59,8 @@ struct ProtocolConformanceSessionTests {
     /// and ends as its outcome says.
     @Test func transcriptsReplayExactlyThroughTheStateMachine() throws {
         let transcripts = try Self.transcripts()
-        #expect(transcripts.filter { $0["reference_diverges"] == nil }.count >= 40)
-        for entry in transcripts where entry["reference_diverges"] == nil {
+        #expect(transcripts.count >= 42)
+        for entry in transcripts {
             let name = try FixtureOps.string(entry["name"], "name")
             do {
                 var replay = try SessionTranscriptReplay(entry)
@@ -68,20 +68,6 @@ struct ProtocolConformanceSessionTests {
                 #expect(outcome == (try SessionTranscriptReplay.outcome(entry["outcome"])), "\(name)")
             } catch {
                 Issue.record("\(name): \(error)")
-            }
-        }
-    }
-
-    /// The transcripts where this implementation does not yet do what Protocol.md says: the file
-    /// holds the spec's outcome, and this test turns into a failure once the machine follows it,
-    /// so the mark is removed with the fix.
-    @Test func divergingTranscriptsAreKnownIssues() throws {
-        for entry in try Self.transcripts() where entry["reference_diverges"] != nil {
-            let name = try FixtureOps.string(entry["name"], "name")
-            withKnownIssue("\(name): \(entry["reference_diverges"]?.stringValue ?? "")") {
-                var replay = try SessionTranscriptReplay(entry)
-                let outcome = try replay.run()
-                #expect(outcome == (try SessionTranscriptReplay.outcome(entry["outcome"])), "\(name)")
             }
         }
     }

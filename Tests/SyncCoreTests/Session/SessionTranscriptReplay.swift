@@ -66,7 +66,10 @@ struct SessionTranscriptReplay {
             case .send(let message):
                 try expectSend(Self.frame(message), "\(message)")
             case .produceBatch(let number, let turn):
-                guard let step = next, !step.receive, step.frame.count > 4, step.frame[4] == MessageType.batch.rawValue else {
+                // Made ahead of sending (the window may be full): the turn goes on if the
+                // transcript's next send is a BATCH.
+                guard let step = steps[index...].first(where: { !$0.receive }), step.frame.count > 4,
+                      step.frame[4] == MessageType.batch.rawValue else {
                     machine.turnExhausted()
                     continue
                 }
@@ -74,8 +77,13 @@ struct SessionTranscriptReplay {
                 guard header.number == number, turn.spaces.contains(where: { $0.space == header.space }) else {
                     throw Mismatch("step \(index): the side is asked for batch \(number) of \(turn.spaces.map(\.space)), the transcript sends \(header.number) of \(header.space)")
                 }
+                machine.batchReady(number: number, ops: try OpCodec.decode(header.ops).ops.count)
+            case .sendBatch(let number):
+                guard let step = next, !step.receive, step.frame.count > 4, step.frame[4] == MessageType.batch.rawValue,
+                      try Self.batchHeader(Array(step.frame.dropFirst(5))).number == number else {
+                    throw Mismatch("step \(index): the side sends batch \(number) where the transcript has another step")
+                }
                 index += 1
-                machine.batchSent(number: number, ops: try OpCodec.decode(header.ops).ops.count)
             case .read:
                 guard let step = next, step.receive else { throw Mismatch("step \(index): the side reads where the transcript has \(next == nil ? "no step left" : "a send")") }
                 index += 1
