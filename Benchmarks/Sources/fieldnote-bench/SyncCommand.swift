@@ -14,7 +14,7 @@ struct SyncCommand: ParsableCommand {
             and store in a temporary directory, trust each other with team and evidence. The source \
             serves on 127.0.0.1, port 0; the other device syncs as the client, so every figure is a \
             whole session: TCP connect, TLS 1.3 handshake, HELLO with the version vectors, batches \
-            each applied and committed in one transaction (synchronous=FULL), DONE.
+            each applied and committed in one transaction (synchronous=NORMAL: a peer can send it again), DONE.
 
             noop_sync_ms_1k: a sync when both hold the same 1,000 notes. The source is then filled \
             to --notes. initial_sync_ms: --notes notes into an empty store (a fresh store for each \
@@ -24,6 +24,10 @@ struct SyncCommand: ParsableCommand {
             overhead not counted). Medians of --runs runs after a warm-up. The *_cpu_ms figures are \
             the process's CPU time (user + system, both sides' threads) over the same runs: on a \
             machine shared with other work they move much less than wall time.
+
+            initial_index_ms: after each initial sync (untimed there), bringing the search index up \
+            to date with the received notes (Store.updateSearchIndex, which search runs first); \
+            initial_sync_indexed_ratio counts both over the baseline.
 
             baseline_sqlite_fts5_ms: the same notes inserted into plain SQLite tables with an FTS5 \
             index (the store benchmark's baseline), in as many transactions as the initial sync's \
@@ -122,7 +126,13 @@ struct SyncCommand: ParsableCommand {
         let sourceOps = try Self.ops(in: source.store)
         var initial: SyncSummary?
         var baseline = SyncBaseline(drafts: firstNotes + laterNotes, directory: root)
+        // The received notes' search index, built after each sync (untimed there) and timed apart.
+        var indexing: [Double] = []
+        func indexReceivedNotes() throws {
+            indexing.append(try Measurement.milliseconds(clock.measure { try receiver.store.updateSearchIndex() }))
+        }
         let initialTimes = try Measurement.medianTimes(runs: timedRuns, setup: {
+            if initial != nil { try indexReceivedNotes() }
             // As many transactions as the last initial sync had batches (the warm-up's sample, before
             // any sync told the count, is not kept).
             try baseline.run(transactions: initial?.received.batches ?? notes / 1_000)
@@ -130,6 +140,8 @@ struct SyncCommand: ParsableCommand {
         }) {
             initial = try receiver.sync(port: port)
         }
+        try indexReceivedNotes()
+        let indexMilliseconds = Measurement.median(Array(indexing.dropFirst()))
         guard let initial, initial.received.applied == sourceOps, try Self.ops(in: receiver.store) == sourceOps else {
             throw BenchError(description: "the initial sync applied \(initial?.received.applied ?? -1) of the source's \(sourceOps) ops")
         }
@@ -155,6 +167,10 @@ struct SyncCommand: ParsableCommand {
                     label: "  the same notes into plain SQLite + FTS5", unit: "ms")
         figures.add("initial_sync_ratio", .number(initialTimes.wall / baseline.medianMilliseconds),
                     label: "  initial sync / plain SQLite + FTS5", unit: "×")
+        figures.add("initial_index_ms", .number(indexMilliseconds),
+                    label: "  then indexing the received notes for search", unit: "ms")
+        figures.add("initial_sync_indexed_ratio", .number((initialTimes.wall + indexMilliseconds) / baseline.medianMilliseconds),
+                    label: "  sync and indexing / plain SQLite + FTS5", unit: "×")
         figures.add("noop_sync_ms_1k", .number(noopSmall.wall), label: "no-op sync, 1k notes in step", unit: "ms")
         figures.add(largeKey, .number(noopLarge.wall), label: "no-op sync, \(label) notes in step", unit: "ms")
         figures.add("noop_ratio", .number(noopLarge.wall / noopSmall.wall), label: "  \(label) / 1k", unit: "×")

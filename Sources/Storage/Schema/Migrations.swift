@@ -23,6 +23,7 @@ enum Migrations {
         migrator.registerMigration("v6 authors' checkpoints and faulty replicas", migrate: v6Authorship)
         migrator.registerMigration("v7 which note each shared evidence record came from", migrate: v7SharedFrom)
         migrator.registerMigration("v8 the keys of evidence records written here", migrate: v8EvidenceKeys)
+        migrator.registerMigration("v9 notes received but not yet in the search index", migrate: v9SearchBacklog)
         return migrator
     }
 
@@ -322,6 +323,22 @@ enum Migrations {
                 record BLOB PRIMARY KEY NOT NULL,
                 seed BLOB NOT NULL
             ) STRICT, WITHOUT ROWID;
+            """)
+    }
+
+    /// A batch received from a peer no longer writes the FTS5 index in its own transaction: it
+    /// leaves each note it changes here, in the same transaction, and `SearchBacklog.drain`
+    /// moves them into the index later (before any search). An existing store starts empty.
+    private static func v9SearchBacklog(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Local-only: the fts row each note should have, one per live note whose fts row is
+            -- missing; rowid = entities.ref, as in fts. Never synced.
+            CREATE TABLE search_backlog (
+                ref INTEGER PRIMARY KEY,
+                text TEXT NOT NULL,
+                tags TEXT NOT NULL,
+                fields TEXT NOT NULL
+            ) STRICT;
             """)
     }
 }
