@@ -9,8 +9,8 @@ enum Durability {
     /// checkpoint or at the next `.full` commit. For what can be written again: batches received
     /// from a peer, and moving the search backlog into the index.
     ///
-    /// Why this is safe (SECURITY.md, "Power cuts"): a power cut can lose only the last such
-    /// transactions, whole, never part of one and never one that a later `.full` commit
+    /// Why this is safe (SECURITY.md, "A power cut or a crash"): a power cut can lose only the
+    /// last such transactions, whole, never part of one and never one that a later `.full` commit
     /// followed (the log is appended in order, and that commit syncs everything before it); the
     /// store stays consistent, since WAL replays only complete transactions. A lost batch took
     /// its version vector entries, chain heads and backlog rows with it, so the next sync's HELLO
