@@ -6,11 +6,9 @@ import SyncCore
 /// A process killed with SIGKILL in the middle of a large batch leaves a store that opens, passes
 /// `PRAGMA integrity_check`, and holds the batch wholly or not at all.
 ///
-/// Why a child process and not `fork()`: after `fork()` only the calling thread exists in the
-/// child, while GRDB runs every database access on libdispatch queues, and libdispatch refuses
-/// (traps) when used in the child of a multithreaded process. So the test runs its own test
-/// binary again (`/proc/self/exe`) with a filter selecting `crashChildWorker` and an environment
-/// variable naming the store; in a normal run that variable is absent and the worker does nothing.
+/// The test runs its own test binary again (`ChildWorker`) with a filter selecting
+/// `crashChildWorker` and an environment variable naming the store; in a normal run that
+/// variable is absent and the worker does nothing.
 @Suite("Crash safety")
 struct CrashTests {
     static let storeVariable = "FIELDNOTE_CRASH_CHILD_STORE"
@@ -40,23 +38,11 @@ struct CrashTests {
             try store.addNotes((0..<Self.baseNotes).map { NoteDraft(text: "base \($0)") })
             try store.close()
 
-            let started = directory.url.path + ".started"
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            child.arguments = ["--testing-library", "swift-testing", "--filter", "crashChildWorker"]
-            var environment = ProcessInfo.processInfo.environment
-            environment[Self.storeVariable] = directory.url.path
-            environment[Self.modeVariable] = mode
-            environment[Self.sourceVariable] = sourceDirectory.url.path
-            child.environment = environment
-            child.standardOutput = FileHandle.nullDevice
-            child.standardError = FileHandle.nullDevice
-            try child.run()
-            let deadline = Date().addingTimeInterval(60)
-            while !FileManager.default.fileExists(atPath: started) && child.isRunning && Date() < deadline { usleep(1000) }
+            let child = try ChildWorker(filter: "crashChildWorker", environment: [
+                Self.storeVariable: directory.url.path, Self.modeVariable: mode, Self.sourceVariable: sourceDirectory.url.path,
+            ], waitingFor: directory.url.path + ".started")
             usleep(UInt32.random(in: 0...maximumDelay, using: &random))
-            kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
+            child.kill()
 
             let reopened = try directory.store()
             let status = try reopened.status()

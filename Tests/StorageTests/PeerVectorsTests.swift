@@ -3,7 +3,7 @@ import Testing
 import SyncCore
 @testable import Storage
 
-/// What a client remembers of each server between sessions (schema v9).
+/// What a client remembers of each server between sessions (schema v10).
 @Suite("Peer vectors")
 struct PeerVectorsTests {
     @Test func rememberedVectorsReadBackAndReplaceTheOldOnes() throws {

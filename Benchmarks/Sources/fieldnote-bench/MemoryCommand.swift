@@ -43,7 +43,7 @@ struct MemoryCommand: ParsableCommand {
         defer { receiver.close() }
         try source.trusts(receiver)
         try receiver.trusts(source)
-        try source.fill(notes)
+        try source.fill(NoteCorpus.notes(notes))
         source.close()
 
         let idle = try median(timedRuns) { try PeakMemory.Child(["--scenario", "idle"]).finish() }

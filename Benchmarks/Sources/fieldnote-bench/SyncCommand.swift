@@ -14,7 +14,7 @@ struct SyncCommand: ParsableCommand {
             and store in a temporary directory, trust each other with team and evidence. The source \
             serves on 127.0.0.1, port 0; the other device syncs as the client, so every figure is a \
             whole session: TCP connect, TLS 1.3 handshake, HELLO with the version vectors, batches \
-            each applied and committed in one transaction (synchronous=FULL), DONE.
+            each applied and committed in one transaction (synchronous=NORMAL: a peer can send it again), DONE.
 
             noop_sync_ms_1k: a sync when both hold the same 1,000 notes. The source is then filled \
             to --notes. initial_sync_ms: --notes notes into an empty store (a fresh store for each \
@@ -24,11 +24,30 @@ struct SyncCommand: ParsableCommand {
             overhead not counted). Medians of --runs runs after a warm-up. The *_cpu_ms figures are \
             the process's CPU time (user + system, both sides' threads) over the same runs: on a \
             machine shared with other work they move much less than wall time.
+
+            initial_index_ms: after each initial sync (untimed there), bringing the search index up \
+            to date with the received notes (Store.updateSearchIndex, which search runs first); \
+            initial_sync_indexed_ratio counts both over the baseline.
+
+            baseline_sqlite_fts5_ms: the same notes inserted into plain SQLite tables with an FTS5 \
+            index (the store benchmark's baseline), in as many transactions as the initial sync's \
+            batches, once before each initial sync run; initial_sync_ratio is initial_sync_ms over \
+            it, two medians of the same run.
+
+            --rtt-ms N measures round trips instead: the client syncs through a proxy on \
+            127.0.0.1 that holds every chunk of bytes N/2 ms in each direction (in order, no \
+            bandwidth limit). incremental_sync_round_trips: one note added, then the sync between \
+            stores that synced before, its wall time over N; first_sync_round_trips: an empty store \
+            syncing the whole source (1,000 notes unless --notes says otherwise). Connecting to the \
+            proxy is not delayed, so a round trip of TCP's handshake is not counted.
             """
     )
 
-    @Option(help: "Notes in the source store (1000 or more).")
-    var notes = 100_000
+    @Option(help: "Notes in the source store (1000 or more; default 100000, or 1000 with --rtt-ms).")
+    var notes: Int?
+
+    @Option(help: "Sync through a proxy that adds this round trip (ms), and count round trips.")
+    var rttMs: Int?
 
     @Option(help: "Timed runs per median (at least 5), after one warm-up.")
     var runs = 5
@@ -48,12 +67,15 @@ struct SyncCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard notes >= 1_000 else { throw ValidationError("--notes must be at least 1000 (the no-op figure at 1k comes first)") }
+        guard notes ?? 1_000 >= 1_000 else { throw ValidationError("--notes must be at least 1000 (the no-op figure at 1k comes first)") }
         if let only, !["initial", "noop", "incremental"].contains(only) { throw ValidationError("--only takes initial, noop or incremental") }
+        if let rttMs, rttMs < 1 { throw ValidationError("--rtt-ms must be at least 1") }
+        if rttMs != nil, only != nil { throw ValidationError("--rtt-ms and --only do not go together") }
     }
 
     func run() throws {
         let timedRuns = max(5, runs)
+        let notes = notes ?? (rttMs == nil ? 100_000 : 1_000)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fieldnote-bench-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
@@ -64,8 +86,16 @@ struct SyncCommand: ParsableCommand {
         try source.trusts(receiver)
         try receiver.trusts(source)
 
+        if let rttMs {
+            var figures = StoreFigures()
+            try SlowLinkRun(source: source, receiver: receiver, notes: notes, roundTripMilliseconds: rttMs, runs: timedRuns)
+                .measure(into: &figures)
+            print(json ? figures.json : figures.table)
+            return
+        }
+
         if let only {
-            try source.fill(notes)
+            try source.fill(NoteCorpus.notes(notes))
             let server = try source.startServer()
             defer { server.stop() }
             let port = server.port!
@@ -80,7 +110,10 @@ struct SyncCommand: ParsableCommand {
         }
 
         let clock = ContinuousClock()
-        var fillMilliseconds = try Measurement.milliseconds(clock.measure { try source.fill(1_000) })
+        // The source's notes, the first thousand (synced alone first, for the small no-op figure) then the rest.
+        let firstNotes = NoteCorpus.notes(1_000)
+        let laterNotes = NoteCorpus.notes(notes - 1_000, seed: 2)
+        var fillMilliseconds = try Measurement.milliseconds(clock.measure { try source.fill(firstNotes) })
         let server = try source.startServer()
         defer { server.stop() }
         let port = server.port!
@@ -88,13 +121,27 @@ struct SyncCommand: ParsableCommand {
         _ = try receiver.sync(port: port)
         let noopSmall = try timedNoop(receiver, port, runs: timedRuns)
 
-        fillMilliseconds += try Measurement.milliseconds(clock.measure { try source.fill(notes - 1_000, seed: 2) })
+        fillMilliseconds += try Measurement.milliseconds(clock.measure { try source.fill(laterNotes) })
 
         let sourceOps = try Self.ops(in: source.store)
         var initial: SyncSummary?
-        let initialTimes = try Measurement.medianTimes(runs: timedRuns, setup: { try receiver.replaceStore() }) {
+        var baseline = SyncBaseline(drafts: firstNotes + laterNotes, directory: root)
+        // The received notes' search index, built after each sync (untimed there) and timed apart.
+        var indexing: [Double] = []
+        func indexReceivedNotes() throws {
+            indexing.append(try Measurement.milliseconds(clock.measure { try receiver.store.updateSearchIndex() }))
+        }
+        let initialTimes = try Measurement.medianTimes(runs: timedRuns, setup: {
+            if initial != nil { try indexReceivedNotes() }
+            // As many transactions as the last initial sync had batches (the warm-up's sample, before
+            // any sync told the count, is not kept).
+            try baseline.run(transactions: initial?.received.batches ?? notes / 1_000)
+            try receiver.replaceStore()
+        }) {
             initial = try receiver.sync(port: port)
         }
+        try indexReceivedNotes()
+        let indexMilliseconds = Measurement.median(Array(indexing.dropFirst()))
         guard let initial, initial.received.applied == sourceOps, try Self.ops(in: receiver.store) == sourceOps else {
             throw BenchError(description: "the initial sync applied \(initial?.received.applied ?? -1) of the source's \(sourceOps) ops")
         }
@@ -116,6 +163,14 @@ struct SyncCommand: ParsableCommand {
         figures.add("notes", .int(notes), label: "notes in the source")
         figures.add("initial_sync_ms", .number(initialTimes.wall), label: "initial sync into an empty store", unit: "ms")
         figures.add("initial_notes_per_s", .number(Double(notes) / initialTimes.wall * 1_000), label: "  throughput", unit: "notes/s")
+        figures.add("baseline_sqlite_fts5_ms", .number(baseline.medianMilliseconds),
+                    label: "  the same notes into plain SQLite + FTS5", unit: "ms")
+        figures.add("initial_sync_ratio", .number(initialTimes.wall / baseline.medianMilliseconds),
+                    label: "  initial sync / plain SQLite + FTS5", unit: "×")
+        figures.add("initial_index_ms", .number(indexMilliseconds),
+                    label: "  then indexing the received notes for search", unit: "ms")
+        figures.add("initial_sync_indexed_ratio", .number((initialTimes.wall + indexMilliseconds) / baseline.medianMilliseconds),
+                    label: "  sync and indexing / plain SQLite + FTS5", unit: "×")
         figures.add("noop_sync_ms_1k", .number(noopSmall.wall), label: "no-op sync, 1k notes in step", unit: "ms")
         figures.add(largeKey, .number(noopLarge.wall), label: "no-op sync, \(label) notes in step", unit: "ms")
         figures.add("noop_ratio", .number(noopLarge.wall / noopSmall.wall), label: "  \(label) / 1k", unit: "×")

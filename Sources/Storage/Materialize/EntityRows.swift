@@ -133,7 +133,9 @@ struct EntityRows {
         }
         rows.add(state, ref: ref)
 
-        if !state.text.canonicalItems.isEmpty {
+        // Visible text first: `canonicalItems` builds every character's item, which only a note
+        // without visible text needs to know whether it holds deleted ones.
+        if !state.text.isEmpty || !state.text.canonicalItems.isEmpty {
             var statement = try BoundStatement(db, sql: "INSERT OR REPLACE INTO note_text (entity, state) VALUES (?, ?)")
             statement.bind(ref)
             statement.bind(bytes: state.text.serialized())

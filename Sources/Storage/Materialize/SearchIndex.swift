@@ -3,23 +3,46 @@ import SyncCore
 
 /// The FTS5 index over live notes: text, tags and field values, one row per note, rowid = `entities.ref`.
 ///
-/// Written in the same transaction as the rows it indexes, so search never disagrees with `show`.
-/// Deleted (binned) and purged notes have no row: they are not found, and a purge also runs
-/// `optimize`, which rewrites the index into one fresh segment so that no old segment still
-/// holding the erased words survives (with secure_delete, the freed pages are zeroed).
+/// Local edits write it in the same transaction as the rows it indexes. Batches received from a
+/// peer leave their notes in `SearchBacklog` instead, drained before any search, so search never
+/// disagrees with `show` either way. Deleted (binned) and purged notes have no row: they are not
+/// found, and a purge also runs `optimize`, which rewrites the index into one fresh segment so
+/// that no old segment still holding the erased words survives (with secure_delete, the freed
+/// pages are zeroed).
 enum SearchIndex {
-    static func update(ref: Int64, state: EntityState, isNew: Bool, _ db: Database) throws {
-        if !isNew {
-            try db.cachedStatement(sql: "DELETE FROM fts WHERE rowid = ?").execute(arguments: [ref])
+    /// What a note's fts row holds, or nil when the entity should have none (not a live note).
+    struct Columns {
+        let text: String
+        let tags: String
+        let fields: String
+
+        init?(_ state: EntityState) {
+            guard state.kind == .note, !state.isDeleted, !state.isPurged else { return nil }
+            text = state.text.text
+            tags = state.tags.joined(separator: " ")
+            fields = state.fields.keys.sorted().compactMap { key in state.field(key).map { "\(key) \($0)" } }
+                .joined(separator: " ; ")
         }
-        guard state.kind == .note, !state.isDeleted, !state.isPurged else { return }
-        let fields = state.fields.keys.sorted().compactMap { key in state.field(key).map { "\(key) \($0)" } }
-        var statement = try BoundStatement(db, sql: "INSERT INTO fts (rowid, text, tags, fields) VALUES (?, ?, ?, ?)")
-        statement.bind(ref)
-        statement.bind(state.text.text)
-        statement.bind(state.tags.joined(separator: " "))
-        statement.bind(fields.joined(separator: " ; "))
-        try statement.execute()
+
+        /// Runs `sql`, an insert of (ref, text, tags, fields) into fts or the backlog.
+        func insert(ref: Int64, _ sql: String, _ db: Database) throws {
+            var statement = try BoundStatement(db, sql: sql)
+            statement.bind(ref)
+            statement.bind(text)
+            statement.bind(tags)
+            statement.bind(fields)
+            try statement.execute()
+        }
+    }
+
+    static func update(ref: Int64, state: EntityState, isNew: Bool, _ db: Database) throws {
+        if !isNew { try remove(ref: ref, db) }
+        try Columns(state)?.insert(ref: ref, "INSERT INTO fts (rowid, text, tags, fields) VALUES (?, ?, ?, ?)", db)
+    }
+
+    /// Removes a note's fts row, if it has one: a version of it that search must no longer find.
+    static func remove(ref: Int64, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM fts WHERE rowid = ?").execute(arguments: [ref])
     }
 
     static func optimize(_ db: Database) throws {

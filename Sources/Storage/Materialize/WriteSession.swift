@@ -53,6 +53,9 @@ final class WriteSession {
     /// Authors whose received ops are logged, relayed and counted but change nothing here: the
     /// devices this one grants the ops' space read-only (`Store.apply(_:merging:proof:muting:)`).
     var muted: Set<ReplicaID> = []
+    /// Whether flush leaves live notes' search rows to `SearchBacklog` instead of the index:
+    /// batches received from a peer.
+    var defersSearchIndex = false
 
     init(db: Database, replica: ReplicaID, wallMillis: UInt64) throws {
         self.db = db
@@ -244,8 +247,20 @@ final class WriteSession {
         lastChanged = nil
         if clock.last != clockAtStart { try Settings.saveClock(clock, db) }
         for (entry, isNew) in saved {
-            try SearchIndex.update(ref: entry.ref!, state: entry.state, isNew: isNew, db)
+            try updateSearch(ref: entry.ref!, state: entry.state, isNew: isNew)
         }
         if !newlyPurged.isEmpty { try SearchIndex.optimize(db) }
+    }
+
+    /// Keeps the note's search row current, now or through the backlog (`SearchBacklog`): in
+    /// either case a version of it the index held before is removed at once, so search never
+    /// finds what the note no longer says.
+    private func updateSearch(ref: Int64, state: EntityState, isNew: Bool) throws {
+        if !isNew { try SearchBacklog.forget(ref: ref, db) }
+        guard defersSearchIndex else {
+            return try SearchIndex.update(ref: ref, state: state, isNew: isNew, db)
+        }
+        if !isNew { try SearchIndex.remove(ref: ref, db) }
+        if let columns = SearchIndex.Columns(state) { try SearchBacklog.record(ref: ref, columns, db) }
     }
 }

@@ -83,11 +83,15 @@ extension Store {
     /// Ranking keeps only the best `limit` rows as it goes (SQLite's sorter with a LIMIT), and
     /// only those get a snippet (`SearchSnippet`, linear in the text it reads): computed in the
     /// ranking query, a snippet was made for every match, however many were then dropped.
+    ///
+    /// Notes received from peers are indexed first (`updateSearchIndex`, nothing to do unless a
+    /// sync left some), so search finds every note this store held when it was called.
     /// - Parameter highlight: the marks put around each match in the snippet.
     public func search(
         _ query: String, limit: Int? = 20, highlight: (open: String, close: String) = ("[", "]")
     ) throws(StoreError) -> [SearchHit] {
         guard let match = SearchIndex.matchExpression(query) else { return [] }
+        try updateSearchIndex()
         return try read { db in
             let ranked = try Row.fetchAll(db, sql: """
                 SELECT fts.rowid, fieldnote_bm25(fts, d.sz) AS score

@@ -23,7 +23,8 @@ enum Migrations {
         migrator.registerMigration("v6 authors' checkpoints and faulty replicas", migrate: v6Authorship)
         migrator.registerMigration("v7 which note each shared evidence record came from", migrate: v7SharedFrom)
         migrator.registerMigration("v8 the keys of evidence records written here", migrate: v8EvidenceKeys)
-        migrator.registerMigration("v9 what each peer held at the last sync", migrate: v9PeerVectors)
+        migrator.registerMigration("v9 notes received but not yet in the search index", migrate: v9SearchBacklog)
+        migrator.registerMigration("v10 what each peer held at the last sync", migrate: v10PeerVectors)
         return migrator
     }
 
@@ -326,9 +327,25 @@ enum Migrations {
             """)
     }
 
+    /// A batch received from a peer no longer writes the FTS5 index in its own transaction: it
+    /// leaves each note it changes here, in the same transaction, and `SearchBacklog.drain`
+    /// moves them into the index later (before any search). An existing store starts empty.
+    private static func v9SearchBacklog(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Local-only: the fts row each note should have, one per live note whose fts row is
+            -- missing; rowid = entities.ref, as in fts. Never synced.
+            CREATE TABLE search_backlog (
+                ref INTEGER PRIMARY KEY,
+                text TEXT NOT NULL,
+                tags TEXT NOT NULL,
+                fields TEXT NOT NULL
+            ) STRICT;
+            """)
+    }
+
     /// A client remembers what each server held at their last sync, so its next session sends
     /// the ops the server lacks with its HELLO instead of a round trip later (Protocol.md 2.4).
-    private static func v9PeerVectors(_ db: Database) throws {
+    private static func v10PeerVectors(_ db: Database) throws {
         try db.execute(sql: """
             -- Local-only: never synced. A lower bound on what the device held; a wrong one costs
             -- one more turn of the next session, never an op.

@@ -49,6 +49,10 @@ extension Store {
     /// are logged and counted as any other, so they are relayed and vectors agree, but change
     /// nothing here: a device granted read-only writes nothing this device shows, whoever relays
     /// its ops. `rematerialize` replays them when the grant changes.
+    ///
+    /// The batch commits with `synchronous=NORMAL` (`Durability.resendable`): a power cut may lose
+    /// it whole, and the next sync fetches it again. Its notes reach the search index through
+    /// `SearchBacklog`, before the next search.
     @discardableResult
     public func apply(
         _ ops: [Op], merging: MergeContext? = nil, proof: ReceivedProof = ReceivedProof(), muting: Set<ReplicaID> = []
@@ -65,7 +69,7 @@ extension Store {
         _ ops: [Op], merging: MergeContext? = nil, muting: Set<ReplicaID> = [],
         confirmedBy confirmation: () throws(StoreError) -> ReceivedProof
     ) throws(StoreError) -> ApplyResult {
-        try write { session in
+        try write(receivedFromPeer: true) { session in
             session.muted = muting.subtracting([replica])
             var result = ApplyResult()
             var seen = Set<EntityID>()

@@ -57,6 +57,12 @@ struct NoteCorpus {
         (0..<count).map { _ in next() }
     }
 
+    /// The first `count` notes of the corpus with this seed.
+    static func notes(_ count: Int, seed: UInt64 = 0x5EED_F1E1_D0_7E) -> [NoteDraft] {
+        var corpus = NoteCorpus(seed: seed)
+        return corpus.batch(count)
+    }
+
     private mutating func pick(_ words: [String]) -> String {
         words[Int(random.next() % UInt64(words.count))]
     }

@@ -43,15 +43,11 @@ final class BenchDevice {
         store = try Store(directory: storeDirectory, newReplica: identity.replica)
     }
 
-    /// Adds `count` notes of the store benchmark's corpus through `Store.addNotes`, 1,000 per
-    /// transaction: the fastest way the library offers to fill a store.
-    func fill(_ count: Int, seed: UInt64 = 0x5EED_F1E1_D0_7E) throws {
-        var corpus = NoteCorpus(seed: seed)
-        var remaining = count
-        while remaining > 0 {
-            let batch = min(1_000, remaining)
-            _ = try store.addNotes(corpus.batch(batch))
-            remaining -= batch
+    /// Adds `drafts` through `Store.addNotes`, 1,000 per transaction: the fastest way the
+    /// library offers to fill a store.
+    func fill(_ drafts: [NoteDraft]) throws {
+        for start in stride(from: 0, to: drafts.count, by: 1_000) {
+            _ = try store.addNotes(Array(drafts[start..<min(start + 1_000, drafts.count)]))
         }
     }
 
