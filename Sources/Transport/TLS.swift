@@ -100,6 +100,9 @@ final class TLSStream: @unchecked Sendable {
         self.descriptor = descriptor
         self.check = check
         self.peerAddress = Sockets.peerName(descriptor)
+        // Both ends, accepted connections too: a flight of small frames (HELLO, ACKs, DONE)
+        // written while the peer's TCP acknowledgement is delayed would otherwise wait 40 ms.
+        Sockets.setNoDelay(descriptor)
         guard SSL_set_fd(ssl, descriptor) == 1 else { throw .openSSL("cannot attach the socket to TLS") }
         SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque())
     }
