@@ -27,6 +27,7 @@ struct SlowLinkRun {
         let first = try timedFirstSync(port: proxy.port)
         let firstDirect = try timedFirstSync(port: server.port!)
         var extra = NoteCorpus(seed: 3)
+        let unremembered = try timedUnrememberedSync(port: proxy.port, extra: &extra)
         let incremental = try timedIncrementalSync(port: proxy.port, extra: &extra)
         let incrementalDirect = try timedIncrementalSync(port: server.port!, extra: &extra)
         let noop = try Measurement.medianMilliseconds(runs: runs) {
@@ -47,6 +48,9 @@ struct SlowLinkRun {
                     label: "first sync of an empty store", unit: "round trips")
         figures.add("first_sync_rtt_ms", .number(first), label: "  through the proxy", unit: "ms")
         figures.add("first_sync_direct_ms", .number(firstDirect), label: "  without it", unit: "ms")
+        figures.add("unremembered_sync_round_trips", .number(unremembered / rtt),
+                    label: "both with a new note, no memory of the server", unit: "round trips")
+        figures.add("unremembered_sync_rtt_ms", .number(unremembered), label: "  through the proxy", unit: "ms")
         figures.add("noop_sync_round_trips", .number(noop / rtt), label: "no-op sync", unit: "round trips")
         figures.add("noop_sync_rtt_ms", .number(noop), label: "  through the proxy", unit: "ms")
         figures.add("timed_runs", .int(runs), label: "timing", unit: "runs per median, after a warm-up")
@@ -61,6 +65,23 @@ struct SlowLinkRun {
         try Measurement.medianMilliseconds(runs: runs, setup: { try receiver.replaceStore() }) {
             let summary = try receiver.sync(port: port)
             guard summary.received.applied > 0 else { throw SyncCommand.BenchError(description: "the first sync carried nothing") }
+        }
+    }
+
+    /// A note added on each side and the receiver's memory of the source forgotten (untimed),
+    /// then the sync: what a first sync between two stores with notes of their own waits for
+    /// (the client's ops go in a closing turn, after the server's answer). A fresh store cannot
+    /// stand in for it here: the receiver's device keeps its replica, whose ops the source holds.
+    private func timedUnrememberedSync(port: UInt16, extra: inout NoteCorpus) throws -> Double {
+        try Measurement.medianMilliseconds(runs: runs, setup: {
+            _ = try source.store.addNotes([extra.next()])
+            _ = try receiver.store.addNotes([extra.next()])
+            try receiver.store.rememberPeerVectors([:], device: source.identity.id.description)
+        }) {
+            let summary = try receiver.sync(port: port)
+            guard summary.received.applied > 0, summary.sent.applied > 0 else {
+                throw SyncCommand.BenchError(description: "the sync without memory carried nothing one way")
+            }
         }
     }
 
