@@ -21,8 +21,13 @@ struct SessionContext {
 
     init(session: SyncSession) throws(TransportError) {
         let stream = session.stream
-        guard let device = stream.peerID, device != session.identity.id, let peerReplica = stream.peerReplica else {
+        guard let device = stream.peerID, device != session.identity.id else {
             throw TransportError(.selfConnection, "refusing a connection to this device itself")
+        }
+        // Only an Ed25519 key speaks for a replica (Protocol.md 2.8); the handshake admits no
+        // other, so this is a check, not a path a peer can take.
+        guard let peerReplica = stream.peerReplica else {
+            throw TransportError(.forged, "\(device)'s certificate key speaks for no replica")
         }
         guard let trusted = try session.trust.peer(device) else {
             throw TransportError(.notTrusted, "\(device) is not in the trust list")

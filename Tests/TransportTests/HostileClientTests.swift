@@ -66,10 +66,7 @@ struct HostileClientTests {
 
     /// A trusted peer's TLS connection, handshake done, for writing raw bytes.
     private func rawConnection(_ device: Device, port: UInt16) throws -> TLSStream {
-        let stream = try SyncClient.connect(identity: device.identity, trust: device.trust, host: "127.0.0.1", port: port, limits: .default)
-        stream.setTimeouts(.seconds(5))
-        try stream.handshake()
-        return stream
+        try ScriptedClient(device, port: port).stream
     }
 
     private func expectErrorFrame(_ stream: TLSStream, _ code: TransportError.Code) throws {
