@@ -132,7 +132,12 @@ public struct Hello: Hashable, Sendable {
                 guard vector.updateValue(seq, forKey: replica) == nil else { throw malformed("a replica twice in a vector") }
                 switch try reader.byte() {
                 case 0: break
-                case 1: heads[replica] = Array(try reader.raw(32))
+                case 1:
+                    // An entry at seq 0 reads as absent, its chain value with it: there is no
+                    // op whose chain it could name, and keeping it would make the HELLO
+                    // re-encode to a different one.
+                    let head = Array(try reader.raw(32))
+                    if seq > 0 { heads[replica] = head }
                 case let other: throw malformed("chain head flag \(other)")
                 }
             }

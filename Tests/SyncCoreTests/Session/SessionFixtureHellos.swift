@@ -64,9 +64,9 @@ enum FixtureHellos {
             Fixture(name: "no-spaces", sections: ["2.5"], description: "The shortest HELLO: no space, no person secret, no rep key.",
                     hello: hello(B.d, [])),
             Fixture(name: "accepted-zero-seq-entries", sections: ["2.5"],
-                    description: "A vector entry and a base entry at seq 0 read as absent; the encoder omits them (canonical_hex).",
+                    description: "A vector entry and a base entry at seq 0 read as absent, a chain value given with one ignored; the encoder omits them (canonical_hex).",
                     hello: hello(B.a, [space(.team, [B.a: 2], base: [B.b: 3])]),
-                    accepted: RawHello.bytes(spaces: [RawHello.Space(vector: [(B.a, 2, 0), (B.c, 0, 0)], base: [(B.b, 3), (B.c, 0)])])),
+                    accepted: RawHello.bytes(spaces: [RawHello.Space(vector: [(B.a, 2, 0), (B.c, 0, 0), (B.d, 0, 1)], base: [(B.b, 3), (B.c, 0)])])),
         ]
     }
 
