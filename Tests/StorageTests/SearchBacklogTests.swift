@@ -92,7 +92,7 @@ struct SearchBacklogTests {
         #expect(try receiver.unindexedNotes() == 1)
         #expect(try receiver.search("orchard", limit: nil).map(\.id) == [notes[2]])
         let leftovers = try receiver.read { db in
-            try String.fetchAll(db, sql: "SELECT text FROM search_backlog")
+            try Int64.fetchAll(db, sql: "SELECT ref FROM search_backlog")
         }
         #expect(leftovers.isEmpty)
     }
@@ -120,13 +120,73 @@ struct SearchBacklogTests {
         #expect(try reopened.status().isIntact)
     }
 
+    /// The drain builds each note's row from its stored columns; those rows must be the ones
+    /// `SearchIndex.Columns` builds from the note's state: text with deleted characters, a tag
+    /// added on two devices (two dots), tags in an order bytes and Swift sort alike, number and
+    /// text fields, a cleared field, a binned note, a note with no text, a case reference.
+    @Test func theDrainBuildsEachNotesRowAsItsStateWould() throws {
+        let directories = (a: TemporaryDirectory("a"), b: TemporaryDirectory("b"), receiver: TemporaryDirectory())
+        let a = try directories.a.store()
+        let note = try a.addNote(text: "Supervision cancelled twice 🧒 this month", tags: ["Zebra", "apple", "éclair"],
+                                 fields: ["caseload": .int(22), "hours_worked": .double(41.5), "incident": .string("duty — late"), "supervision": .string("cancelled")])
+        _ = try a.editText(note: note, newText: "Supervision cancelled 🧒 this month")
+        try a.setField(note: note, key: "supervision", value: nil)
+        let binned = try a.addNote(text: "binned orchard note", tags: ["visits"])
+        try a.delete(note: binned)
+        _ = try a.addNote(text: "", tags: ["empty"], fields: ["caseload": .int(0)])
+        _ = try a.addNote(text: "a note on a case", caseToken: try a.addCase(alias: "the Smiths"))
+        let b = try directories.b.store()
+        try b.apply(try allOps(a))
+        _ = try b.tag(note: note, add: ["apple", "visits"])
+        let receiver = try directories.receiver.store()
+        try receiver.apply(try allOps(a))
+        try receiver.apply(try allOps(b))
+        #expect(try receiver.unindexedNotes() == 3)
+        #expect(try receiver.updateSearchIndex() == 3)
+        try receiver.read { db in
+            let stored = try Row.fetchAll(db, sql: "SELECT rowid, text, tags, fields FROM fts")
+            var drained: [Int64: [String]] = [:]
+            for row in stored { drained[row[0]] = [row[1], row[2], row[3]] }
+            var expected: [Int64: [String]] = [:]
+            for id in try Data.fetchAll(db, sql: "SELECT id FROM entities") {
+                guard let id = EntityID(bytes: id), let (ref, state) = try EntityRows.load(id, db) else { continue }
+                if let columns = SearchIndex.Columns(state) { expected[ref] = [columns.text, columns.tags, columns.fields] }
+            }
+            #expect(drained == expected)
+            #expect(drained.values.contains(["Supervision cancelled 🧒 this month", "Zebra apple visits éclair", "caseload 22 ; hours_worked 41.5 ; incident duty — late"]))
+        }
+    }
+
+    /// A store whose backlog still held each note's columns (schema v10) keeps its notes waiting
+    /// when the backlog becomes a list of refs, and they are found by the next search.
+    @Test func aBacklogOfColumnsMigratesToOneOfRefs() throws {
+        let received = try Received(4)
+        let directory = received.directories.receiver
+        try received.receiver.transaction(.full) { db in
+            try db.execute(sql: """
+                CREATE TABLE old_backlog (ref INTEGER PRIMARY KEY, text TEXT NOT NULL, tags TEXT NOT NULL, fields TEXT NOT NULL) STRICT;
+                INSERT INTO old_backlog SELECT ref, 'stale', '', '' FROM search_backlog;
+                DROP TABLE search_backlog;
+                ALTER TABLE old_backlog RENAME TO search_backlog;
+                DELETE FROM grdb_migrations WHERE identifier LIKE 'v11 %';
+                """)
+        }
+        try received.receiver.close()
+        let migrated = try directory.store()
+        #expect(try migrated.unindexedNotes() == 4)
+        #expect(try migrated.search("orchard", limit: nil).count == 4)
+        #expect(try migrated.search("stale", limit: nil).isEmpty)
+        let columns = try migrated.read { db in try Row.fetchAll(db, sql: "PRAGMA table_info(search_backlog)").map { $0["name"] as String } }
+        #expect(columns == ["ref"])
+    }
+
     @Test func aStoreBeforeTheBacklogMigratesToIt() throws {
         let directory = TemporaryDirectory()
         let store = try directory.store()
         try store.addNote(text: "orchard before the migration")
         try store.transaction(.full) { db in
             try db.execute(sql: "DROP TABLE search_backlog")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v9 %'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v9 %' OR identifier LIKE 'v11 %'")
         }
         try store.close()
         let migrated = try directory.store()

@@ -117,6 +117,23 @@ struct BoundStatement {
         sqlite3_column_int64(handle, index)
     }
 
+    /// Column `index` of the current row as a double.
+    func double(at index: Int32) -> Double {
+        sqlite3_column_double(handle, index)
+    }
+
+    /// The storage class of column `index` of the current row: `SQLITE_INTEGER`, `SQLITE_FLOAT`,
+    /// `SQLITE_TEXT`, `SQLITE_BLOB` or `SQLITE_NULL`.
+    func storageClass(at index: Int32) -> Int32 {
+        sqlite3_column_type(handle, index)
+    }
+
+    /// Column `index` of the current row as text (a NULL reads as empty).
+    func text(at index: Int32) -> String {
+        guard let pointer = sqlite3_column_text(handle, index) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+    }
+
     /// Column `index` of the current row as a blob, valid only inside `body` (SQLite owns it).
     func withBlob<Result>(at index: Int32, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         // Asked for its bytes after the pointer, as SQLite's documentation orders it.

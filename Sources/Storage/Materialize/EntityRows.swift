@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SyncCore
 
 /// Reads an `EntityState` from the materialised rows and writes one back.
@@ -258,6 +259,18 @@ enum FieldColumns {
         case .int(let number): statement.bind(Int64(2)); statement.bind(number)
         case .double(let number): statement.bind(Int64(3)); statement.bind(number)
         case .string(let text): statement.bind(Int64(4)); statement.bind(text)
+        }
+    }
+
+    /// `value(type:value:)`, reading the value from the current row of a statement.
+    static func value(type: Int64, of row: BoundStatement, at index: Int32) throws -> FieldValue {
+        switch (type, row.storageClass(at: index)) {
+        case (0, _): return .null
+        case (1, SQLITE_INTEGER): return .bool(row.int64(at: index) != 0)
+        case (2, SQLITE_INTEGER): return .int(row.int64(at: index))
+        case (3, SQLITE_FLOAT), (3, SQLITE_INTEGER): return .double(row.double(at: index))
+        case (4, SQLITE_TEXT): return .string(row.text(at: index))
+        default: throw StoreError(.corrupt, "a stored field value does not match its type \(type)")
         }
     }
 

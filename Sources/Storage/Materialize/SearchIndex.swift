@@ -17,16 +17,21 @@ enum SearchIndex {
         let fields: String
 
         init?(_ state: EntityState) {
-            guard state.kind == .note, !state.isDeleted, !state.isPurged else { return nil }
-            text = state.text.text
-            tags = state.tags.joined(separator: " ")
-            fields = state.fields.keys.sorted().compactMap { key in state.field(key).map { "\(key) \($0)" } }
-                .joined(separator: " ; ")
+            guard SearchIndex.indexes(state) else { return nil }
+            self.init(text: state.text.text, tags: state.tags, fields: state.fields.keys.compactMap { key in state.field(key).map { (key, $0) } })
         }
 
-        /// Runs `sql`, an insert of (ref, text, tags, fields) into fts or the backlog.
-        func insert(ref: Int64, _ sql: String, _ db: Database) throws {
-            var statement = try BoundStatement(db, sql: sql)
+        /// The row of a note with this visible text, these tags (each once) and these live
+        /// fields (none `.null`), given in any order: `SearchBacklog` builds rows from stored
+        /// columns with it, and they must equal those built from the note's state.
+        init(text: String, tags: [String], fields: [(key: String, value: FieldValue)]) {
+            self.text = text
+            self.tags = tags.sorted().joined(separator: " ")
+            self.fields = fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: " ; ")
+        }
+
+        /// Runs `statement`, an insert of (rowid, text, tags, fields) into fts.
+        func insert(ref: Int64, into statement: inout BoundStatement) throws {
             statement.bind(ref)
             statement.bind(text)
             statement.bind(tags)
@@ -35,9 +40,16 @@ enum SearchIndex {
         }
     }
 
+    /// Whether the entity has a search row: a live note (not binned, not purged).
+    static func indexes(_ state: EntityState) -> Bool {
+        state.kind == .note && !state.isDeleted && !state.isPurged
+    }
+
     static func update(ref: Int64, state: EntityState, isNew: Bool, _ db: Database) throws {
         if !isNew { try remove(ref: ref, db) }
-        try Columns(state)?.insert(ref: ref, "INSERT INTO fts (rowid, text, tags, fields) VALUES (?, ?, ?, ?)", db)
+        guard let columns = Columns(state) else { return }
+        var statement = try BoundStatement(db, sql: "INSERT INTO fts (rowid, text, tags, fields) VALUES (?, ?, ?, ?)")
+        try columns.insert(ref: ref, into: &statement)
     }
 
     /// Removes a note's fts row, if it has one: a version of it that search must no longer find.

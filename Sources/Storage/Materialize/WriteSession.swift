@@ -261,6 +261,6 @@ final class WriteSession {
             return try SearchIndex.update(ref: ref, state: state, isNew: isNew, db)
         }
         if !isNew { try SearchIndex.remove(ref: ref, db) }
-        if let columns = SearchIndex.Columns(state) { try SearchBacklog.record(ref: ref, columns, db) }
+        if SearchIndex.indexes(state) { try SearchBacklog.record(ref: ref, db) }
     }
 }

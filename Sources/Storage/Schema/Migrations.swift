@@ -25,6 +25,7 @@ enum Migrations {
         migrator.registerMigration("v8 the keys of evidence records written here", migrate: v8EvidenceKeys)
         migrator.registerMigration("v9 notes received but not yet in the search index", migrate: v9SearchBacklog)
         migrator.registerMigration("v10 what each peer held at the last sync", migrate: v10PeerVectors)
+        migrator.registerMigration("v11 the search backlog names notes, it holds no text", migrate: v11SearchBacklogRefs)
         return migrator
     }
 
@@ -355,6 +356,21 @@ enum Migrations {
                 vector BLOB NOT NULL,
                 PRIMARY KEY (device, space)
             ) STRICT, WITHOUT ROWID;
+            """)
+    }
+
+    /// The search backlog keeps only which notes to index: the drain reads their text, tags and
+    /// fields from the rows the note already has (`SearchBacklog.drain`), so a received note's
+    /// text is not written a second time in the batch's transaction. The notes waiting keep
+    /// waiting; nothing else changes.
+    private static func v11SearchBacklogRefs(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Local-only: a live note whose fts row is missing; ref = entities.ref = fts rowid.
+            -- Never synced.
+            CREATE TABLE search_backlog_refs (ref INTEGER PRIMARY KEY) STRICT;
+            INSERT INTO search_backlog_refs (ref) SELECT ref FROM search_backlog;
+            DROP TABLE search_backlog;
+            ALTER TABLE search_backlog_refs RENAME TO search_backlog;
             """)
     }
 }

@@ -87,7 +87,7 @@ struct SessionScript {
     // MARK: The fixture's form
 
     var json: FixtureJSON {
-        var members: [(String, FixtureJSON)] = [
+        let members: [(String, FixtureJSON)] = [
             ("name", .string(name)), ("sections", FixtureFiles.strings(sections)), ("description", .string(description)),
             ("role", .string(role.rawValue)), ("peer_replica", .string(peer.hex)), ("hello", .string(FixtureHex.string(hello.encode()))),
             ("steps", .array(steps.map(Self.json))), ("outcome", Self.json(outcome)),
