@@ -36,6 +36,23 @@ struct SyncCommandTests {
         #expect(try a.status()["replica"] as? String != b.status()["replica"] as? String)
     }
 
+    @Test("notes received wait for the search index; status counts them and the next search adds them")
+    func receivedNotesWaitForTheIndex() throws {
+        let (a, b) = try trustedPair()
+        let note = try a.add("Orchard visit: caseload 31 today", "--tag", "caseload")
+        _ = try a.add("Supervision cancelled again")
+        let server = try ServerProcess(b)
+        defer { server.terminate() }
+        try a.syncOK(server)
+        #expect(try b.status()["unindexed_notes"] as? Int == 2)
+        let status = try b.run("status")
+        #expect(status.stdout.contains("2 notes received from peers are not in the search index yet; the next search adds them"))
+        let hits = try b.run("search", "orchard", "--json").json() as? [[String: Any]]
+        #expect(hits?.map { $0["id"] as? String } == [note])
+        #expect(try b.status()["unindexed_notes"] as? Int == 0)
+        #expect(try !b.run("status").stdout.contains("search index"))
+    }
+
     @Test("both edit the same note offline: both sentences are in the merged text on both sides")
     func concurrentEditsMerge() throws {
         let (a, b) = try trustedPair()

@@ -61,6 +61,15 @@ struct NoteSizeLimitTests {
         // The refused insertion is held erased: served on in that form, never as its text.
         let served = try allOps(store)
         #expect(served.contains { $0.payload == .erased(entity: note, span: 11) })
+
+        // The in-memory replica (the reference the conformance fixtures replay) decides as the store.
+        let replica = Replica(id: ReplicaID(high: 0xEE, low: 0xEE), wallClock: { now })
+        let summary = try replica.receive(ops)
+        #expect(summary.refused == 1 && summary.applied == 4)
+        #expect(replica.text(of: note) == fits)
+        #expect(replica.state(of: note)?.field("caseload") == .int(31))
+        #expect(replica.versionVector(of: .team) == (try store.versionVector(.team)))
+        #expect(replica.log(of: .team).map(\.payload) == served.map(\.payload))
     }
 
     @Test("a note already past the limit is served with its long insertion erased; every op decodes")

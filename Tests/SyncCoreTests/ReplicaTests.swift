@@ -38,6 +38,24 @@ struct ReplicaTests {
         #expect(cluster.replicas[1].canonicalState == a.canonicalState)
     }
 
+    /// An op held back that arrives again is held once and counted a duplicate, as the store
+    /// holds it (one `pending` row per op id); both apply once what they wait for arrives.
+    @Test func aHeldBackOpDeliveredTwiceIsHeldOnce() throws {
+        let cluster = pair(seed: 5)
+        let (a, b) = (cluster.replicas[0], cluster.replicas[1])
+        let note = try a.create(text: "Caseload")
+        try a.setField("caseload", to: .int(31), on: note)
+        let log = a.log(of: .team)
+        let later = Array(log.dropFirst())
+        var summary = try b.receive(later + later)
+        #expect(summary.waiting == later.count && summary.duplicates == later.count && summary.applied == 0)
+        #expect(b.pendingOps == later)
+        summary = try b.receive([log[0]])
+        #expect(summary.applied == log.count && summary.waiting == 0)
+        #expect(b.canonicalState == a.canonicalState)
+        #expect(b.log(of: .team).count == log.count)
+    }
+
     @Test func concurrentFieldWritesConvergeOnTheLaterStamp() throws {
         let cluster = pair(seed: 3)
         let (a, b) = (cluster.replicas[0], cluster.replicas[1])

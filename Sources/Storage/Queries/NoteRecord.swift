@@ -94,6 +94,9 @@ public struct StoreStatus: Sendable, Hashable {
     public var directory: URL
     public var spaces: [SpaceStatus]
     public var pendingOps: Int
+    /// Notes received from peers that search has not indexed yet: the next search indexes them
+    /// first (`Store.updateSearchIndex`).
+    public var unindexedNotes: Int
     /// The rows of `PRAGMA integrity_check`: `["ok"]` for a healthy database.
     public var integrity: [String]
     public var isIntact: Bool { integrity == ["ok"] }

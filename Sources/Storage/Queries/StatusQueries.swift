@@ -3,7 +3,7 @@ import GRDB
 import SyncCore
 
 extension Store {
-    /// Counts per space, version vectors, parked ops and `PRAGMA integrity_check`.
+    /// Counts per space, version vectors, parked ops, notes not yet indexed and `PRAGMA integrity_check`.
     public func status() throws(StoreError) -> StoreStatus {
         let localReplica = replica
         let directory = location.directory
@@ -42,6 +42,7 @@ extension Store {
                 replica: localReplica, directory: directory,
                 spaces: spaces.values.sorted { $0.space < $1.space },
                 pendingOps: try Int.fetchOne(db, sql: "SELECT count(*) FROM pending") ?? 0,
+                unindexedNotes: try SearchBacklog.count(db),
                 integrity: try String.fetchAll(db, sql: "PRAGMA integrity_check"))
         }
     }

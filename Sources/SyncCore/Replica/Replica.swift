@@ -30,6 +30,8 @@ public final class Replica {
     @exclusivity(unchecked) var factory: OpFactory
     let wallClock: () -> UInt64
     private var pending: [Op] = []
+    /// The ids in `pending`: an op held back that arrives again is held once, as the store holds it.
+    private var pendingIDs: Set<OpID> = []
     /// A local insertion or deletion still open to extension, kept out of the log so extending
     /// it never copies the log's storage.
     @exclusivity(unchecked) var open: OpenEdit?
@@ -76,7 +78,11 @@ public final class Replica {
 
     public struct ReceiveSummary: Equatable, Sendable {
         public var applied = 0
+        /// Ops held already, applied or held back.
         public var duplicates = 0
+        /// Insertions refused by the note size limit (Protocol.md 1.7), logged erased; counted
+        /// in `applied` too.
+        public var refused = 0
         /// Ops held back because something they depend on has not arrived.
         public var waiting = 0
     }
@@ -99,11 +105,13 @@ public final class Replica {
             factory.clock.receive(op.timestamp, wallMillis: wall)
             switch verdict(for: op) {
             case .known: summary.duplicates += 1
-            case .waiting: pending.append(isPurged(op.entity) ? erased(op) : op)
+            case .waiting:
+                guard pendingIDs.insert(op.id).inserted else { summary.duplicates += 1; continue }
+                pending.append(isPurged(op.entity) ? erased(op) : op)
             case .ready(let fresh):
-                applyLogged(fresh)
+                if applyLogged(fresh) { summary.refused += 1 }
                 summary.applied += 1
-                summary.applied += drainPending()
+                drainPending(into: &summary)
             }
         }
         summary.waiting = pending.count
@@ -117,8 +125,8 @@ public final class Replica {
         return verdict
     }
 
-    private func drainPending() -> Int {
-        var applied = 0
+    /// Applies held-back ops that have become ready, pass after pass until a pass moves nothing.
+    private func drainPending(into summary: inout ReceiveSummary) {
         var progress = true
         while progress && !pending.isEmpty {
             progress = false
@@ -128,21 +136,32 @@ public final class Replica {
                 case .known: progress = true
                 case .waiting: stillWaiting.append(op)
                 case .ready(let fresh):
-                    applyLogged(fresh)
-                    applied += 1
+                    if applyLogged(fresh) { summary.refused += 1 }
+                    summary.applied += 1
                     progress = true
                 }
             }
             pending = stillWaiting
         }
-        return applied
+        pendingIDs = Set(pending.map(\.id))
     }
 
     /// Appends an op that is ready, applies it, and carries out a purge on the log itself.
-    func applyLogged(_ op: Op) {
+    ///
+    /// An insertion that would take its note's live text past `OpCodec.maximumNoteScalars` is
+    /// refused on its own (Protocol.md 1.7), as the store refuses it: logged and applied in its
+    /// erased form, so its sequence numbers are held and the ops after it apply. Returns true
+    /// for such an insertion.
+    @discardableResult
+    func applyLogged(_ received: Op) -> Bool {
+        var op = received
+        let box = box(for: op.entity)
+        if case .insertText(_, _, _, let text) = op.payload,
+           !OpCodec.noteAdmits(inserting: text.unicodeScalars.count, into: box.state.text.count) {
+            op.payload = op.payload.erasedForm
+        }
         let log = spaceLog(op.id.space)
         log.vector.advance(op.id.replica, to: op.lastSeq)
-        let box = box(for: op.entity)
         box.state.apply(op)
         if case .purge = op.payload {
             log.ops.append(op)
@@ -151,6 +170,7 @@ public final class Replica {
             // An op that arrives after its entity was purged is kept only as its ids.
             log.ops.append(box.state.isPurged ? erased(op) : op)
         }
+        return op != received
     }
 
     func isPurged(_ entity: EntityID) -> Bool { existingBox(entity)?.state.isPurged ?? false }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Storage
 
 struct SearchCommand: ParsableCommand {
@@ -34,9 +35,21 @@ struct SearchCommand: ParsableCommand {
     /// snippet (text from any device) has been made safe for the terminal.
     private static let marks = (open: "\u{E000}", close: "\u{E001}")
 
+    /// Notes waiting for the index from which search says it is indexing them.
+    static let noticeableBacklog = 10_000
+
     func run() throws {
         let style = output.json ? Style(enabled: false) : Style.stdout
         try storeOptions.withStore { store in
+            // Search indexes what peers sent first; after a large sync that takes a moment, said
+            // at a terminal so that the pause has a reason (about a second per 100,000 notes).
+            if Terminal.isTerminal(STDERR_FILENO) {
+                let waiting = try store.unindexedNotes()
+                if waiting >= SearchCommand.noticeableBacklog {
+                    Terminal.note("indexing \(waiting) notes received from peers…")
+                    try store.updateSearchIndex()
+                }
+            }
             let marks = output.json ? style.highlight : SearchCommand.marks
             let hits = try store.search(query.joined(separator: " "), limit: limit ?? (output.json ? nil : 20), highlight: marks)
             if output.json {

@@ -28,6 +28,7 @@ struct StatusCommand: ParsableCommand {
                 "name": name.map { $0 as Any } ?? NSNull(),
                 "replica": report.replica.hex,
                 "pending_ops": report.pendingOps,
+                "unindexed_notes": report.unindexedNotes,
                 "integrity": report.integrity,
                 "intact": report.isIntact,
                 "faulty_replicas": faulty.map { entry in
@@ -53,6 +54,9 @@ struct StatusCommand: ParsableCommand {
             print(style.dim("replica  ") + report.replica.hex)
             print(style.dim("integrity ") + (report.isIntact ? "ok" : style.red(report.integrity.joined(separator: "; "))))
             if report.pendingOps > 0 { print(style.dim("waiting  ") + "\(report.pendingOps) ops wait for earlier ones to arrive") }
+            if report.unindexedNotes > 0 {
+                print(style.dim("indexing ") + "\(report.unindexedNotes) notes received from peers are not in the search index yet; the next search adds them")
+            }
             for entry in faulty {
                 print(style.dim("faulty   ") + style.red("replica \(entry.replica.hex) signed two different changes at \(entry.space.name) #\(entry.seq); the second was refused"))
             }
