@@ -133,9 +133,12 @@ public final class Replica {
             var stillWaiting: [Op] = []
             for op in pending {
                 switch verdict(for: op) {
-                case .known: progress = true
+                case .known:
+                    pendingIDs.remove(op.id)
+                    progress = true
                 case .waiting: stillWaiting.append(op)
                 case .ready(let fresh):
+                    pendingIDs.remove(op.id)
                     if applyLogged(fresh) { summary.refused += 1 }
                     summary.applied += 1
                     progress = true
@@ -143,7 +146,6 @@ public final class Replica {
             }
             pending = stillWaiting
         }
-        pendingIDs = Set(pending.map(\.id))
     }
 
     /// Appends an op that is ready, applies it, and carries out a purge on the log itself.

@@ -21,7 +21,8 @@
 extension TextSequence {
     static let serializationVersion: UInt8 = 2
 
-    private enum Flag {
+    /// The bits of a run's flags byte; `visibleText(serialized:)` reads them too.
+    enum Flag {
         static let deleted: UInt8 = 1
         static let origin: UInt8 = 2
         static let originIsPrevious: UInt8 = 4

@@ -35,11 +35,12 @@ extension TextSequence {
             _ = try reader.signedVarint()
             let length = try reader.count(limit: max(0, reader.remaining - characters))
             guard length > 0 else { throw CodecError(.invalidValue, at: start, "empty run") }
-            for present in [flags & 2 != 0, flags & 8 != 0] where present {
+            // The origin and the right origin, where they follow: a replica index and a seq each.
+            for flag in [Flag.origin, Flag.rightOrigin] where flags & flag != 0 {
                 _ = try reader.count(limit: replicaCount - 1)
                 _ = try reader.signedVarint()
             }
-            let deleted = flags & 1 != 0
+            let deleted = flags & Flag.deleted != 0
             anyDeleted = anyDeleted || deleted
             runs.append(deleted ? -length : length)
             characters += length
