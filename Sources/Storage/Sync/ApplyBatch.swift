@@ -145,7 +145,7 @@ extension WriteSession {
         }
         try update(op.entity) { state in
             if case .insertText(_, _, _, let text) = op.payload,
-               !OpCodec.noteAdmits(inserting: text.unicodeScalars.count, into: state.text.count) {
+               !OpCodec.noteAdmits(inserting: text.unicodeScalarCount, into: state.text.count) {
                 kept.payload = op.payload.erasedForm
             }
             state.apply(kept)

@@ -156,12 +156,15 @@ public final class Replica {
     /// for such an insertion.
     @discardableResult
     func applyLogged(_ received: Op) -> Bool {
-        var op = received
-        let box = box(for: op.entity)
-        if case .insertText(_, _, _, let text) = op.payload,
-           !OpCodec.noteAdmits(inserting: text.unicodeScalars.count, into: box.state.text.count) {
-            op.payload = op.payload.erasedForm
+        let box = box(for: received.entity)
+        var refused = false
+        if case .insertText(_, _, _, let text) = received.payload {
+            // UTF-8 bytes bound the scalars from above: counting them is needed only near the limit.
+            let live = box.state.text.count
+            refused = live + text.utf8.count > OpCodec.maximumNoteScalars
+                && !OpCodec.noteAdmits(inserting: text.unicodeScalarCount, into: live)
         }
+        let op = refused ? Op(id: received.id, timestamp: received.timestamp, payload: received.payload.erasedForm) : received
         let log = spaceLog(op.id.space)
         log.vector.advance(op.id.replica, to: op.lastSeq)
         box.state.apply(op)
@@ -172,7 +175,7 @@ public final class Replica {
             // An op that arrives after its entity was purged is kept only as its ids.
             log.ops.append(box.state.isPurged ? erased(op) : op)
         }
-        return op != received
+        return refused
     }
 
     func isPurged(_ entity: EntityID) -> Bool { existingBox(entity)?.state.isPurged ?? false }
