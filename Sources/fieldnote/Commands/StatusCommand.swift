@@ -55,7 +55,10 @@ struct StatusCommand: ParsableCommand {
             print(style.dim("integrity ") + (report.isIntact ? "ok" : style.red(report.integrity.joined(separator: "; "))))
             if report.pendingOps > 0 { print(style.dim("waiting  ") + "\(report.pendingOps) ops wait for earlier ones to arrive") }
             if report.unindexedNotes > 0 {
-                print(style.dim("indexing ") + "\(report.unindexedNotes) notes received from peers are not in the search index yet; the next search adds them")
+                let waiting = report.unindexedNotes == 1
+                    ? "1 note received from peers is not in the search index yet; the next search adds it"
+                    : "\(report.unindexedNotes) notes received from peers are not in the search index yet; the next search adds them"
+                print(style.dim("indexing ") + waiting)
             }
             for entry in faulty {
                 print(style.dim("faulty   ") + style.red("replica \(entry.replica.hex) signed two different changes at \(entry.space.name) #\(entry.seq); the second was refused"))
