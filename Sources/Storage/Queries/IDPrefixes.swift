@@ -75,13 +75,19 @@ enum ShownIDs {
     static let minimumLength = 8
     static let tailDigits = 20
 
-    /// Entities whose tail lies between two blobs, known longest first; a range of `entities_by_tail`.
-    static let matchingSQL = "SELECT ref, id, kind FROM entities WHERE substr(id, 7) BETWEEN ? AND ? ORDER BY ref LIMIT ?"
+    /// Entities whose tail lies between two blobs (the 3rd and 4th arguments), known longest
+    /// first: a range of `entities_by_tail`, which keys the tails' first two bytes (the 1st and
+    /// 2nd arguments), and the whole tail checked on each row of it.
+    static let matchingSQL = """
+        SELECT ref, id, kind FROM entities
+        WHERE substr(id, 7, 2) BETWEEN ? AND ? AND substr(id, 7) BETWEEN ? AND ? ORDER BY ref LIMIT ?
+        """
 
     /// Every entity whose tail starts with `digits`, known longest first (at most `limit`).
     static func matching(_ digits: some StringProtocol, limit: Int? = nil, _ db: Database) throws -> [Entity] {
         let (low, high) = tailRange(digits)
-        return try Row.fetchAll(db.cachedStatement(sql: matchingSQL), arguments: [low, high, limit ?? -1]).map(entity)
+        return try Row.fetchAll(db.cachedStatement(sql: matchingSQL),
+                                arguments: [low.prefix(2), high.prefix(2), low, high, limit ?? -1]).map(entity)
     }
 
     static func entity(_ id: EntityID, _ db: Database) throws -> Entity? {

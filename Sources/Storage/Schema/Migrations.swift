@@ -26,6 +26,7 @@ enum Migrations {
         migrator.registerMigration("v9 notes received but not yet in the search index", migrate: v9SearchBacklog)
         migrator.registerMigration("v10 what each peer held at the last sync", migrate: v10PeerVectors)
         migrator.registerMigration("v11 the search backlog names notes, it holds no text", migrate: v11SearchBacklogRefs)
+        migrator.registerMigration("v12 the tail index keys two bytes", migrate: v12ShorterTailIndex)
         return migrator
     }
 
@@ -371,6 +372,20 @@ enum Migrations {
             INSERT INTO search_backlog_refs (ref) SELECT ref FROM search_backlog;
             DROP TABLE search_backlog;
             ALTER TABLE search_backlog_refs RENAME TO search_backlog;
+            """)
+    }
+
+    /// The tail index keys the first two bytes of the random part instead of all ten
+    /// (`ShownIDs.matchingSQL` checks the rest on the row). Ids are random there, so each batch a
+    /// peer sends writes entries all over the index, and every page it touches is written again
+    /// at commit: the whole index, most batches of a large sync. Entries of 2 bytes and a ref
+    /// instead of 10 make it about half as many pages (506 to about 280 for 100,000 entities),
+    /// and a 100,000-note first sync writes about 45 MB less (BENCHMARKS.md). A two-byte key
+    /// still leaves about two entities per key at 100,000, 16 at a million.
+    private static func v12ShorterTailIndex(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX entities_by_tail;
+            CREATE INDEX entities_by_tail ON entities (substr(id, 7, 2));
             """)
     }
 }
