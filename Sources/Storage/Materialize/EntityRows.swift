@@ -106,44 +106,67 @@ struct EntityRows {
 
     // MARK: Saving
 
-    /// Writes the entry's state: inserts the entity row when new, otherwise updates it and
-    /// deletes its old fields and set elements. The new field and set rows go to the buffers,
-    /// written together after every entity is saved; the search row is the session's to write (last).
+    /// Writes the state of an entry whose entity has a row: updates the row and deletes its old
+    /// fields and set elements. The new field and set rows go to the buffers, written together
+    /// after every entity is saved; the search row is the session's to write (last).
     func save(_ entry: WriteSession.Entry, rows: inout MaterialRows) throws {
         let state = entry.state
-        let isNew = entry.ref == nil
-        let ref: Int64
-        if let existing = entry.ref {
-            ref = existing
-            try updateEntityRow(of: state, ref: ref)
-            try db.cachedStatement(sql: "DELETE FROM fields WHERE entity = ?").execute(arguments: [ref])
-            try db.cachedStatement(sql: "DELETE FROM set_elements WHERE entity = ?").execute(arguments: [ref])
-            try db.cachedStatement(sql: "DELETE FROM register_siblings WHERE entity = ?").execute(arguments: [ref])
-        } else {
-            var statement = try BoundStatement(db, sql: """
-                INSERT INTO entities (id, space, kind, created_ms, created_counter, updated_ms, updated_counter,
-                    deleted, deleted_ms, deleted_counter, deleted_replica, purged, deleted_seq, author)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            statement.bind(high: state.id.high, low: state.id.low)
-            statement.bind(state.space?.name ?? SpaceID.team.name)
-            Self.bindColumns(of: state, to: &statement)
-            try statement.execute()
-            ref = db.lastInsertedRowID
-            entry.ref = ref
-        }
+        guard let ref = entry.ref else { throw StoreError(.database, "internal: \(state.id) saved without its row") }
+        try updateEntityRow(of: state, ref: ref)
+        try db.cachedStatement(sql: "DELETE FROM fields WHERE entity = ?").execute(arguments: [ref])
+        try db.cachedStatement(sql: "DELETE FROM set_elements WHERE entity = ?").execute(arguments: [ref])
+        try db.cachedStatement(sql: "DELETE FROM register_siblings WHERE entity = ?").execute(arguments: [ref])
         rows.add(state, ref: ref)
-
-        // Visible text first: `canonicalItems` builds every character's item, which only a note
-        // without visible text needs to know whether it holds deleted ones.
-        if !state.text.isEmpty || !state.text.canonicalItems.isEmpty {
+        if Self.keepsText(state) {
             var statement = try BoundStatement(db, sql: "INSERT OR REPLACE INTO note_text (entity, state) VALUES (?, ?)")
             statement.bind(ref)
             statement.bind(bytes: state.text.serialized())
             try statement.execute()
-        } else if !isNew {
+        } else {
             try db.cachedStatement(sql: "DELETE FROM note_text WHERE entity = ?").execute(arguments: [ref])
         }
+    }
+
+    /// Inserts the rows of entries whose entities have none yet, numbering them (`ref`) in the
+    /// given order after the highest number in use, as SQLite itself would, since nothing else
+    /// writes inside the transaction.
+    ///
+    /// Many rows to a statement (`ChunkedInsert`): a batch from a peer mostly creates entities,
+    /// a thousand at a time, and inserting each entity's row and text on its own paid a
+    /// statement's fixed cost twice per entity.
+    func insert(_ fresh: [WriteSession.Entry], rows: inout MaterialRows) throws {
+        guard !fresh.isEmpty else { return }
+        var next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(ref), 0) + 1 FROM entities")) ?? 1
+        var texts: [(ref: Int64, state: [UInt8])] = []
+        for entry in fresh {
+            entry.ref = next
+            rows.add(entry.state, ref: next)
+            if Self.keepsText(entry.state) { texts.append((next, entry.state.text.serialized())) }
+            next += 1
+        }
+        try Self.entityInsert.insert(fresh, db) { statement, entry in
+            statement.bind(entry.ref!)
+            statement.bind(high: entry.state.id.high, low: entry.state.id.low)
+            statement.bind(entry.state.space?.name ?? SpaceID.team.name)
+            Self.bindColumns(of: entry.state, to: &statement)
+        }
+        try Self.textInsert.insert(texts, db) { statement, text in
+            statement.bind(text.ref)
+            statement.bind(bytes: text.state)
+        }
+    }
+
+    static let entityInsert = ChunkedInsert(table: "entities", columns: [
+        "ref", "id", "space", "kind", "created_ms", "created_counter", "updated_ms", "updated_counter",
+        "deleted", "deleted_ms", "deleted_counter", "deleted_replica", "purged", "deleted_seq", "author",
+    ])
+    static let textInsert = ChunkedInsert(table: "note_text", columns: ["entity", "state"])
+
+    /// Whether the state has a `note_text` row. Visible text first: `canonicalItems` builds
+    /// every character's item, which only a note without visible text needs to know whether it
+    /// holds deleted ones.
+    private static func keepsText(_ state: EntityState) -> Bool {
+        !state.text.isEmpty || !state.text.canonicalItems.isEmpty
     }
 
     /// Rewrites the entity row and the register rows of `state` (an existing entity), leaving
@@ -184,105 +207,5 @@ struct EntityRows {
         statement.bind(Int64(state.isPurged ? 1 : 0))
         statement.bind(deletion.map { Int64($0.seq) })
         if let author = state.author { statement.bind(bytes: author.bytes) } else { statement.bindNull() }
-    }
-}
-
-/// The field, set-element and register-sibling rows of the entities a flush saves, gathered so
-/// that each table gets its rows in a few multi-row statements.
-struct MaterialRows {
-    var fields: [FieldColumns.FieldRow] = []
-    var elements: [FieldColumns.ElementRow] = []
-    var siblings: [RegisterRows.SiblingRow] = []
-
-    mutating func add(_ state: EntityState, ref: Int64, withSets: Bool = true) {
-        for (key, register) in state.fields {
-            fields.append(FieldColumns.FieldRow(entity: ref, key: key, entry: register.entries[0]))
-        }
-        siblings += RegisterRows.siblingRows(of: state, ref: ref)
-        guard withSets else { return }
-        for (name, set) in state.sets {
-            for (element, dots) in set.additions {
-                for dot in dots { elements.append(FieldColumns.ElementRow(entity: ref, set: name, element: element, dot: dot)) }
-            }
-        }
-    }
-
-    func write(_ db: Database) throws {
-        try FieldColumns.fieldInsert.insert(fields, db) { statement, row in
-            statement.bind(row.entity)
-            statement.bind(row.key)
-            FieldColumns.bind(row.entry.value, to: &statement)
-            statement.bind(Int64(row.entry.stamp.timestamp.millis))
-            statement.bind(Int64(row.entry.stamp.timestamp.counter))
-            statement.bind(high: row.entry.stamp.replica.high, low: row.entry.stamp.replica.low)
-            statement.bind(Int64(row.entry.seq))
-        }
-        try FieldColumns.elementInsert.insert(elements, db) { statement, row in
-            statement.bind(row.entity)
-            statement.bind(row.set)
-            statement.bind(row.element)
-            statement.bind(high: row.dot.replica.high, low: row.dot.replica.low)
-            statement.bind(Int64(row.dot.seq))
-        }
-        try RegisterRows.write(siblings: siblings, db)
-    }
-}
-
-/// How a `FieldValue` sits in the `fields` table: a type code and a value of the matching SQLite type.
-enum FieldColumns {
-    /// A `fields` row gathered at flush: a register's visible entry.
-    struct FieldRow {
-        let entity: Int64
-        let key: String
-        let entry: FieldRegister.Entry
-    }
-
-    /// A `set_elements` row gathered at flush: one addition (dot) of an element.
-    struct ElementRow {
-        let entity: Int64
-        let set: String
-        let element: String
-        let dot: Dot
-    }
-
-    static let fieldInsert = ChunkedInsert(
-        table: "fields",
-        columns: ["entity", "key", "type", "value", "stamp_ms", "stamp_counter", "stamp_replica", "stamp_seq"])
-    static let elementInsert = ChunkedInsert(
-        table: "set_elements", columns: ["entity", "set_name", "element", "dot_replica", "dot_seq"])
-
-    /// Binds a value as its two columns, type and value.
-    static func bind(_ value: FieldValue, to statement: inout BoundStatement) {
-        switch value {
-        case .null: statement.bind(Int64(0)); statement.bindNull()
-        case .bool(let flag): statement.bind(Int64(1)); statement.bind(Int64(flag ? 1 : 0))
-        case .int(let number): statement.bind(Int64(2)); statement.bind(number)
-        case .double(let number): statement.bind(Int64(3)); statement.bind(number)
-        case .string(let text): statement.bind(Int64(4)); statement.bind(text)
-        }
-    }
-
-    /// `value(type:value:)`, reading the value from the current row of a statement.
-    static func value(type: Int64, of row: BoundStatement, at index: Int32) throws -> FieldValue {
-        switch (type, row.storageClass(at: index)) {
-        case (0, _): return .null
-        case (1, SQLITE_INTEGER): return .bool(row.int64(at: index) != 0)
-        case (2, SQLITE_INTEGER): return .int(row.int64(at: index))
-        case (3, SQLITE_FLOAT), (3, SQLITE_INTEGER): return .double(row.double(at: index))
-        case (4, SQLITE_TEXT): return .string(row.text(at: index))
-        default: throw StoreError(.corrupt, "a stored field value does not match its type \(type)")
-        }
-    }
-
-    static func value(type: Int64, value: DatabaseValue) throws -> FieldValue {
-        switch (type, value.storage) {
-        case (0, _): return .null
-        case (1, .int64(let number)): return .bool(number != 0)
-        case (2, .int64(let number)): return .int(number)
-        case (3, .double(let number)): return .double(number)
-        case (3, .int64(let number)): return .double(Double(number))
-        case (4, .string(let text)): return .string(text)
-        default: throw StoreError(.corrupt, "a stored field value does not match its type \(type)")
-        }
     }
 }

@@ -26,10 +26,12 @@ enum SearchBacklog {
     /// Notes per transaction when draining: a concurrent sync waits at most for one of these.
     static let drainChunk = 10_000
 
-    /// Leaves the note to be indexed later.
-    static func record(ref: Int64, _ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_backlog (ref) VALUES (?)").execute(arguments: [ref])
+    /// Leaves the notes to be indexed later. None may be in the backlog already (`forget` first).
+    static func record(_ refs: [Int64], _ db: Database) throws {
+        try insert.insert(refs, db) { statement, ref in statement.bind(ref) }
     }
+
+    private static let insert = ChunkedInsert(table: "search_backlog", columns: ["ref"], chunk: 128)
 
     /// Forgets the note's pending row, if any: the caller writes (or removes) its fts row itself.
     static func forget(ref: Int64, _ db: Database) throws {

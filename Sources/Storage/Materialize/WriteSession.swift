@@ -209,14 +209,16 @@ final class WriteSession {
     func flush() throws {
         let rows = EntityRows(db)
         var saved: [(entry: Entry, isNew: Bool)] = []
+        var fresh: [Entry] = []
         var materialRows = MaterialRows()
         for id in touched {
             guard let entry = entries[id], entry.dirty else { continue }
             let isNew = entry.ref == nil
-            try rows.save(entry, rows: &materialRows)
+            if isNew { fresh.append(entry) } else { try rows.save(entry, rows: &materialRows) }
             saved.append((entry, isNew))
             entry.dirty = false
         }
+        try rows.insert(fresh, rows: &materialRows)
         try materialRows.write(db)
         var opRows: [OpLogRows.Pending] = []
         opRows.reserveCapacity(logged.count)
@@ -246,21 +248,25 @@ final class WriteSession {
         changedVectorEntries.removeAll()
         lastChanged = nil
         if clock.last != clockAtStart { try Settings.saveClock(clock, db) }
+        var backlog: [Int64] = []
         for (entry, isNew) in saved {
-            try updateSearch(ref: entry.ref!, state: entry.state, isNew: isNew)
+            try updateSearch(ref: entry.ref!, state: entry.state, isNew: isNew, backlog: &backlog)
         }
+        try SearchBacklog.record(backlog, db)
         if !newlyPurged.isEmpty { try SearchIndex.optimize(db) }
     }
 
     /// Keeps the note's search row current, now or through the backlog (`SearchBacklog`): in
     /// either case a version of it the index held before is removed at once, so search never
     /// finds what the note no longer says.
-    private func updateSearch(ref: Int64, state: EntityState, isNew: Bool) throws {
+    /// The refs to record in the backlog are gathered in `backlog`, none of which has a row there
+    /// any more (it was forgotten here), and recorded together.
+    private func updateSearch(ref: Int64, state: EntityState, isNew: Bool, backlog: inout [Int64]) throws {
         if !isNew { try SearchBacklog.forget(ref: ref, db) }
         guard defersSearchIndex else {
             return try SearchIndex.update(ref: ref, state: state, isNew: isNew, db)
         }
         if !isNew { try SearchIndex.remove(ref: ref, db) }
-        if SearchIndex.indexes(state) { try SearchBacklog.record(ref: ref, db) }
+        if SearchIndex.indexes(state) { backlog.append(ref) }
     }
 }
