@@ -226,7 +226,7 @@ final class WriteSession {
             guard let entry = entries[op.entity], let ref = entry.ref else {
                 throw StoreError(.database, "internal: op \(op.id) logged without its entity")
             }
-            opRows.append(OpLogRows.Pending(op: op, entity: ref, purged: entry.state.isPurged))
+            opRows.append(OpLogRows.Pending(op: op, entity: ref, purged: entry.state.isPurged(in: op.id.space)))
         }
         try OpLogRows.append(opRows, db)
         logged.removeAll()
@@ -237,7 +237,7 @@ final class WriteSession {
             newlyPurged.append(entry)
         }
         for entry in newlyPurged {
-            try OpLogRows.erasePayloads(of: entry.state.id, ref: entry.ref!, db)
+            try OpLogRows.erasePayloads(of: entry.state.id, ref: entry.ref!, space: entry.state.space ?? .team, db)
             erasedEntities.append(entry.state.id)
         }
         settleCurrent()

@@ -83,11 +83,13 @@ enum OpLogRows {
         return payload.erasedForm
     }
 
-    /// Rewrites every logged and parked op of a purged entity to its erased form.
-    static func erasePayloads(of entity: EntityID, ref: Int64, _ db: Database) throws {
+    /// Rewrites every logged and parked op of a purged entity, in the entity's space, to its
+    /// erased form. Ops naming it from another space changed nothing here and are not its
+    /// content: a purge forged in another space must not erase them (Protocol.md 6.4).
+    static func erasePayloads(of entity: EntityID, ref: Int64, space: SpaceID, _ db: Database) throws {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE entity = ? AND kind NOT IN (8, 9)
-            """, arguments: [ref])
+            SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE entity = ? AND space = ? AND kind NOT IN (8, 9)
+            """, arguments: [ref, space.name])
         let update = try db.cachedStatement(sql: """
             UPDATE ops SET kind = ?, payload = ? WHERE space = ? AND hlc_ms = ? AND hlc_counter = ? AND replica = ? AND seq = ?
             """)
@@ -102,8 +104,8 @@ enum OpLogRows {
             ])
         }
         let parked = try Row.fetchAll(db, sql: """
-            SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM pending WHERE entity = ?
-            """, arguments: [Data(entity.bytes)])
+            SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM pending WHERE entity = ? AND space = ?
+            """, arguments: [Data(entity.bytes), space.name])
         for row in parked {
             let op = try op(from: row)
             let erased = erasedForm(op.payload)

@@ -159,8 +159,9 @@ extension WriteSession {
     /// Stores an op that cannot be applied yet. Returns false when it was already parked.
     private func park(_ op: Op) throws -> Bool {
         let purged = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT purged FROM entities WHERE id = ?"), arguments: [Data(op.entity.bytes)]) ?? false
-        let cachedPurged = try existingStateIfCachedIsPurged(op.entity)
+            db.cachedStatement(sql: "SELECT purged FROM entities WHERE id = ? AND space = ?"),
+            arguments: [Data(op.entity.bytes), op.id.space.name]) ?? false
+        let cachedPurged = try existingStateIfCachedIsPurged(op.entity, in: op.id.space)
         let payload = purged || cachedPurged ? OpLogRows.erasedForm(op.payload) : op.payload
         if payload != op.payload { try ErasedDigests.record(CollectionOfOne(op), db) }
         try db.cachedStatement(sql: """
@@ -172,8 +173,8 @@ extension WriteSession {
         return db.changesCount > 0
     }
 
-    private func existingStateIfCachedIsPurged(_ id: EntityID) throws -> Bool {
-        isCached(id) ? (try existingState(id)?.isPurged ?? false) : false
+    private func existingStateIfCachedIsPurged(_ id: EntityID, in space: SpaceID) throws -> Bool {
+        isCached(id) ? (try existingState(id)?.isPurged(in: space) ?? false) : false
     }
 
     /// Applies parked ops that have become ready, pass after pass until a pass moves nothing.

@@ -107,7 +107,7 @@ public final class Replica {
             case .known: summary.duplicates += 1
             case .waiting:
                 guard pendingIDs.insert(op.id).inserted else { summary.duplicates += 1; continue }
-                pending.append(isPurged(op.entity) ? erased(op) : op)
+                pending.append(existingBox(op.entity)?.state.isPurged(in: op.id.space) == true ? erased(op) : op)
             case .ready(let fresh):
                 if applyLogged(fresh) { summary.refused += 1 }
                 summary.applied += 1
@@ -167,18 +167,17 @@ public final class Replica {
         let op = refused ? Op(id: received.id, timestamp: received.timestamp, payload: received.payload.erasedForm) : received
         let log = spaceLog(op.id.space)
         log.vector.advance(op.id.replica, to: op.lastSeq)
+        let wasPurged = box.state.isPurged
         box.state.apply(op)
-        if case .purge = op.payload {
+        if case .purge = op.payload, !wasPurged, let space = box.state.space, box.state.isPurged(in: space) {
             log.ops.append(op)
-            eraseLoggedContent(of: op.entity)
+            eraseLoggedContent(of: op.entity, in: space)
         } else {
             // An op that arrives after its entity was purged is kept only as its ids.
-            log.ops.append(box.state.isPurged ? erased(op) : op)
+            log.ops.append(box.state.isPurged(in: op.id.space) ? erased(op) : op)
         }
         return refused
     }
-
-    func isPurged(_ entity: EntityID) -> Bool { existingBox(entity)?.state.isPurged ?? false }
 
     func existingBox(_ entity: EntityID) -> EntityBox? {
         if let last = lastBox, last.state.id == entity { return last }
@@ -224,14 +223,14 @@ public final class Replica {
         return copy
     }
 
-    /// Erasure reaches the log: every op of the purged entity keeps only its ids.
-    private func eraseLoggedContent(of entity: EntityID) {
-        for log in spaceLogs.values {
-            for index in log.ops.indices where log.ops[index].entity == entity {
-                log.ops[index].payload = log.ops[index].payload.erasedForm
-            }
+    /// Erasure reaches the log: every op of the purged entity, in its space, keeps only its ids.
+    /// Ops naming it from another space changed nothing and are not its content (Protocol.md 6.4).
+    private func eraseLoggedContent(of entity: EntityID, in space: SpaceID) {
+        let log = spaceLog(space)
+        for index in log.ops.indices where log.ops[index].entity == entity {
+            log.ops[index].payload = log.ops[index].payload.erasedForm
         }
-        pending = pending.map { $0.entity == entity ? erased($0) : $0 }
+        pending = pending.map { $0.entity == entity && $0.id.space == space ? erased($0) : $0 }
     }
 
     // MARK: Open edits
@@ -255,7 +254,7 @@ public final class Replica {
             open = edit
         } else {
             log.ops.append(op)
-            if case .purge = op.payload { eraseLoggedContent(of: op.entity) }
+            if case .purge = op.payload { eraseLoggedContent(of: op.entity, in: op.id.space) }
         }
         return false
     }

@@ -59,6 +59,12 @@ public struct EntityState: Sendable {
         kind != .evidence || replica == author
     }
 
+    /// Whether the entity is purged and `space` is its own: a purge erases only the ops of its
+    /// entity's space (Protocol.md 6.4); an op naming the entity from another space is no part of it.
+    public func isPurged(in space: SpaceID) -> Bool {
+        isPurged && self.space == space
+    }
+
     /// Whether a causally ready op must still wait: a purge of an entity whose `create` has not
     /// arrived. Its erasure could not be undone if the create then showed an evidence record
     /// of another author, which every replica that had the create first would have refused.
