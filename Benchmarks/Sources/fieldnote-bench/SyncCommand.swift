@@ -58,7 +58,8 @@ struct SyncCommand: ParsableCommand {
     @Option(help: """
         For a profiler, untimed: initial (fill, one initial sync), noop or incremental (the same, then \
         ten of those syncs). Collect on both sides' sessions (callgrind --toggle-collect='*SyncSessionC3run*') \
-        and subtract an initial run's counts.
+        and subtract an initial run's counts. On Linux it also prints the bytes the process wrote \
+        during the first sync (/proc/self/io).
         """)
     var only: String?
 
@@ -99,7 +100,11 @@ struct SyncCommand: ParsableCommand {
             let server = try source.startServer()
             defer { server.stop() }
             let port = server.port!
+            let written = Self.bytesWritten()
             var carried = try receiver.sync(port: port).received.ops
+            if let before = written, let after = Self.bytesWritten() {
+                print("written during the first sync: \(after - before) bytes (both sides, and the sockets)")
+            }
             var extra = NoteCorpus(seed: 3)
             for _ in 0..<(only == "initial" ? 0 : 10) {
                 if only == "incremental" { _ = try source.store.addNotes([extra.next()]) }
@@ -203,5 +208,12 @@ struct SyncCommand: ParsableCommand {
     /// so the check follows the store's op layout.
     private static func ops(in store: Store) throws -> Int {
         try store.status().spaces.reduce(0) { $0 + $1.ops }
+    }
+
+    /// The bytes this process has written so far (`wchar` of /proc/self/io), where Linux says.
+    static func bytesWritten() -> Int? {
+        guard let io = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return nil }
+        return io.split(separator: "\n").first { $0.hasPrefix("wchar:") }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Int($0) }
     }
 }
