@@ -230,14 +230,15 @@ final class WriteSession {
         }
         try OpLogRows.append(opRows, db)
         logged.removeAll()
-        var newlyPurged: [Entry] = []
+        var newlyPurged: [(entry: Entry, space: SpaceID)] = []
         for id in touched {
-            guard let entry = entries[id], entry.state.isPurged, !entry.wasPurged,
+            // A purged state has a space: the purge's, or the stored row's.
+            guard let entry = entries[id], entry.state.isPurged, !entry.wasPurged, let space = entry.state.space,
                   !erasedEntities.contains(id) else { continue }
-            newlyPurged.append(entry)
+            newlyPurged.append((entry, space))
         }
-        for entry in newlyPurged {
-            try OpLogRows.erasePayloads(of: entry.state.id, ref: entry.ref!, space: entry.state.space ?? .team, db)
+        for (entry, space) in newlyPurged {
+            try OpLogRows.erasePayloads(of: entry.state.id, ref: entry.ref!, space: space, db)
             erasedEntities.append(entry.state.id)
         }
         settleCurrent()

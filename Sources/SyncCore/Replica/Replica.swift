@@ -169,9 +169,10 @@ public final class Replica {
         log.vector.advance(op.id.replica, to: op.lastSeq)
         let wasPurged = box.state.isPurged
         box.state.apply(op)
-        if case .purge = op.payload, !wasPurged, let space = box.state.space, box.state.isPurged(in: space) {
+        if case .purge = op.payload, !wasPurged, box.state.isPurged {
+            // It took effect, so it is of the entity's own space.
             log.ops.append(op)
-            eraseLoggedContent(of: op.entity, in: space)
+            eraseLoggedContent(of: op.entity, in: op.id.space)
         } else {
             // An op that arrives after its entity was purged is kept only as its ids.
             log.ops.append(box.state.isPurged(in: op.id.space) ? erased(op) : op)
