@@ -83,4 +83,74 @@ struct CrossSpaceTests {
         #expect(Self.relayedText(Self.replicaLog(replica, .team)) == nil)
         #expect(try Self.storeLog(store, .team) == Self.replicaLog(replica, .team))
     }
+
+    static let colleague = ReplicaID(bytes: Data(repeating: 3, count: 16))!
+
+    static func forged(_ seq: UInt64, _ payload: OpPayload) -> Op {
+        Op(id: OpID(space: .evidence, replica: forger, seq: seq), timestamp: Timestamp(millis: now + 5, counter: UInt32(seq)), payload: payload)
+    }
+
+    /// Every order of: the forger's create and tag of the note's id in `evidence`, its purge, the
+    /// note's create, the note's text. The note's bound create takes it back to `team` whenever it
+    /// arrives: every order gives the note as written, on a store and on a `Replica` alike.
+    @Test func theBoundCreateFilesTheNoteUnderItsSpaceInEveryOrder() throws {
+        let units: [[Op]] = [
+            [Self.forged(1, .create(entity: Self.note, kind: .note)), Self.forged(2, .addElement(entity: Self.note, set: "tags", element: "forged"))],
+            [Self.forged(3, .purge(entity: Self.note))],
+            [Self.teamOps[0]],
+            [Self.teamOps[1]],
+        ]
+        try Self.inEveryOrder(units) { order, store, replica throws in
+            let note = try store.note(Self.note)
+            #expect(note.text == Self.text && note.space == .team && note.tags.isEmpty, "order \(order)")
+            #expect(try Self.storeLog(store, .team) == Self.replicaLog(replica, .team), "order \(order)")
+            #expect(Self.relayedText(try Self.storeLog(store, .team)) == Self.text, "order \(order)")
+            // Rebuilding from the log gives the same note.
+            try store.rematerialize(.team, authors: [Self.honest], muting: [])
+            #expect(try store.note(Self.note).text == Self.text, "order \(order)")
+        }
+    }
+
+    /// A colleague's purge of the note, which arrived while the forger's create had it filed under
+    /// `evidence` and so changed nothing, counts once the bound create takes the note back: the
+    /// note is purged and its text erased from the log, in every order.
+    @Test func aPurgeOfTheNoteCountsOnceItsCreateTakesItBack() throws {
+        let purge = Op(id: OpID(space: .team, replica: Self.colleague, seq: 1), timestamp: Timestamp(millis: Self.now + 9, counter: 0),
+                       payload: .purge(entity: Self.note))
+        let units: [[Op]] = [
+            [Self.forged(1, .create(entity: Self.note, kind: .note)), Self.forged(2, .purge(entity: Self.note))],
+            [purge],
+            [Self.teamOps[0]],
+            [Self.teamOps[1]],
+        ]
+        try Self.inEveryOrder(units) { order, store, replica throws in
+            #expect(Self.relayedText(try Self.storeLog(store, .team)) == nil, "order \(order)")
+            #expect(Self.relayedText(Self.replicaLog(replica, .team)) == nil, "order \(order)")
+            #expect(try Self.storeLog(store, .team) == Self.replicaLog(replica, .team), "order \(order)")
+            #expect(try store.read { db in try Bool.fetchOne(db, sql: "SELECT purged FROM entities") } == true, "order \(order)")
+        }
+    }
+
+    /// Delivers `units` to a new store and a new `Replica` in every order, and checks each pair.
+    static func inEveryOrder(_ units: [[Op]], check: (_ order: [Int], _ store: Store, _ replica: Replica) throws -> Void) throws {
+        for order in permutations(of: Array(units.indices)) {
+            let directory = TemporaryDirectory()
+            let store = try directory.store(wallClock: { now + 60_000 })
+            let replica = Replica(id: .random(), wallClock: { now + 60_000 })
+            for index in order {
+                try store.apply(units[index])
+                _ = try replica.receive(units[index])
+            }
+            try check(order, store, replica)
+        }
+    }
+
+    static func permutations(of items: [Int]) -> [[Int]] {
+        guard items.count > 1 else { return [items] }
+        return items.indices.flatMap { index -> [[Int]] in
+            var rest = items
+            let first = rest.remove(at: index)
+            return permutations(of: rest).map { [first] + $0 }
+        }
+    }
 }

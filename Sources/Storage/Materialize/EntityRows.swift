@@ -182,10 +182,12 @@ struct EntityRows {
 
     private func updateEntityRow(of state: EntityState, ref: Int64) throws {
         var statement = try BoundStatement(db, sql: """
-            UPDATE entities SET kind = ?, created_ms = ?, created_counter = ?, updated_ms = ?, updated_counter = ?,
+            UPDATE entities SET space = ?, kind = ?, created_ms = ?, created_counter = ?, updated_ms = ?, updated_counter = ?,
                 deleted = ?, deleted_ms = ?, deleted_counter = ?, deleted_replica = ?, purged = ?, deleted_seq = ?, author = ?
             WHERE ref = ?
             """)
+        // The space too: a bound create can take an entity over from the space it was filed under.
+        statement.bind(state.space?.name ?? SpaceID.team.name)
         Self.bindColumns(of: state, to: &statement)
         statement.bind(ref)
         try statement.execute()

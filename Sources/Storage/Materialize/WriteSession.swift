@@ -23,7 +23,7 @@ final class WriteSession {
         /// `entities.ref`, nil until the row exists.
         var ref: Int64?
         /// The state's purge flag as loaded; a change to true triggers erasure of the log.
-        let wasPurged: Bool
+        var wasPurged: Bool
         /// Whether its rows must be written at flush.
         var dirty = false
 
@@ -132,6 +132,16 @@ final class WriteSession {
         entry.dirty = true
     }
 
+    /// Replaces the state of `id` with one rebuilt for the space a bound create names
+    /// (`EntityState.takesOverSpace`). A purge of the space it was filed under was no purge of
+    /// the rebuilt entity, so a purge among its own ops counts as new and erases them at flush.
+    func takeOver(_ id: EntityID, with state: EntityState) throws {
+        let entry = try entry(id, createIfMissing: true)!
+        entry.state = state
+        entry.wasPurged = false
+        entry.dirty = true
+    }
+
     /// Whether `id` is already in the working set.
     func isCached(_ id: EntityID) -> Bool { entries[id] != nil }
 
@@ -172,6 +182,18 @@ final class WriteSession {
 
     /// The ops applied in this transaction, in the order applied; they reach the log at flush.
     var unflushedOps: [Op] { logged }
+
+    /// Every op of `id` in `space` logged so far: the stored ones and this transaction's.
+    func loggedOps(of id: EntityID, in space: SpaceID) throws -> [Op] {
+        var ops: [Op] = []
+        if let ref = entries[id]?.ref {
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT space, replica, seq, hlc_ms, hlc_counter, payload FROM ops WHERE entity = ? AND space = ?
+                """), arguments: [ref, space.name])
+            for row in rows { ops += try OpLogRows.ops(from: row) }
+        }
+        return ops + logged.filter { $0.entity == id && $0.id.space == space }
+    }
 
     /// A factory that numbers this replica's next ops after everything it has logged.
     func makeFactory() throws -> OpFactory {

@@ -31,8 +31,12 @@ extension Store {
                 var logged: [Op] = []
                 for opRow in try Row.fetchAll(select, arguments: [row[0] as Int64]) { logged += try OpLogRows.ops(from: opRow) }
                 var state = EntityState(id: id)
-                for op in Delivery.causalOrder(ofEntityOps: logged) {
-                    if muted.contains(op.id.replica) { state.applyMuted(op) } else { state.apply(op) }
+                if let bound = EntityState.boundSpace(of: id, among: logged) {
+                    state = EntityState.replaying(logged, of: id, in: bound, muted: muted)
+                } else {
+                    for op in Delivery.causalOrder(ofEntityOps: logged) {
+                        if muted.contains(op.id.replica) { state.applyMuted(op) } else { state.apply(op) }
+                    }
                 }
                 try session.update(id) { $0 = state }
             }

@@ -167,6 +167,11 @@ public final class Replica {
         let op = refused ? Op(id: received.id, timestamp: received.timestamp, payload: received.payload.erasedForm) : received
         let log = spaceLog(op.id.space)
         log.vector.advance(op.id.replica, to: op.lastSeq)
+        if EntityState.takesOverSpace(op, state: box.state) {
+            box.state = EntityState.replaying(spaceLog(op.id.space).ops.filter { $0.entity == op.entity }, of: op.entity, in: op.id.space)
+            // A purge among its own ops, ignored while the entity was filed elsewhere, erases now.
+            if box.state.isPurged { eraseLoggedContent(of: op.entity, in: op.id.space) }
+        }
         let wasPurged = box.state.isPurged
         box.state.apply(op)
         if case .purge = op.payload, !wasPurged, box.state.isPurged {
