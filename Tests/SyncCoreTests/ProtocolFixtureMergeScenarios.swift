@@ -4,7 +4,7 @@
 extension MergeScenario {
     static func all() throws -> [MergeScenario] {
         [try concurrentInsertions(), try deletionConcurrentWithInsertion(), try concurrentFieldWrites(), try tags(), try bin(),
-         try purge(), try heldBack(), try evidenceRecord()]
+         try purge(), try heldBack(), try evidenceRecord(), try anotherSpace()]
     }
 
     static func concurrentInsertions() throws -> MergeScenario {
@@ -180,6 +180,27 @@ extension MergeScenario {
         ]))
         let authors = s.batches[0].ops.last?.timestamp
         s.claim("hours is 12, no tags, updated by A's last op") { $0.entities[record].map { $0.field("hours") == .int(12) && $0.tags.isEmpty && $0.updated == authors } ?? false }
+        return s
+    }
+
+    static func anotherSpace() throws -> MergeScenario {
+        var s = MergeScenario(name: "another-space", sections: ["6.1", "6.4"], description: "B, a writer of evidence, names A's team note from evidence: a create of its own, a tag and a purge. Whichever arrives first, A's create, bound to the note's id, files the note under team (taking it over if B's ops came first), where B's ops change nothing and B's purge erases nothing.")
+        let w = s.writers
+        let note = try w[0].create(text: "Seen at home")
+        s.batch(0, "A creates \"Seen at home\" in team")
+        let at = FixtureBatches.start + 1_000
+        func forged(_ seq: UInt64, _ payload: OpPayload) -> Op {
+            Op(id: OpID(space: .evidence, replica: FixtureBatches.b, seq: seq), timestamp: Timestamp(millis: at, counter: UInt32(seq)), payload: payload)
+        }
+        s.batches.append(("B names the note from evidence: a create, a tag, a purge", [
+            forged(1, .create(entity: note, kind: .note)),
+            forged(2, .addElement(entity: note, set: FieldKey.tags, element: "forged")),
+            forged(3, .purge(entity: note)),
+        ]))
+        s.claim("the note reads \"Seen at home\" in team, with no tags, not purged") { replica in
+            replica.text(of: note) == "Seen at home"
+                && replica.entities[note].map { $0.space == .team && $0.tags.isEmpty && !$0.isPurged } ?? false
+        }
         return s
     }
 }
