@@ -142,6 +142,12 @@ final class WriteSession {
         entry.dirty = true
     }
 
+    /// The state of `id` (empty when the store has never seen it), now in the working set: for a
+    /// look before an `update` of the same entity, which then finds it without probing the store.
+    func cachedState(_ id: EntityID) throws -> EntityState {
+        try entry(id, createIfMissing: true)!.state
+    }
+
     /// Whether `id` is already in the working set.
     func isCached(_ id: EntityID) -> Bool { entries[id] != nil }
 

@@ -137,7 +137,7 @@ extension WriteSession {
 
     /// Applies and logs a ready op; returns true when it was refused (see `apply`) and logged erased.
     private func applyReady(_ op: Op) throws -> Bool {
-        if case .create = op.payload, EntityState.takesOverSpace(op, state: try existingState(op.entity)) {
+        if case .create = op.payload, EntityState.takesOverSpace(op, state: try cachedState(op.entity)) {
             let ops = try loggedOps(of: op.entity, in: op.id.space)
             let state = EntityState.replaying(ops, of: op.entity, in: op.id.space, muted: muted)
             try takeOver(op.entity, with: state)
