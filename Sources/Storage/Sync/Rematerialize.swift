@@ -9,8 +9,8 @@ extension Store {
     /// made read-only loses its effect on what this store shows, one made read-write again gets
     /// it back, and the store then equals one that received the same ops under the new grants.
     ///
-    /// Each entity's ops are replayed in causal order (`Delivery.causalOrder`) through
-    /// `EntityState.apply`, as a store receiving them would. What a purge erased stays erased: a
+    /// Each entity's ops are replayed in causal order (`EntityState.replaying`), as a store
+    /// receiving them would, only those of its bound create's space when it has one. What a purge erased stays erased: a
     /// purge undone this way leaves the entity empty, not restored. Returns how many entities
     /// were rebuilt.
     @discardableResult
@@ -30,14 +30,8 @@ extension Store {
                 guard let id = EntityID(bytes: row[1] as Data) else { throw StoreError(.corrupt, "a stored entity id is not 16 bytes") }
                 var logged: [Op] = []
                 for opRow in try Row.fetchAll(select, arguments: [row[0] as Int64]) { logged += try OpLogRows.ops(from: opRow) }
-                var state = EntityState(id: id)
-                if let bound = EntityState.boundSpace(of: id, among: logged) {
-                    state = EntityState.replaying(logged, of: id, in: bound, muted: muted)
-                } else {
-                    for op in Delivery.causalOrder(ofEntityOps: logged) {
-                        if muted.contains(op.id.replica) { state.applyMuted(op) } else { state.apply(op) }
-                    }
-                }
+                // A create bound to the id files the entity, whichever op came first (6.4).
+                let state = EntityState.replaying(logged, of: id, in: EntityState.boundSpace(of: id, among: logged), muted: muted)
                 try session.update(id) { $0 = state }
             }
             return touched.count

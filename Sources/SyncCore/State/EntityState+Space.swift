@@ -15,12 +15,13 @@ extension EntityState {
         return op.entity.isBound(to: op.id)
     }
 
-    /// The state an entity's ops of `space` give, replayed in causal order (`Delivery.causalOrder`);
-    /// the ops of `muted` replicas as `applyMuted` does. Ops of other spaces are left out: they
-    /// never count for an entity of `space`.
-    public static func replaying(_ ops: [Op], of id: EntityID, in space: SpaceID, muted: Set<ReplicaID> = []) -> EntityState {
+    /// The state an entity's ops give, replayed in causal order (`Delivery.causalOrder`); the ops
+    /// of `muted` replicas as `applyMuted` does. With a `space`, ops of other spaces are left out:
+    /// they never count for an entity of `space`. Without one, every op is replayed and the first
+    /// files the entity, as when they arrived.
+    public static func replaying(_ ops: [Op], of id: EntityID, in space: SpaceID?, muted: Set<ReplicaID> = []) -> EntityState {
         var state = EntityState(id: id)
-        for op in Delivery.causalOrder(ofEntityOps: ops.filter { $0.id.space == space }) {
+        for op in Delivery.causalOrder(ofEntityOps: space.map { space in ops.filter { $0.id.space == space } } ?? ops) {
             if muted.contains(op.id.replica) { state.applyMuted(op) } else { state.apply(op) }
         }
         return state
