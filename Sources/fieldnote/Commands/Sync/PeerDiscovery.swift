@@ -8,8 +8,11 @@ import Transport
 /// A peer last reached on this machine (a loopback address) is not listened for: loopback
 /// addresses do not move, and no announcement crosses loopback.
 struct PeerDiscovery {
-    /// How long to listen: announcers speak every 2 seconds.
-    static let listening: Duration = .milliseconds(2_500)
+    /// How long to listen, at most (it stops once every wanted peer is heard): two of the
+    /// announcers' 2-second intervals, so one announcement lost, or late from a busy device, is
+    /// not a peer missed. With half a second over one interval, a loaded machine missed a peer
+    /// that was serving beside it.
+    static let listening: Duration = .seconds(4)
 
     /// The peers among `peers` heard announcing, with the address and port to reach each.
     static func find(_ peers: [Peer]) -> [DeviceID: (host: String, port: UInt16)] {
