@@ -20,7 +20,7 @@ enum SyncTarget {
                 .flatMap { lowered in names.first { $0.lowercased() == lowered } }
                 .map { " (did you mean \"\($0)\"?)" } ?? ""
             throw CommandFailure(
-                "\"\(text)\" is neither a trusted peer's name or id\(guess) nor an address",
+                "\"\(text)\" is not a trusted peer's name or id\(guess), nor an address",
                 hint: "`fieldnote peers list` shows the peers; an address is HOST:PORT (a one-word host needs its port: \(text):7420)",
                 status: .invalidValue)
         }
