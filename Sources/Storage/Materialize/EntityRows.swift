@@ -32,6 +32,27 @@ struct EntityRows {
         return (ref, try load(ref: ref, id: id, entityRow: row, db))
     }
 
+    /// Which of `ids` have a row, asked `probeChunk` ids to a statement. A batch from a peer
+    /// mostly creates entities this store has never seen, and `load` probed them one statement
+    /// each: a statement's fixed cost per new entity.
+    static func existing(_ ids: [EntityID], _ db: Database) throws -> Set<EntityID> {
+        var found = Set<EntityID>()
+        var start = 0
+        while start < ids.count {
+            let end = min(start + probeChunk, ids.count)
+            let marks = Array(repeating: "?", count: end - start).joined(separator: ",")
+            var statement = try BoundStatement(db, sql: "SELECT id FROM entities WHERE id IN (\(marks))")
+            for id in ids[start..<end] { statement.bind(high: id.high, low: id.low) }
+            while try statement.nextRow() {
+                if let id = statement.withBlob(at: 0, { EntityID(bytes: $0) }) { found.insert(id) }
+            }
+            start = end
+        }
+        return found
+    }
+
+    static let probeChunk = 64
+
     /// The columns after `purged` that `load(ref:id:entityRow:_:)` reads by name: the seq of the
     /// bin flag's visible entry and the author.
     static let registerColumns = "deleted_seq, author"
@@ -127,32 +148,17 @@ struct EntityRows {
         }
     }
 
-    /// Inserts the rows of entries whose entities have none yet, numbering them (`ref`) in the
-    /// given order after the highest number in use, as SQLite itself would, since nothing else
-    /// writes inside the transaction.
-    ///
-    /// Many rows to a statement (`ChunkedInsert`): a batch from a peer mostly creates entities,
-    /// a thousand at a time, and inserting each entity's row and text on its own paid a
-    /// statement's fixed cost twice per entity.
-    func insert(_ fresh: [WriteSession.Entry], rows: inout MaterialRows) throws {
+    /// Numbers (`ref`) the entries whose entities have no row yet, in the given order after the
+    /// highest number in use, as SQLite itself would, since nothing else writes inside the
+    /// transaction. Their rows are then inserted many to a statement (`FreshRows`): a batch from
+    /// a peer mostly creates entities, a thousand at a time, and inserting each entity's row and
+    /// text on its own paid a statement's fixed cost twice per entity.
+    func number(_ fresh: [WriteSession.Entry]) throws {
         guard !fresh.isEmpty else { return }
         var next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(ref), 0) + 1 FROM entities")) ?? 1
-        var texts: [(ref: Int64, state: [UInt8])] = []
         for entry in fresh {
             entry.ref = next
-            rows.add(entry.state, ref: next)
-            if Self.keepsText(entry.state) { texts.append((next, entry.state.text.serialized())) }
             next += 1
-        }
-        try Self.entityInsert.insert(fresh, db) { statement, entry in
-            statement.bind(entry.ref!)
-            statement.bind(high: entry.state.id.high, low: entry.state.id.low)
-            statement.bind(entry.state.space?.name ?? SpaceID.team.name)
-            Self.bindColumns(of: entry.state, to: &statement)
-        }
-        try Self.textInsert.insert(texts, db) { statement, text in
-            statement.bind(text.ref)
-            statement.bind(bytes: text.state)
         }
     }
 
@@ -165,7 +171,7 @@ struct EntityRows {
     /// Whether the state has a `note_text` row. Visible text first: `canonicalItems` builds
     /// every character's item, which only a note without visible text needs to know whether it
     /// holds deleted ones.
-    private static func keepsText(_ state: EntityState) -> Bool {
+    static func keepsText(_ state: EntityState) -> Bool {
         !state.text.isEmpty || !state.text.canonicalItems.isEmpty
     }
 
@@ -186,28 +192,7 @@ struct EntityRows {
                 deleted = ?, deleted_ms = ?, deleted_counter = ?, deleted_replica = ?, purged = ?, deleted_seq = ?, author = ?
             WHERE ref = ?
             """)
-        // The space too: a bound create can take an entity over from the space it was filed under.
-        statement.bind(state.space?.name ?? SpaceID.team.name)
-        Self.bindColumns(of: state, to: &statement)
-        statement.bind(ref)
+        EntityColumns(state, ref: ref).bindForUpdate(to: &statement)
         try statement.execute()
-    }
-
-    /// Binds the entity row's columns from `kind` on. Bound one by one (BoundStatement): this
-    /// runs once per note written.
-    private static func bindColumns(of state: EntityState, to statement: inout BoundStatement) {
-        let deletion = state.deletion?.entries.first
-        statement.bind(state.kind.map { Int64($0.rawValue) })
-        statement.bind(state.created.map { Int64($0.millis) })
-        statement.bind(state.created.map { Int64($0.counter) })
-        statement.bind(state.updated.map { Int64($0.millis) })
-        statement.bind(state.updated.map { Int64($0.counter) })
-        statement.bind(Int64(state.isDeleted ? 1 : 0))
-        statement.bind(deletion.map { Int64($0.stamp.timestamp.millis) })
-        statement.bind(deletion.map { Int64($0.stamp.timestamp.counter) })
-        if let deletion { statement.bind(bytes: deletion.stamp.replica.bytes) } else { statement.bindNull() }
-        statement.bind(Int64(state.isPurged ? 1 : 0))
-        statement.bind(deletion.map { Int64($0.seq) })
-        if let author = state.author { statement.bind(bytes: author.bytes) } else { statement.bindNull() }
     }
 }

@@ -4,7 +4,7 @@ import SyncCore
 
 /// The field, set-element and register-sibling rows of the entities a flush saves, gathered so
 /// that each table gets its rows in a few multi-row statements.
-struct MaterialRows {
+struct MaterialRows: Equatable {
     var fields: [FieldColumns.FieldRow] = []
     var elements: [FieldColumns.ElementRow] = []
     var siblings: [RegisterRows.SiblingRow] = []
@@ -46,14 +46,14 @@ struct MaterialRows {
 /// How a `FieldValue` sits in the `fields` table: a type code and a value of the matching SQLite type.
 enum FieldColumns {
     /// A `fields` row gathered at flush: a register's visible entry.
-    struct FieldRow {
+    struct FieldRow: Equatable {
         let entity: Int64
         let key: String
         let entry: FieldRegister.Entry
     }
 
     /// A `set_elements` row gathered at flush: one addition (dot) of an element.
-    struct ElementRow {
+    struct ElementRow: Equatable {
         let entity: Int64
         let set: String
         let element: String

@@ -13,7 +13,7 @@ enum RegisterRows {
     static let deletionKey = ""
 
     /// A `register_siblings` row gathered at flush.
-    struct SiblingRow {
+    struct SiblingRow: Equatable {
         let entity: Int64
         let key: String
         let entry: FieldRegister.Entry

@@ -35,6 +35,8 @@ final class WriteSession {
     }
 
     private var entries: [EntityID: Entry] = [:]
+    /// Entities known to have no row and no entry (`probe`): `entry` need not ask the store.
+    private var absent = Set<EntityID>()
     /// Entities in the order first touched, so flushing is deterministic.
     private var touched: [EntityID] = []
     /// Vectors of the spaces read so far, except the current space's, which is `current`.
@@ -158,6 +160,24 @@ final class WriteSession {
         return (ref, entry.state)
     }
 
+    /// Finds out in a few statements which entities of `ops` the store has never seen, so that
+    /// applying them creates their entries without probing the store one entity at a time.
+    func probe(entitiesOf ops: [Op]) throws {
+        var unknown: [EntityID] = []
+        var asked = Set<EntityID>()
+        var last: EntityID?
+        // By index: the element is borrowed, where `for op in ops` copies every op.
+        for index in ops.indices {
+            let id = ops[index].entity
+            guard id != last else { continue }
+            last = id
+            if entries[id] == nil, !absent.contains(id), asked.insert(id).inserted { unknown.append(id) }
+        }
+        guard !unknown.isEmpty else { return }
+        let existing = try EntityRows.existing(unknown, db)
+        for id in unknown where !existing.contains(id) { absent.insert(id) }
+    }
+
     private func entry(_ id: EntityID, createIfMissing: Bool) throws -> Entry? {
         if let last = lastEntry, last.state.id == id { return last }
         if let entry = entries[id] {
@@ -165,7 +185,10 @@ final class WriteSession {
             return entry
         }
         let entry: Entry
-        if let (ref, state) = try EntityRows.load(id, db) {
+        if absent.contains(id) {
+            guard createIfMissing else { return nil }
+            entry = Entry(state: EntityState(id: id), ref: nil)
+        } else if let (ref, state) = try EntityRows.load(id, db) {
             entry = Entry(state: state, ref: ref)
         } else if createIfMissing {
             entry = Entry(state: EntityState(id: id), ref: nil)
@@ -236,18 +259,16 @@ final class WriteSession {
     /// else, a whole transaction's terms reach the index as one segment at commit.
     func flush() throws {
         let rows = EntityRows(db)
-        var saved: [(entry: Entry, isNew: Bool)] = []
+        var saved: [Entry] = []
         var fresh: [Entry] = []
         var materialRows = MaterialRows()
         for id in touched {
             guard let entry = entries[id], entry.dirty else { continue }
-            let isNew = entry.ref == nil
-            if isNew { fresh.append(entry) } else { try rows.save(entry, rows: &materialRows) }
-            saved.append((entry, isNew))
+            if entry.ref == nil { fresh.append(entry) } else { try rows.save(entry, rows: &materialRows); saved.append(entry) }
             entry.dirty = false
         }
-        try rows.insert(fresh, rows: &materialRows)
-        try materialRows.write(db)
+        try rows.number(fresh)
+        absent.removeAll()
         var opRows: [OpLogRows.Pending] = []
         opRows.reserveCapacity(logged.count)
         for op in logged {
@@ -256,8 +277,17 @@ final class WriteSession {
             }
             opRows.append(OpLogRows.Pending(op: op, entity: ref, purged: entry.state.isPurged(in: op.id.space)))
         }
-        try OpLogRows.append(opRows, db)
         logged.removeAll()
+        let parts = FlushParts(fresh: fresh.map { ($0.ref!, $0.state) }, log: opRows)
+        defer { parts.finish() }
+        try materialRows.write(db)
+        var backlog: [Int64] = []
+        for run in 0..<parts.freshRuns {
+            let rows = parts.fresh(run)
+            try rows.write(db)
+            if defersSearchIndex { backlog += rows.indexed }
+        }
+        try OpLogRows.write(parts.log(), db)
         var newlyPurged: [(entry: Entry, space: SpaceID)] = []
         for id in touched {
             // A purged state has a space: the purge's, or the stored row's.
@@ -277,25 +307,26 @@ final class WriteSession {
         changedVectorEntries.removeAll()
         lastChanged = nil
         if clock.last != clockAtStart { try Settings.saveClock(clock, db) }
-        var backlog: [Int64] = []
-        for (entry, isNew) in saved {
-            try updateSearch(ref: entry.ref!, state: entry.state, isNew: isNew, backlog: &backlog)
+        for entry in saved { try updateSearch(ref: entry.ref!, state: entry.state, backlog: &backlog) }
+        if !defersSearchIndex {
+            for entry in fresh { try SearchIndex.update(ref: entry.ref!, state: entry.state, isNew: true, db) }
         }
         try SearchBacklog.record(backlog, db)
         if !newlyPurged.isEmpty { try SearchIndex.optimize(db) }
     }
 
-    /// Keeps the note's search row current, now or through the backlog (`SearchBacklog`): in
-    /// either case a version of it the index held before is removed at once, so search never
-    /// finds what the note no longer says.
+    /// Keeps the search row of a note that had a row before this transaction current, now or
+    /// through the backlog (`SearchBacklog`): in either case the version of it the index held is
+    /// removed at once, so search never finds what the note no longer says. (A new note's row
+    /// comes from `FreshRows.indexed`, or `SearchIndex.update`.)
     /// The refs to record in the backlog are gathered in `backlog`, none of which has a row there
     /// any more (it was forgotten here), and recorded together.
-    private func updateSearch(ref: Int64, state: EntityState, isNew: Bool, backlog: inout [Int64]) throws {
-        if !isNew { try SearchBacklog.forget(ref: ref, db) }
+    private func updateSearch(ref: Int64, state: EntityState, backlog: inout [Int64]) throws {
+        try SearchBacklog.forget(ref: ref, db)
         guard defersSearchIndex else {
-            return try SearchIndex.update(ref: ref, state: state, isNew: isNew, db)
+            return try SearchIndex.update(ref: ref, state: state, isNew: false, db)
         }
-        if !isNew { try SearchIndex.remove(ref: ref, db) }
+        try SearchIndex.remove(ref: ref, db)
         if SearchIndex.indexes(state) { backlog.append(ref) }
     }
 }

@@ -16,19 +16,39 @@ enum OpLogRows {
 
     /// Ops of the log that are stored as one row (`OpCodec.encodeGroup`): `ops[range]` of the
     /// appended ops, already in their logged form.
-    struct Group {
+    struct Group: Equatable {
         let range: Range<Int>
         let entity: Int64
     }
 
-    /// Appends ops to the log, consecutive ops of one replica on one entity grouped into one row
-    /// (`OpCodec.canGroup`). Ops of a purged entity are logged erased (a `create` keeps its
-    /// kind, which names no content), so content that arrives after a purge never reaches the disk.
-    static func append(_ pending: [Pending], _ db: Database) throws {
-        try ErasedDigests.record(pending.lazy.filter(\.purged).map(\.op), db)
+    /// Log rows ready to insert, built from values alone: a flush builds them on another thread
+    /// while its own inserts the rows of new entities (`FlushParts`).
+    struct PreparedRows: Sendable {
+        /// The ops as logged: erased where their entity is purged.
+        let ops: [Op]
+        /// The appended ops whose logged form is erased, whose digests `ErasedDigests` keeps.
+        let erased: [Op]
+        let groups: [Group]
+        /// Each group's stored bytes (`OpCodec.encodeGroup`).
+        let payloads: [[UInt8]]
+    }
+
+    /// Groups consecutive ops of one replica on one entity into one row (`OpCodec.canGroup`).
+    /// Ops of a purged entity are logged erased (a `create` keeps its kind, which names no
+    /// content), so content that arrives after a purge never reaches the disk.
+    static func prepare(_ pending: [Pending]) -> PreparedRows {
         let ops = pending.map { $0.purged ? Op(id: $0.op.id, timestamp: $0.op.timestamp, payload: erasedForm($0.op.payload)) : $0.op }
         let groups = groups(of: ops, entities: pending.map(\.entity))
-        try insert.insert(groups, db) { statement, group in
+        return PreparedRows(ops: ops, erased: pending.filter(\.purged).map(\.op), groups: groups,
+                            payloads: groups.map { OpCodec.encodeGroup(ops[$0.range]) })
+    }
+
+    /// Appends prepared rows to the log, and their marks (`OpMarks`).
+    static func write(_ prepared: PreparedRows, _ db: Database) throws {
+        try ErasedDigests.record(prepared.erased, db)
+        let ops = prepared.ops
+        try insert.insert(prepared.groups.indices, db) { statement, index in
+            let group = prepared.groups[index]
             let first = ops[group.range.lowerBound]
             statement.bind(first.id.space.name)
             statement.bind(Int64(first.timestamp.millis))
@@ -39,9 +59,9 @@ enum OpLogRows {
             statement.bind(group.entity)
             statement.bind(Int64(kind(of: first.payload)))
             statement.bind(Int64(group.range.count))
-            statement.bind(bytes: OpCodec.encodeGroup(ops[group.range]))
+            statement.bind(bytes: prepared.payloads[index])
         }
-        try OpMarks.record(groups.map { ops[$0.range.lowerBound] }, db)
+        try OpMarks.record(prepared.groups.map { ops[$0.range.lowerBound] }, db)
     }
 
     /// Splits ops, in log order, into stored groups.

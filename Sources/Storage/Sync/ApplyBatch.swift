@@ -77,6 +77,7 @@ extension Store {
             var lastSeen: EntityID?
             var progressed = false
             var parkedNow = Set<OpID>()
+            try session.probe(entitiesOf: ops)
             for op in ops {
                 switch try session.receive(op) {
                 case .applied(let refused):
