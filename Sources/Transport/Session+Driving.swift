@@ -7,7 +7,8 @@ extension SyncSession {
     func drive(_ start: SessionContext) throws(TransportError) -> SyncSummary {
         var context = start
         var producer: TurnProducer? = nil
-        var batch: (header: BatchHeader, body: [UInt8])? = nil
+        var batch: (header: BatchHeader, body: [UInt8], decoding: BackgroundResult<[Op]>?)? = nil
+        var ahead: ReadAhead? = nil
         var prepared: (body: [UInt8], ops: Int, space: SpaceID)? = nil
         let verifier = ChainVerifier(store: store)
         while true {
@@ -36,17 +37,18 @@ extension SyncSession {
                     try writeFrame(.batch, next.body)
                     context.unacknowledged.append(next.space)
                 case .read:
-                    batch = try readMessage(&context)
+                    batch = try readMessage(&context, &ahead)
                 case .apply(let number, _):
-                    guard let (header, body) = batch, header.number == number else { preconditionFailure("no batch \(number) was read") }
-                    let outcome = try apply(header, body, &context, verifier)
+                    guard let (header, body, decoding) = batch, header.number == number else { preconditionFailure("no batch \(number) was read") }
+                    if ahead == nil { ahead = readAheadIfArriving() }
+                    let outcome = try apply(header, body, decoding, &context, verifier)
                     context.machine.batchApplied(number: number, ops: outcome.ops, applied: outcome.applied, duplicates: outcome.duplicates)
                     if outcome.applied > 0 { markProgress() }
                     progress?(SyncProgress(direction: .receiving, space: header.space, ops: context.machine.received.ops, bytes: stream.bytesRead))
                     if stopping() { throw TransportError(.shuttingDown, "the server is shutting down") }
                 case .discard(let number, _):
-                    guard let (header, body) = batch, header.number == number else { preconditionFailure("no batch \(number) was read") }
-                    context.machine.batchDiscarded(number: number, ops: try decodeOps(header, body).count)
+                    guard let (header, body, decoding) = batch, header.number == number else { preconditionFailure("no batch \(number) was read") }
+                    context.machine.batchDiscarded(number: number, ops: try Self.ops(header, body, decoding).count)
                 case .finish:
                     try flush()
                     if !isServer {
@@ -85,22 +87,25 @@ extension SyncSession {
         }
     }
 
-    /// Reads one message and hands it to the machine; returns a BATCH's header and body, which
-    /// the machine's next action applies or discards.
-    private func readMessage(_ context: inout SessionContext) throws(TransportError) -> (BatchHeader, [UInt8])? {
+    /// Reads one message (the one read ahead, if any) and hands it to the machine; returns a
+    /// BATCH's header and body, and its ops' decoding if it was read ahead, which the machine's
+    /// next action applies or discards.
+    private func readMessage(
+        _ context: inout SessionContext, _ ahead: inout ReadAhead?
+    ) throws(TransportError) -> (BatchHeader, [UInt8], BackgroundResult<[Op]>?)? {
         let before = context.machine.sent.batches
         let awaitingHello = !context.machine.isPastHello
         if awaitingHello { watchdog.arm("the HELLO exchange", limits.helloTimeout) }
-        let frame = try readFrame()
+        let (frame, decoding) = try nextFrame(&ahead)
         if awaitingHello { watchdog.disarm() }
-        var batch: (BatchHeader, [UInt8])? = nil
+        var batch: (BatchHeader, [UInt8], BackgroundResult<[Op]>?)? = nil
         let message: SyncSessionStateMachine.InboundMessage
         do throws(SessionError) {
             switch MessageType(rawValue: frame.type) {
             case .hello: message = .hello(try Hello.decode(frame.body))
             case .batch:
                 let header = try BatchHeader.decode(frame.body)
-                batch = (header, frame.body)
+                batch = (header, frame.body, decoding)
                 message = .batch(number: header.number, space: header.space)
             case .ack: message = .ack(try Ack.decode(frame.body))
             case .done: message = .done(try Done.decode(frame.body))

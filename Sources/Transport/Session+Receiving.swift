@@ -2,10 +2,12 @@ import Storage
 import SyncCore
 
 extension SyncSession {
-    /// Checks a batch the machine admitted against the trust list of this moment, decodes it,
-    /// and applies it while its authorship is checked (Protocol.md 2.4, step 4).
+    /// Checks a batch the machine admitted against the trust list of this moment, decodes it
+    /// (or takes its ops from `decoding`, when it was read ahead), and applies it while its
+    /// authorship is checked (Protocol.md 2.4, step 4).
     func apply(
-        _ header: BatchHeader, _ body: [UInt8], _ context: inout SessionContext, _ verifier: ChainVerifier
+        _ header: BatchHeader, _ body: [UInt8], _ decoding: BackgroundResult<[Op]>?, _ context: inout SessionContext,
+        _ verifier: ChainVerifier
     ) throws(TransportError) -> (ops: Int, applied: Int, duplicates: Int) {
         guard let current = try trust.peer(context.device) else {
             throw TransportError(.notTrusted, "\(context.device) is no longer in the trust list")
@@ -15,7 +17,7 @@ extension SyncSession {
         case .readOnly: throw TransportError(.readOnly, "\(context.peer.name) is granted \(header.space) read-only; its ops are refused")
         case .readWrite: break
         }
-        let ops = try decodeOps(header, body)
+        let ops = try Self.ops(header, body, decoding)
         let (result, faulty) = try receive(ops, header, context, verifier)
         for (replica, seq) in faulty {
             try storeCall { () throws(StoreError) in try store.recordFaulty(replica, in: header.space, at: seq, peer: context.device.description) }
@@ -26,8 +28,14 @@ extension SyncSession {
         return (ops.count, result.applied + result.drained, result.duplicates)
     }
 
+    /// The batch's ops: decoded already on another thread (`ReadAhead`), or now.
+    static func ops(_ header: BatchHeader, _ body: [UInt8], _ decoding: BackgroundResult<[Op]>?) throws(TransportError) -> [Op] {
+        if let decoding { return try decoding.wait().get() }
+        return try decodeOps(header, body)
+    }
+
     /// The batch's ops, every one of the batch's space.
-    func decodeOps(_ header: BatchHeader, _ body: [UInt8]) throws(TransportError) -> [Op] {
+    static func decodeOps(_ header: BatchHeader, _ body: [UInt8]) throws(TransportError) -> [Op] {
         let batch: OpBatch
         do { batch = try OpCodec.decode(Array(body[header.payloadOffset...])) } catch {
             throw TransportError(.malformed, "BATCH \(header.number): \(error)")

@@ -108,6 +108,13 @@ enum Sockets {
         return descriptor >= 0 ? descriptor : nil
     }
 
+    /// Whether a read on `descriptor` would return at once: bytes have arrived, or the peer
+    /// closed or reset the connection.
+    static func isReadable(_ descriptor: Int32) -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, 0) > 0 && poller.revents != 0
+    }
+
     /// A close-on-exec pipe for waking a thread blocked in `poll`.
     static func wakePipe() throws(TransportError) -> (read: Int32, write: Int32) {
         var descriptors: [Int32] = [-1, -1]

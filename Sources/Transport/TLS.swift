@@ -135,6 +135,10 @@ final class TLSStream: @unchecked Sendable {
         }
     }
 
+    /// Whether the peer has started to send something not read yet: bytes TLS has decrypted
+    /// and holds, or bytes on the socket. (They may be only the start of a record or a frame.)
+    var hasPendingInput: Bool { SSL_pending(ssl) > 0 || Sockets.isReadable(descriptor) }
+
     /// Reads exactly `count` bytes into `buffer` starting at `offset`.
     func read(into buffer: inout [UInt8], at offset: Int, count: Int) throws(TransportError) {
         var done = 0
