@@ -149,17 +149,19 @@ extension WriteSession {
             try log(op)
             return false
         }
+        var refused = false
         try update(op.entity) { state in
             if case .insertText(_, _, _, let text) = op.payload,
                !OpCodec.noteAdmits(inserting: text.unicodeScalarCount, into: state.text.count) {
                 kept.payload = op.payload.erasedForm
+                refused = true
             }
             state.apply(kept)
         }
         // Refused and logged erased: its digest keeps the author's chain provable to others.
-        if kept != op { try ErasedDigests.record([op], db) }
+        if refused { try ErasedDigests.record([op], db) }
         try log(kept)
-        return kept != op
+        return refused
     }
 
     /// Stores an op that cannot be applied yet. Returns false when it was already parked.

@@ -46,7 +46,7 @@ struct SearchCommand: ParsableCommand {
             if Terminal.isTerminal(STDERR_FILENO) {
                 let waiting = try store.unindexedNotes()
                 if waiting >= SearchCommand.noticeableBacklog {
-                    Terminal.note("indexing \(waiting) notes received from peers…")
+                    Terminal.note("indexing \(Units.count(waiting)) notes received from peers…")
                     try store.updateSearchIndex()
                 }
             }

@@ -53,11 +53,11 @@ struct StatusCommand: ParsableCommand {
             print(style.dim("store    ") + report.directory.path + (name.map { " (\($0))" } ?? ""))
             print(style.dim("replica  ") + report.replica.hex)
             print(style.dim("integrity ") + (report.isIntact ? "ok" : style.red(report.integrity.joined(separator: "; "))))
-            if report.pendingOps > 0 { print(style.dim("waiting  ") + "\(report.pendingOps) ops wait for earlier ones to arrive") }
+            if report.pendingOps > 0 { print(style.dim("waiting  ") + "\(Units.count(report.pendingOps)) ops wait for earlier ones to arrive") }
             if report.unindexedNotes > 0 {
                 let waiting = report.unindexedNotes == 1
                     ? "1 note received from peers is not in the search index yet; the next search adds it"
-                    : "\(report.unindexedNotes) notes received from peers are not in the search index yet; the next search adds them"
+                    : "\(Units.count(report.unindexedNotes)) notes received from peers are not in the search index yet; the next search adds them"
                 print(style.dim("indexing ") + waiting)
             }
             for entry in faulty {
@@ -67,8 +67,8 @@ struct StatusCommand: ParsableCommand {
             var table = Table("SPACE", "NOTES", "IN BIN", "PURGED", "CASES", "EVIDENCE", "OPS", "VERSION VECTOR")
             table.styles = [0: style.bold]
             for space in report.spaces {
-                table.add(space.space.name, String(space.notes), String(space.deletedNotes), String(space.purgedNotes),
-                          String(space.cases), String(space.evidence), String(space.ops), space.vector.description)
+                table.add(space.space.name, Units.count(space.notes), Units.count(space.deletedNotes), Units.count(space.purgedNotes),
+                          Units.count(space.cases), Units.count(space.evidence), Units.count(space.ops), space.vector.description)
             }
             if report.spaces.isEmpty { print("no notes yet") } else { print(table.render(style: style)) }
         }

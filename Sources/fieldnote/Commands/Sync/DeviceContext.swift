@@ -89,7 +89,18 @@ enum Units {
         return ms < 1000 ? String(format: "%.0f ms", ms) : String(format: "%.2f s", ms / 1000)
     }
 
-    static func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+    static func plural(_ count: Int, _ word: String) -> String { "\(Self.count(count)) \(word)\(count == 1 ? "" : "s")" }
+
+    /// `950`, `10,500`, `1,204,311`: counts in the text a person reads (`--json` prints plain numbers).
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
 }
 
 extension Traffic {
@@ -121,7 +132,7 @@ extension SyncSummary {
     /// `sent 12 ops (3.4 KB), received 30 ops (8.1 KB, 30 new) in 45 ms`.
     var line: String {
         "sent \(Units.plural(sent.ops, "op")) (\(Units.bytes(sent.bytes))), "
-            + "received \(Units.plural(received.ops, "op")) (\(Units.bytes(received.bytes)), \(received.applied) new) "
+            + "received \(Units.plural(received.ops, "op")) (\(Units.bytes(received.bytes)), \(Units.count(received.applied)) new) "
             + "in \(Units.time(duration))"
     }
 }

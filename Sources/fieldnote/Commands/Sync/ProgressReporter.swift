@@ -32,7 +32,7 @@ final class ProgressReporter: @unchecked Sendable {
         case .sending: sent = (progress.ops, progress.bytes)
         case .receiving: received = (progress.ops, progress.bytes)
         }
-        let line = "\(progress.direction.rawValue) \(progress.space.name): sent \(sent.ops) ops (\(Units.bytes(sent.bytes))), received \(received.ops) ops (\(Units.bytes(received.bytes)))"
+        let line = "\(progress.direction.rawValue) \(progress.space.name): sent \(Units.count(sent.ops)) ops (\(Units.bytes(sent.bytes))), received \(Units.count(received.ops)) ops (\(Units.bytes(received.bytes)))"
         switch mode {
         case .off: return
         case .lines: FileHandle.standardError.write(Data((line + "\n").utf8))

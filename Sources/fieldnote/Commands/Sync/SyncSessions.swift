@@ -95,7 +95,7 @@ struct CompletedSync {
         lines.append(style.dim("  spaces    ") + summary.spaces.map(\.name).joined(separator: ", "))
         for (space, reason) in skipped { lines.append(style.dim("  skipped   ") + "\(space.name): \(reason)") }
         lines.append(style.dim("  sent      ") + "\(Units.plural(summary.sent.ops, "op")) (\(Units.bytes(summary.sent.bytes)))")
-        lines.append(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(summary.received.applied) new")
+        lines.append(style.dim("  received  ") + "\(Units.plural(summary.received.ops, "op")) (\(Units.bytes(summary.received.bytes))), \(Units.count(summary.received.applied)) new")
         return lines + merged.lines(style: style) + summary.faultyLines(style: style)
     }
 
