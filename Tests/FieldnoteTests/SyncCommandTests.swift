@@ -53,6 +53,21 @@ struct SyncCommandTests {
         #expect(try !b.run("status").stdout.contains("search index"))
     }
 
+    @Test("sync adds the notes it received to the search index before it exits; serve leaves them to the next search")
+    func syncIndexesWhatItReceived() throws {
+        let (a, b) = try trustedPair()
+        let fromB = try b.add("Orchard visit: caseload 31 today", "--tag", "caseload")
+        let fromA = try a.add("Supervision cancelled at the orchard office")
+        let server = try ServerProcess(b)
+        defer { server.terminate() }
+        let summary = try a.syncOK(server)
+        #expect((summary["received"] as? [String: Any])?["applied"] as? Int ?? 0 > 0)
+        #expect(try a.status()["unindexed_notes"] as? Int == 0)
+        #expect(try b.status()["unindexed_notes"] as? Int == 1)
+        let hits = try a.run("search", "orchard", "--json").json() as? [[String: Any]]
+        #expect(Set(hits?.compactMap { $0["id"] as? String } ?? []) == [fromA, fromB])
+    }
+
     @Test("both edit the same note offline: both sentences are in the merged text on both sides")
     func concurrentEditsMerge() throws {
         let (a, b) = try trustedPair()

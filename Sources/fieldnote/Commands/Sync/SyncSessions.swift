@@ -23,6 +23,20 @@ struct SyncSessions {
                              status: .refused)
     }
 
+    /// Brings the search index up to date with the notes the sync received (`SearchBacklog`),
+    /// so that the next search answers at once: a person who syncs waits for the sync anyway,
+    /// and one who then searches should not wait again. At a terminal a large backlog is said
+    /// first, as search says it (`SearchCommand.noticeableBacklog`). Interrupted, it loses
+    /// nothing: what it did not index, the next search does.
+    func indexReceived(announcing: Bool) throws {
+        let waiting = try store.unindexedNotes()
+        guard waiting > 0 else { return }
+        if announcing && waiting >= SearchCommand.noticeableBacklog && Terminal.isTerminal(STDERR_FILENO) {
+            Terminal.note("indexing \(Units.count(waiting)) notes received for search…")
+        }
+        try store.updateSearchIndex()
+    }
+
     /// One session with `target`. A peer is reached where it announces itself on the local
     /// network (`discovered`), else at its last address, and only the peer itself is accepted
     /// there; an address accepts any trusted device, as it always did. Throws a
