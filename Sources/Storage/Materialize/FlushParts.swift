@@ -7,7 +7,7 @@ import SyncCore
 /// already, when there are enough new entities for that to pay.
 ///
 /// Why: a batch from a peer mostly creates entities, a thousand at a time. Building their rows
-/// (serialising texts, gathering fields and set elements, encoding log groups) was about a third
+/// (serialising texts, gathering fields and set elements, encoding log groups) was about a quarter
 /// of the receiving thread's flush, and SQLite's inserts most of the rest, on the one thread
 /// that may use the connection. Built on the other core, the inserts no longer wait for it.
 /// The parts are built from copies of the states (values), so nothing the builder reads is
