@@ -46,7 +46,8 @@ struct FlushPartsTests {
             let built = parts.fresh(run)
             let inline = FreshRows(fresh[(run * FlushParts.run)..<min((run + 1) * FlushParts.run, fresh.count)])
             #expect(built.entities == inline.entities)
-            #expect(built.texts.map(\.ref) == inline.texts.map(\.ref) && built.texts.map(\.state) == inline.texts.map(\.state))
+            #expect(built.textRefs == inline.textRefs && built.texts == inline.texts)
+            #expect(built.texts.count == inline.entities.count && built.texts.allSatisfy { !$0.isEmpty })
             #expect(built.material == inline.material)
             #expect(built.indexed == inline.indexed && built.indexed.count == inline.entities.count)
         }
@@ -54,6 +55,15 @@ struct FlushPartsTests {
         let inlineLog = OpLogRows.prepare(log)
         #expect(builtLog.ops == inlineLog.ops && builtLog.groups == inlineLog.groups && builtLog.payloads == inlineLog.payloads)
         #expect(builtLog.groups.count == 300)
+    }
+
+    /// Packed byte strings read back as appended, empty ones included (an empty blob is a blob).
+    @Test func packedBytesReadBackAsAppended() {
+        let strings: [[UInt8]] = [[], [1, 2, 3], [], [4], Array(repeating: 9, count: 300)]
+        var packed = PackedBytes()
+        for string in strings { packed.append(string) }
+        #expect(packed.count == strings.count)
+        #expect(packed.map { Array($0) } == strings)
     }
 
     /// Finishing before every part is taken stops the builder and returns: a flush that fails

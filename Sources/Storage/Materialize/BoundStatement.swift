@@ -56,7 +56,10 @@ struct BoundStatement {
     }
 
     /// Binds a blob (zero-length blobs stay blobs, not NULL).
-    mutating func bind(bytes: [UInt8]) {
+    mutating func bind(bytes: [UInt8]) { bind(bytes: bytes[...]) }
+
+    /// Binds part of a buffer as a blob: one byte string of a `PackedBytes`.
+    mutating func bind(bytes: ArraySlice<UInt8>) {
         bytes.withUnsafeBytes { buffer in
             check(sqlite3_bind_blob(handle, next, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), Self.transient))
         }

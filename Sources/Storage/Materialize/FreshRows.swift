@@ -8,7 +8,9 @@ import SyncCore
 /// thread while the writer's thread inserts the one before (`FlushParts`).
 struct FreshRows {
     private(set) var entities: [EntityColumns] = []
-    private(set) var texts: [(ref: Int64, state: [UInt8])] = []
+    /// The refs of the entities whose text is kept, and their serialised texts, in the same order.
+    private(set) var textRefs: [Int64] = []
+    private(set) var texts = PackedBytes()
     private(set) var material = MaterialRows()
     /// The refs of the notes that search indexes (`SearchIndex.indexes`), for the backlog.
     private(set) var indexed: [Int64] = []
@@ -18,7 +20,10 @@ struct FreshRows {
         for (ref, state) in numbered {
             entities.append(EntityColumns(state, ref: ref))
             material.add(state, ref: ref)
-            if EntityRows.keepsText(state) { texts.append((ref, state.text.serialized())) }
+            if EntityRows.keepsText(state) {
+                textRefs.append(ref)
+                texts.append(state.text.serialized())
+            }
             if SearchIndex.indexes(state) { indexed.append(ref) }
         }
     }
@@ -26,9 +31,9 @@ struct FreshRows {
     /// Inserts the rows: the entities' first, which the others reference.
     func write(_ db: Database) throws {
         try EntityRows.entityInsert.insert(entities, db) { statement, row in row.bindForInsert(to: &statement) }
-        try EntityRows.textInsert.insert(texts, db) { statement, text in
-            statement.bind(text.ref)
-            statement.bind(bytes: text.state)
+        try EntityRows.textInsert.insert(texts.indices, db) { statement, index in
+            statement.bind(textRefs[index])
+            statement.bind(bytes: texts[index])
         }
         try material.write(db)
     }

@@ -30,7 +30,7 @@ enum OpLogRows {
         let erased: [Op]
         let groups: [Group]
         /// Each group's stored bytes (`OpCodec.encodeGroup`).
-        let payloads: [[UInt8]]
+        let payloads: PackedBytes
     }
 
     /// Groups consecutive ops of one replica on one entity into one row (`OpCodec.canGroup`).
@@ -39,8 +39,9 @@ enum OpLogRows {
     static func prepare(_ pending: [Pending]) -> PreparedRows {
         let ops = pending.map { $0.purged ? Op(id: $0.op.id, timestamp: $0.op.timestamp, payload: erasedForm($0.op.payload)) : $0.op }
         let groups = groups(of: ops, entities: pending.map(\.entity))
-        return PreparedRows(ops: ops, erased: pending.filter(\.purged).map(\.op), groups: groups,
-                            payloads: groups.map { OpCodec.encodeGroup(ops[$0.range]) })
+        var payloads = PackedBytes()
+        for group in groups { payloads.append(OpCodec.encodeGroup(ops[group.range])) }
+        return PreparedRows(ops: ops, erased: pending.filter(\.purged).map(\.op), groups: groups, payloads: payloads)
     }
 
     /// Appends prepared rows to the log, and their marks (`OpMarks`).
