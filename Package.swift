@@ -25,12 +25,19 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        // SQLite's variadic configuration calls, which Swift cannot make (module map and shims only);
+        // the library itself comes to Storage through GRDBSQLite (Debian: libsqlite3-dev).
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Pure Swift: ids, clocks, version vectors, ops, CRDTs, codec. No I/O, no dependencies.
         .target(name: "SyncCore"),
         .target(
             name: "Storage",
             dependencies: [
                 "SyncCore",
+                "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The write path binds its hot statements through SQLite's C API (BoundStatement).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -38,6 +38,7 @@ public final class Store: Sendable {
     ) throws(StoreError) {
         self.location = location
         self.wallClock = wallClock
+        _ = SQLiteLibrary.configured
         try StoreFiles.prepareDirectory(location.directory)
         try StoreFiles.prepareDatabaseFile(location.databaseURL)
         var configuration = Configuration()
