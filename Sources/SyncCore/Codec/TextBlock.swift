@@ -23,85 +23,45 @@ public enum TextBlock {
     static let chainDepth = 48
 
     /// Compresses `input`. Deterministic: the same input always gives the same stream.
+    ///
+    /// Greedy LZ77 with one step of lazy matching: at each position the longest match among
+    /// the last `chainDepth` earlier positions with the same 4-byte hash, kept only when it
+    /// saves bytes over literals (`MatchFinder`). Its output is part of the wire's conformance
+    /// fixtures, so a faster search must choose exactly the same matches.
     public static func compress(_ input: [UInt8]) -> [UInt8] {
-        var writer = ByteWriter(capacity: input.count / 2 + 16)
         let count = input.count
         guard count > 0 else { return [] }
-        let hashBits = 16
-        var head = [Int32](repeating: -1, count: 1 << hashBits)
-        var previous = [Int32](repeating: -1, count: count)
-
-        @inline(__always) func hash(_ position: Int) -> Int {
-            let word = UInt32(input[position]) | UInt32(input[position + 1]) << 8
-                | UInt32(input[position + 2]) << 16 | UInt32(input[position + 3]) << 24
-            return Int((word &* 2_654_435_761) >> UInt32(32 - hashBits))
-        }
-        @inline(__always) func insert(_ position: Int) {
-            guard position + minimumMatch <= count else { return }
-            let bucket = hash(position)
-            previous[position] = head[bucket]
-            head[bucket] = Int32(position)
-        }
-        /// Bytes the stream spends on a match, beyond what literals would.
-        @inline(__always) func cost(_ length: Int, _ distance: Int) -> Int {
-            varintSize(UInt64(length - minimumMatch)) + varintSize(UInt64(distance - 1)) + 1
-        }
-        func longestMatch(at position: Int) -> (length: Int, distance: Int) {
-            guard position + minimumMatch <= count else { return (0, 0) }
-            var candidate = Int(head[hash(position)])
-            var best = (length: 0, distance: 0)
-            var bestGain = 0
-            var tries = 0
-            while candidate >= 0 && tries < chainDepth {
-                var length = 0
-                while position + length < count && input[candidate + length] == input[position + length] { length += 1 }
-                if length >= minimumMatch {
-                    let gain = length - cost(length, position - candidate)
-                    if gain > bestGain {
-                        best = (length, position - candidate)
-                        bestGain = gain
-                    }
+        var writer = ByteWriter(capacity: count / 2 + 16)
+        input.withUnsafeBufferPointer { bytes in
+            var finder = MatchFinder(bytes)
+            defer { finder.deallocate() }
+            var literalStart = 0
+            var position = 0
+            while position < count {
+                finder.index(upTo: position)
+                var match = finder.longestMatch(at: position)
+                guard match.length > 0 else {
+                    position += 1
+                    continue
                 }
-                candidate = Int(previous[candidate])
-                tries += 1
+                // One step of lazy matching: a longer match one byte on wins over this one.
+                finder.index(upTo: position + 1)
+                let next = finder.longestMatch(at: position + 1)
+                if next.length > match.length + 1 {
+                    position += 1
+                    match = next
+                }
+                writer.varint(position - literalStart)
+                writer.raw(input[literalStart..<position])
+                writer.varint(match.length - minimumMatch)
+                writer.varint(match.distance - 1)
+                position += match.length
+                literalStart = position
             }
-            return best
-        }
-
-        var literalStart = 0
-        var position = 0
-        // Positions below this are in the hash chains; a search at p sees only earlier ones.
-        var indexed = 0
-        func index(upTo end: Int) {
-            while indexed < min(end, count) {
-                insert(indexed)
-                indexed += 1
+            if literalStart < count {
+                writer.varint(count - literalStart)
+                writer.raw(input[literalStart..<count])
             }
-        }
-        while position < count {
-            index(upTo: position)
-            var match = longestMatch(at: position)
-            guard match.length > 0 else {
-                position += 1
-                continue
-            }
-            // One step of lazy matching: a longer match one byte on wins over this one.
-            index(upTo: position + 1)
-            let next = longestMatch(at: position + 1)
-            if next.length > match.length + 1 {
-                position += 1
-                match = next
-            }
-            writer.varint(position - literalStart)
-            writer.raw(input[literalStart..<position])
-            writer.varint(match.length - minimumMatch)
-            writer.varint(match.distance - 1)
-            position += match.length
-            literalStart = position
-        }
-        if literalStart < count {
-            writer.varint(count - literalStart)
-            writer.raw(input[literalStart..<count])
         }
         return writer.bytes
     }
@@ -146,6 +106,11 @@ public enum TextBlock {
             throw CodecError(.trailingBytes, at: reader.offset, "\(reader.remaining) bytes after the text block's last token")
         }
         return output
+    }
+
+    /// Bytes the stream spends on a match, beyond what literals would.
+    static func matchCost(length: Int, distance: Int) -> Int {
+        varintSize(UInt64(length - minimumMatch)) + varintSize(UInt64(distance - 1)) + 1
     }
 
     static func varintSize(_ value: UInt64) -> Int {
