@@ -6,25 +6,30 @@ import SyncCore
 
 @Suite("The write path")
 struct WritePathTests {
-    /// Rows written in chunks (full ones and a remainder) arrive whole and in order.
+    /// Rows written in chunks (full ones and a remainder) arrive whole and in order, with their
+    /// texts and blobs staged in the statement's buffer: empty ones stay empty, not NULL.
     @Test(arguments: [1, 3, 7, 8, 23])
     func chunkedInsertWritesEveryRow(count: Int) throws {
+        func text(_ index: Int) -> String? { index % 3 == 0 ? "row \(index) ✓" : index % 3 == 1 ? "" : nil }
+        func blob(_ index: Int) -> Data { index % 4 == 1 ? Data() : Data([UInt8(index), 0, 255]) }
         let queue = try DatabaseQueue()
         try queue.write { db in
-            try db.execute(sql: "CREATE TABLE t (a INTEGER NOT NULL, b TEXT, c BLOB)")
-            let insert = ChunkedInsert(table: "t", columns: ["a", "b", "c"], chunk: 4)
+            try db.execute(sql: "CREATE TABLE t (a INTEGER NOT NULL, b TEXT, c BLOB, d BLOB)")
+            let insert = ChunkedInsert(table: "t", columns: ["a", "b", "c", "d"], chunk: 4)
             try insert.insert(0..<count, db) { statement, index in
                 statement.bind(Int64(index))
-                if index % 2 == 0 { statement.bind("row \(index)") } else { statement.bindNull() }
-                statement.bind(Data([UInt8(index)]))
+                if let text = text(index) { statement.bind(text) } else { statement.bindNull() }
+                statement.bind(blob(index))
+                statement.bind(high: UInt64(index), low: ~UInt64(index))
             }
             try insert.insert(0..<0, db) { _, _ in Issue.record("a row bound where there is none") }
-            let stored = try Row.fetchAll(db, sql: "SELECT a, b, c FROM t ORDER BY rowid")
+            let stored = try Row.fetchAll(db, sql: "SELECT a, b, c, typeof(c), d FROM t ORDER BY rowid")
             #expect(stored.count == count)
             for (index, row) in stored.enumerated() {
                 #expect(row[0] as Int64 == Int64(index))
-                #expect(row[1] as String? == (index % 2 == 0 ? "row \(index)" : nil))
-                #expect(row[2] as Data == Data([UInt8(index)]))
+                #expect(row[1] as String? == text(index))
+                #expect(row[2] as Data == blob(index) && row[3] as String == "blob")
+                #expect(row[4] as Data == Data(withUnsafeBytes(of: (UInt64(index).bigEndian, (~UInt64(index)).bigEndian)) { Array($0) }))
             }
         }
     }

@@ -18,18 +18,25 @@ import GRDBSQLite
 /// skipped, which the store does not use. Writes run with `execute()`; a query steps its rows with
 /// `nextRow()` and reads columns in place, without GRDB's `Row` (a class, a copy of every value,
 /// a decode through `DatabaseValueConvertible` per column), on the sync serving path. Strings and blobs are
-/// bound `SQLITE_TRANSIENT` (SQLite copies them), so no binding outlives the Swift value it came from.
+/// bound `SQLITE_TRANSIENT` (SQLite copies them), so no binding outlives the Swift value it came from;
+/// or, for a statement that `stages` them, copied end to end into one buffer of the statement's
+/// own and bound from there for the one step that `execute()` takes (`Staged`).
 ///
 /// Not Sendable: it lives inside one `DatabasePool.write` closure, like the `Database` it came from.
 struct BoundStatement {
     private let statement: Statement
     private let db: Database
     private var next: Int32 = 1
+    /// The texts and blobs bound since the last run, when the statement stages them.
+    private var staged: Staged?
 
-    init(_ db: Database, sql: String) throws {
+    /// `stages`: gather texts and blobs for `execute()` instead of handing each to SQLite to copy;
+    /// for statements that only `execute()`, never step rows.
+    init(_ db: Database, sql: String, stages: Bool = false) throws {
         self.db = db
         self.statement = try db.cachedStatement(sql: sql)
         sqlite3_reset(handle)
+        if stages { staged = Staged() }
     }
 
     private var handle: OpaquePointer { statement.sqliteStatement }
@@ -48,6 +55,7 @@ struct BoundStatement {
     }
 
     mutating func bind(_ value: String) {
+        if staged != nil { return stage(value.utf8, isText: true) }
         var value = value
         value.withUTF8 { utf8 in
             check(sqlite3_bind_text(handle, next, utf8.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
@@ -60,6 +68,7 @@ struct BoundStatement {
 
     /// Binds part of a buffer as a blob: one byte string of a `PackedBytes`.
     mutating func bind(bytes: ArraySlice<UInt8>) {
+        if staged != nil { return stage(bytes, isText: false) }
         bytes.withUnsafeBytes { buffer in
             check(sqlite3_bind_blob(handle, next, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), Self.transient))
         }
@@ -70,6 +79,7 @@ struct BoundStatement {
     mutating func bind(high: UInt64, low: UInt64) {
         var words = (high.bigEndian, low.bigEndian)
         withUnsafeBytes(of: &words) { buffer in
+            if staged != nil { return stage(buffer, isText: false) }
             check(sqlite3_bind_blob(handle, next, buffer.baseAddress, 16, Self.transient))
         }
     }
@@ -83,6 +93,7 @@ struct BoundStatement {
     }
 
     mutating func bind(_ data: Data) {
+        if staged != nil { return stage(data, isText: false) }
         data.withUnsafeBytes { buffer in
             check(sqlite3_bind_blob(handle, next, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), Self.transient))
         }
@@ -90,9 +101,19 @@ struct BoundStatement {
 
     /// Runs the statement with the values bound since the last run, then readies it for the next.
     mutating func execute() throws {
-        let code = sqlite3_step(handle)
+        let code: Int32
+        if var values = staged.take() {
+            code = values.bind(to: handle) {
+                let code = sqlite3_step(handle)
+                sqlite3_reset(handle)
+                return code
+            }
+            staged = values
+        } else {
+            code = sqlite3_step(handle)
+            sqlite3_reset(handle)
+        }
         next = 1
-        sqlite3_reset(handle)
         guard code == SQLITE_DONE else { throw error(code) }
     }
 
@@ -101,6 +122,7 @@ struct BoundStatement {
     /// Steps to the next result row. Returns false after the last one, with the statement reset
     /// and ready to be bound again.
     mutating func nextRow() throws -> Bool {
+        precondition(staged == nil, "a statement that stages its values only executes")
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         next = 1
@@ -148,6 +170,11 @@ struct BoundStatement {
     private func error(_ code: Int32) -> DatabaseError {
         let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    }
+
+    private mutating func stage(_ bytes: some Collection<UInt8>, isText: Bool) {
+        staged!.append(bytes, parameter: next, isText: isText)
+        next += 1
     }
 
     private mutating func check(_ code: Int32) {

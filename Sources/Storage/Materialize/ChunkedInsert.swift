@@ -7,7 +7,8 @@ import GRDB
 /// a dozen rows. Written `chunk` rows per statement, that cost is shared. Values are bound
 /// straight from the caller's rows through `BoundStatement`, not through GRDB's
 /// `StatementArguments` or an intermediate array of `DatabaseValue`s, which cost more per value
-/// than SQLite's work on it. Statements are cached per row count, so a transaction prepares at
+/// than SQLite's work on it. Texts and blobs are staged (`BoundStatement.Staged`), not copied
+/// by SQLite one allocation each. Statements are cached per row count, so a transaction prepares at
 /// most `chunk` distinct statements per table, and the next transaction reuses them.
 struct ChunkedInsert: Sendable {
     let table: String
@@ -29,13 +30,18 @@ struct ChunkedInsert: Sendable {
     func insert<Rows: RandomAccessCollection>(
         _ rows: Rows, _ db: Database, bind: (inout BoundStatement, Rows.Element) -> Void
     ) throws {
+        // One statement for every full chunk, so its staged values' buffer is allocated once.
+        var full: BoundStatement?
         var start = rows.startIndex
         while start != rows.endIndex {
             let end = rows.index(start, offsetBy: chunk, limitedBy: rows.endIndex) ?? rows.endIndex
             let count = rows.distance(from: start, to: end)
-            var statement = try BoundStatement(db, sql: count == chunk ? fullChunkSQL : Self.sql(table: table, columns: columns, rows: count))
+            var statement = count == chunk
+                ? try full.take() ?? BoundStatement(db, sql: fullChunkSQL, stages: true)
+                : try BoundStatement(db, sql: Self.sql(table: table, columns: columns, rows: count), stages: true)
             for row in rows[start..<end] { bind(&statement, row) }
             try statement.execute()
+            if count == chunk { full = statement }
             start = end
         }
     }
