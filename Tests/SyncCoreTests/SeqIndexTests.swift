@@ -27,6 +27,9 @@ struct SeqIndexTests {
         Self.check(index, [], probes: [0, 5])
         index.insert(10, run: 0)
         Self.check(index, [(10, 0)], probes: [0, 9, 10, 11, .max])
+        // No key at most 3: nothing to change, as when the key sits in a block.
+        index.rekey(3, to: 4)
+        Self.check(index, [(10, 0)], probes: [3, 4, 10])
         index.rekey(10, to: 12)
         Self.check(index, [(12, 0)], probes: [10, 11, 12, 13])
         index.insert(5, run: 1)

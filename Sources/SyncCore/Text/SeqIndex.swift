@@ -130,6 +130,8 @@ struct SeqIndex {
     /// caller guarantees that no other key lies between the two.
     mutating func rekey(_ old: UInt64, to new: UInt64) {
         if let single {
+            // As with blocks: no key at most `old` is nothing to change; another key is a bug.
+            guard single.seq <= old else { return }
             precondition(single.seq == old, "rekey of an absent key")
             self.single = (new, single.run)
             return
