@@ -2,9 +2,16 @@ import GRDB
 
 /// A multi-row INSERT into one table: rows written `chunk` per statement.
 ///
-/// Each SQLite statement has a fixed cost beside its rows (a statement journal opened and
-/// closed, the program started and halted), which one-row inserts pay per row: a new note writes
-/// a dozen rows. Written `chunk` rows per statement, that cost is shared. Values are bound
+/// Each SQLite statement has a fixed cost beside its rows (the program started and halted),
+/// which one-row inserts pay per row: a new note writes a dozen rows. Written `chunk` rows per
+/// statement, that cost is shared.
+///
+/// `INSERT OR FAIL`, not SQLite's default `ABORT`: a statement that writes several rows and may
+/// abort halfway keeps a journal of the old content of every page it changes, to undo itself
+/// alone; one that fails instead keeps the rows it wrote before the failing one. Every caller is
+/// inside a store transaction, which rolls back whole when a statement throws, so those rows are
+/// never kept either, and the journal (a copy of each page per statement) is saved. Foreign keys
+/// to `entities` are checked at commit for the same reason (`Migrations`, v13). Values are bound
 /// straight from the caller's rows through `BoundStatement`, not through GRDB's
 /// `StatementArguments` or an intermediate array of `DatabaseValue`s, which cost more per value
 /// than SQLite's work on it. Texts and blobs are staged (`BoundStatement.Staged`), not copied
@@ -48,7 +55,7 @@ struct ChunkedInsert: Sendable {
 
     static func sql(table: String, columns: [String], rows: Int) -> String {
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        return "INSERT OR FAIL INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
             + Array(repeating: tuple, count: rows).joined(separator: ",")
     }
 }

@@ -27,6 +27,7 @@ enum Migrations {
         migrator.registerMigration("v10 what each peer held at the last sync", migrate: v10PeerVectors)
         migrator.registerMigration("v11 the search backlog names notes, it holds no text", migrate: v11SearchBacklogRefs)
         migrator.registerMigration("v12 the tail index keys two bytes", migrate: v12ShorterTailIndex)
+        migrator.registerMigration("v13 rows of an entity checked against it at commit", migrate: v13DeferredEntityReferences)
         return migrator
     }
 
@@ -387,5 +388,48 @@ enum Migrations {
             DROP INDEX entities_by_tail;
             CREATE INDEX entities_by_tail ON entities (substr(id, 7, 2));
             """)
+    }
+
+    /// The rows that belong to an entity (`fields`, `set_elements`, `note_text`,
+    /// `register_siblings`) name it through a foreign key checked at commit
+    /// (`DEFERRABLE INITIALLY DEFERRED`) instead of at each statement. Every store write is one
+    /// transaction that rolls back whole on any error, so a row without its entity is refused
+    /// as before, and nothing of its transaction is kept.
+    ///
+    /// Why: SQLite must be able to undo one statement alone when a statement that writes several
+    /// rows may fail halfway (an immediate foreign key may), so each such statement kept a
+    /// journal of the old content of every page it changed. The write path inserts rows 32 to a
+    /// statement (`ChunkedInsert`, `INSERT OR FAIL`), and with checks at commit none of its
+    /// statements needs that journal: 7 % fewer instructions on the thread that applies a
+    /// first sync (BENCHMARKS.md, "No statement journals"). The tables are rebuilt, as SQLite
+    /// changes a constraint; their rows and indexes are the same.
+    private static func v13DeferredEntityReferences(_ db: Database) throws {
+        for table in ["fields", "set_elements", "note_text", "register_siblings"] {
+            try rebuild(table, db) { definition in
+                definition.replacingOccurrences(
+                    of: "REFERENCES entities(ref)", with: "REFERENCES entities(ref) DEFERRABLE INITIALLY DEFERRED")
+            }
+        }
+    }
+
+    /// Rebuilds `table` from its own stored definition as `change` rewrites it, with the same
+    /// columns in the same order, the same rows and the same indexes: SQLite cannot alter a
+    /// constraint in place. Throws when `change` changes nothing (the table is not as expected).
+    private static func rebuild(_ table: String, _ db: Database, change: (String) -> String) throws {
+        let stored = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
+        guard let stored, case let changed = change(stored), changed != stored, let columns = changed.firstIndex(of: "(") else {
+            throw StoreError(.corrupt, "the store's table \(table) is not as this version of fieldnote expects")
+        }
+        let indexes = try String.fetchAll(db, sql: """
+            SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name
+            """, arguments: [table])
+        // The stored definition names the table quoted or not (a renamed table's is quoted).
+        try db.execute(sql: "CREATE TABLE new_\(table) " + changed[columns...])
+        try db.execute(sql: """
+            INSERT INTO new_\(table) SELECT * FROM \(table);
+            DROP TABLE \(table);
+            ALTER TABLE new_\(table) RENAME TO \(table);
+            """)
+        for index in indexes { try db.execute(sql: index) }
     }
 }
