@@ -115,4 +115,46 @@ struct VersionVectorTests {
             #expect(Delivery.dependenciesMet(op, vector) == expected, "\(op)")
         }
     }
+
+    /// `readiness` answers as the verdict did before it existed: a duplicate is known, an op
+    /// whose first number is next and whose names are held is ready whole, an insertion run
+    /// partly held is ready from the first number not held (its text and origin cut to match),
+    /// anything else waits; and `verdict` hands back the op itself when it is ready whole.
+    @Test func readinessSaysWhichPartOfAnOpIsReady() {
+        var generator = SplitMix64(seed: 17)
+        let entity = EntityID(high: 7, low: 7)
+        var seen: Set<String> = []
+        for _ in 0..<2_000 {
+            let held = UInt64.random(in: 0...6, using: &generator)
+            let vector = VersionVector([a: held, b: UInt64.random(in: 0...3, using: &generator)])
+            let seq = UInt64.random(in: 1...8, using: &generator)
+            let text = String(repeating: "é", count: Int.random(in: 1...4, using: &generator))
+            let origin: Dot? = Bool.random(using: &generator) ? Dot(replica: b, seq: UInt64.random(in: 1...3, using: &generator)) : nil
+            let op = Op(id: OpID(space: .team, replica: a, seq: seq), timestamp: Timestamp(millis: 1, counter: 0),
+                        payload: .insertText(entity: entity, origin: origin, rightOrigin: nil, text: text))
+            let originHeld = origin.map(vector.contains) ?? true
+            let readiness = Delivery.readiness(of: op, given: vector)
+            switch readiness {
+            case .known:
+                seen.insert("known")
+                #expect(op.lastSeq <= held)
+            case .whole:
+                seen.insert("whole")
+                #expect(seq == held + 1 && originHeld)
+                #expect(Delivery.verdict(for: op, given: vector) == .ready(op))
+            case .suffix(let suffix):
+                seen.insert("suffix")
+                #expect(seq <= held && op.lastSeq > held)
+                #expect(suffix.id.seq == held + 1 && suffix.lastSeq == op.lastSeq)
+                #expect(suffix.payload == .insertText(entity: entity, origin: Dot(replica: a, seq: held), rightOrigin: nil,
+                                                      text: String(repeating: "é", count: Int(op.lastSeq - held))))
+                #expect(Delivery.verdict(for: op, given: vector) == .ready(suffix))
+            case .waiting:
+                seen.insert("waiting")
+                #expect(seq > held + 1 || (seq == held + 1 && !originHeld))
+                #expect(Delivery.verdict(for: op, given: vector) == .waiting)
+            }
+        }
+        #expect(seen == ["known", "whole", "suffix", "waiting"])
+    }
 }

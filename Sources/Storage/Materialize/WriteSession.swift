@@ -203,6 +203,11 @@ final class WriteSession {
 
     // MARK: Ops
 
+    /// Makes room for `count` more ops to log, so that a batch's log grows once.
+    func reserveLog(_ count: Int) {
+        logged.reserveCapacity(logged.count + count)
+    }
+
     /// Appends an applied op to the log (at flush) and advances the vector past it.
     func log(_ op: Op) throws {
         logged.append(op)
@@ -271,11 +276,12 @@ final class WriteSession {
         absent.removeAll()
         var opRows: [OpLogRows.Pending] = []
         opRows.reserveCapacity(logged.count)
-        for op in logged {
-            guard let entry = entries[op.entity], let ref = entry.ref else {
-                throw StoreError(.database, "internal: op \(op.id) logged without its entity")
+        // By index: each op is copied once, into its row, not first out of the array.
+        for index in logged.indices {
+            guard let entry = entries[logged[index].entity], let ref = entry.ref else {
+                throw StoreError(.database, "internal: op \(logged[index].id) logged without its entity")
             }
-            opRows.append(OpLogRows.Pending(op: op, entity: ref, purged: entry.state.isPurged(in: op.id.space)))
+            opRows.append(OpLogRows.Pending(op: logged[index], entity: ref, purged: entry.state.isPurged(in: logged[index].id.space)))
         }
         logged.removeAll()
         let parts = FlushParts(fresh: fresh.map { ($0.ref!, $0.state) }, log: opRows)

@@ -15,12 +15,37 @@ public enum Delivery {
         case waiting
     }
 
+    /// The verdict without the op in it: what a receiver that holds the op already (in its
+    /// batch) needs, so that an op ready whole, the usual case, is not copied into the answer
+    /// (an op is about 160 bytes and holds references, and a first sync takes hundreds of
+    /// thousands).
+    public enum Readiness: Equatable, Sendable {
+        case known
+        /// Apply the op itself.
+        case whole
+        /// Apply this part of an insertion run, the rest being held already.
+        case suffix(Op)
+        case waiting
+    }
+
     public static func verdict(for op: Op, given vector: VersionVector) -> Verdict {
+        switch readiness(of: op, given: vector) {
+        case .known: return .known
+        case .whole: return .ready(op)
+        case .suffix(let suffix): return .ready(suffix)
+        case .waiting: return .waiting
+        }
+    }
+
+    public static func readiness(of op: Op, given vector: VersionVector) -> Readiness {
         let held = vector[op.id.replica]
         if op.lastSeq <= held { return .known }
-        let fresh = op.id.seq <= held ? unseenSuffix(of: op, after: held) : op
-        guard fresh.id.seq == held + 1, dependenciesMet(fresh, vector, held: held) else { return .waiting }
-        return .ready(fresh)
+        guard op.id.seq <= held else {
+            return op.id.seq == held + 1 && dependenciesMet(op, vector, held: held) ? .whole : .waiting
+        }
+        // The suffix starts at held + 1 by construction.
+        let suffix = unseenSuffix(of: op, after: held)
+        return dependenciesMet(suffix, vector, held: held) ? .suffix(suffix) : .waiting
     }
 
     /// Whether everything the op names is covered by `vector`.
