@@ -190,12 +190,23 @@ final class Admission: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits until every connection has ended, or until `deadline`; true when none is left.
+    /// Waits until every connection has ended, or until `deadline` (nil: however long it takes);
+    /// true when none is left.
+    ///
+    /// No deadline waits untimed, not until `.distantFuture`: Foundation on Linux converts the
+    /// date to nanoseconds since 1970 in 64 bits and traps past the year 2262, which crashed
+    /// `stop()` whenever a session outlived the shutdown grace.
     @discardableResult
-    func waitUntilEmpty(until deadline: Date = .distantFuture) -> Bool {
+    func waitUntilEmpty(until deadline: Date? = nil) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while !places.isEmpty && condition.wait(until: deadline) {}
+        while !places.isEmpty {
+            if let deadline {
+                guard condition.wait(until: deadline) else { break }
+            } else {
+                condition.wait()
+            }
+        }
         return places.isEmpty
     }
 }

@@ -80,8 +80,11 @@ struct FaultProxyTests {
                     let status = try device.store.status()
                     #expect(status.isIntact, "trial \(trial) (\(plans)): \(device.name): \(status.integrity)")
                 }
-                // A clean sync straight to the server finishes the job.
-                do { try b.sync(port: port, limits: Self.limits) } catch {
+                // A clean sync straight to the server finishes the job. With the client's usual
+                // deadlines: the server may still be ending the faulty trial's session (one at a
+                // time per device), which took longer than the short HELLO deadline on a loaded
+                // machine.
+                do { try b.sync(port: port) } catch {
                     Issue.record("trial \(trial) (\(plans)): the clean sync failed: \(error)")
                     return
                 }

@@ -97,4 +97,27 @@ struct InterruptionTests {
         #expect(try sortedIDs(a.ops()) == sortedIDs(b.ops()))
         #expect(try a.texts().count == 1500)
     }
+
+    /// `stop()` when a session outlives the shutdown grace: a client that said HELLO, read the
+    /// server's, and then went silent. The server waits out the grace, cuts it, and returns once
+    /// its thread has ended (it trapped there, waiting without a deadline).
+    @Test func serverStopsPastTheGraceWithASilentSession() throws {
+        let temporary = TemporaryDirectory()
+        let (a, b) = try pair(temporary)
+        try b.store.addNote(text: "held back by a silent client")
+        var limits = SyncLimits()
+        limits.shutdownGrace = .milliseconds(100)
+        let server = SyncServer(store: a.store, identity: a.identity, trust: a.trust, port: 0, limits: limits)
+        let port = try server.start()
+        let client = try ScriptedClient(b, port: port)
+        try client.stream.write(Frame.encode(.hello, try client.hello([.team]).encode()))
+        #expect(MessageType(rawValue: try client.read().type) == .hello)
+        let started = ContinuousClock.now
+        server.stop()
+        #expect(ContinuousClock.now - started >= .milliseconds(100))
+        try expectIntact(a)
+        #expect(try a.texts().isEmpty)
+        try a.serving { port in _ = try b.sync(port: port) }
+        #expect(try a.texts() == ["held back by a silent client"])
+    }
 }
