@@ -400,8 +400,8 @@ enum Migrations {
     /// rows may fail halfway (an immediate foreign key may), so each such statement kept a
     /// journal of the old content of every page it changed. The write path inserts rows 32 to a
     /// statement (`ChunkedInsert`, `INSERT OR FAIL`), and with checks at commit none of its
-    /// statements needs that journal: 7 % fewer instructions on the thread that applies a
-    /// first sync (BENCHMARKS.md, "No statement journals"). The tables are rebuilt, as SQLite
+    /// statements needs that journal: 5 % fewer instructions applying the batches of a first
+    /// sync (BENCHMARKS.md, "No statement journals"). The tables are rebuilt, as SQLite
     /// changes a constraint; their rows and indexes are the same.
     private static func v13DeferredEntityReferences(_ db: Database) throws {
         for table in ["fields", "set_elements", "note_text", "register_siblings"] {
