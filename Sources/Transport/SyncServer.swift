@@ -19,7 +19,7 @@ import Storage
 /// server.stop()                       // on SIGINT/SIGTERM
 /// ```
 ///
-/// Sendable: the mutable state (`listener`, `boundPort`, stopping) is only touched with the
+/// Sendable: the mutable state (`listener`, `boundPort`, `boundReach`, stopping) is only touched with the
 /// `state` condition's lock held; `admission` guards its own; `nextSession` is only touched by
 /// the accept thread; everything else is immutable after init.
 public final class SyncServer: @unchecked Sendable {
@@ -35,6 +35,7 @@ public final class SyncServer: @unchecked Sendable {
     private let state = NSCondition()
     private var listener: Int32 = -1
     private var boundPort: UInt16? = nil
+    private var boundReach: AnnouncementReach? = nil
     private var stopping = false
     private var acceptRunning = false
     private let admission: Admission
@@ -64,6 +65,9 @@ public final class SyncServer: @unchecked Sendable {
     /// The port listened on, once started.
     public var port: UInt16? { state.lock(); defer { state.unlock() }; return boundPort }
 
+    /// What the listener accepts, once started: where announcing this device helps a peer.
+    public var reach: AnnouncementReach? { state.lock(); defer { state.unlock() }; return boundReach }
+
     /// Connections being served now: in their handshake, waiting for a slot, or in session.
     public var activeSessions: Int { admission.count }
 
@@ -80,6 +84,7 @@ public final class SyncServer: @unchecked Sendable {
         self.wake = wake
         listener = descriptor
         boundPort = port
+        boundReach = AnnouncementReach(listener: descriptor)
         stopping = false
         acceptRunning = true
         admission.open()

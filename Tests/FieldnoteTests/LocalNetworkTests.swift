@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Transport
 
 /// Devices on hosts of the test's own (network namespaces joined by a bridge): pairing finds the
 /// device showing the code by itself, and the two then sync. Needs root and iproute2, as CI has.
@@ -57,6 +58,32 @@ struct LocalNetworkTests {
         let peers = try #require(try cara.run("peers", "list", "--json").json() as? [[String: Any]])
         #expect(Set(peers.compactMap { $0["last_address"] as? String }.map { String($0.split(separator: ":")[0]) })
                 == [lab.address(0), lab.address(1)])
+    }
+
+    @Test("a device announces itself only over the families it listens on, so nobody finds it where nothing listens")
+    func announcementsGoWhereTheDeviceListens() throws {
+        let lab = try NetworkLab(hosts: 3)
+        try lab.waitForLinkLocal()  // IPv6 works on the bridge too: an IPv6 announcement would arrive
+        let ipv4Only = try Sandbox(), both = try Sandbox()
+        let servers = try [(0, ipv4Only, "0.0.0.0"), (1, both, "::")].map { host, sandbox, bind in
+            try lab.start(host, ["serve", "--store", sandbox.store.path, "--bind", bind, "--port", "0"])
+        }
+        defer { servers.forEach { $0.terminate() } }
+        let ports = try servers.map { server in
+            let line = try #require(server.waitForLine(where: { $0.hasPrefix("listening on ") }), "\(server.stderr)")
+            return try #require(line.split(separator: ":").last.flatMap { UInt16($0) })
+        }
+        // Two announcement intervals and more, from a third host: who is heard, and from where.
+        let heard = try lab.inside(2) {
+            var heard: [UInt16: Set<String>] = [:]
+            try LocalDiscovery.listen(for: .milliseconds(4_500)) { announcement, host in
+                heard[announcement.port, default: []].insert(host.contains(":") ? "IPv6" : "IPv4")
+                return false
+            }
+            return heard
+        }
+        #expect(heard[ports[0]] == ["IPv4"], "listening on 0.0.0.0: \(heard)")
+        #expect(heard[ports[1]] == ["IPv4", "IPv6"], "listening on :: (both families): \(heard)")
     }
 
     @Test("on a network with IPv6 link-local addresses only, pairing and sync by name find the other device")

@@ -100,8 +100,8 @@ public enum LocalDiscovery {
         return status == 0 ? String(cString: host) : nil
     }
 
-    /// The indexes of the interfaces that are up, not loopback, and multicast-capable.
-    static func multicastInterfaces() -> [Int32] {
+    /// The indexes of the interfaces that are up, not loopback, multicast-capable and within `reach`.
+    static func multicastInterfaces(within reach: AnnouncementReach = .init(ipv4: true, ipv6: true)) -> [Int32] {
         var list: UnsafeMutablePointer<ifaddrs>? = nil
         guard getifaddrs(&list) == 0, let first = list else { return [] }
         defer { freeifaddrs(list) }
@@ -111,7 +111,8 @@ public enum LocalDiscovery {
             cursor = entry.pointee.ifa_next
             let flags = Int32(entry.pointee.ifa_flags)
             guard flags & Int32(IFF_UP) != 0, flags & Int32(IFF_MULTICAST) != 0, flags & Int32(IFF_LOOPBACK) == 0,
-                  let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET6) else { continue }
+                  let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET6),
+                  reach.includes(String(cString: entry.pointee.ifa_name)) else { continue }
             let index = Int32(if_nametoindex(entry.pointee.ifa_name))
             if index > 0 { indexes.insert(index) }
         }
@@ -120,13 +121,14 @@ public enum LocalDiscovery {
 
     /// Sends `announcement` once to the broadcast address of every IPv4 interface that has one
     /// (loopback has none: a device on the same machine is reached by its address), and to the
-    /// IPv6 link-local group on every multicast interface.
-    static func broadcast(_ announcement: Announcement, port: UInt16 = port) {
-        broadcast4(announcement, port: port)
-        multicast6(announcement, port: port)
+    /// IPv6 link-local group on every multicast interface: each only where `reach` says the
+    /// device accepts connections, since a peer connects to where the announcement came from.
+    static func broadcast(_ announcement: Announcement, port: UInt16 = port, within reach: AnnouncementReach) {
+        if reach.ipv4 { broadcast4(announcement, port: port, within: reach) }
+        if reach.ipv6 { multicast6(announcement, port: port, within: reach) }
     }
 
-    private static func multicast6(_ announcement: Announcement, port: UInt16) {
+    private static func multicast6(_ announcement: Announcement, port: UInt16, within reach: AnnouncementReach) {
         let descriptor = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
@@ -135,7 +137,7 @@ public enum LocalDiscovery {
         target.sin6_family = sa_family_t(AF_INET6)
         target.sin6_port = port.bigEndian
         inet_pton(AF_INET6, group6, &target.sin6_addr)
-        for index in multicastInterfaces() {
+        for index in multicastInterfaces(within: reach) {
             var interface = UInt32(index)
             setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_MULTICAST_IF, &interface, socklen_t(MemoryLayout<UInt32>.size))
             target.sin6_scope_id = UInt32(index)
@@ -145,14 +147,14 @@ public enum LocalDiscovery {
         }
     }
 
-    private static func broadcast4(_ announcement: Announcement, port: UInt16) {
+    private static func broadcast4(_ announcement: Announcement, port: UInt16, within reach: AnnouncementReach) {
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
         var one: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_BROADCAST, &one, socklen_t(MemoryLayout<Int32>.size))
         let bytes = announcement.encode()
-        for var target in broadcastAddresses() {
+        for var target in broadcastAddresses(within: reach) {
             target.sin_port = port.bigEndian
             _ = withUnsafePointer(to: &target) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(descriptor, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -160,7 +162,7 @@ public enum LocalDiscovery {
         }
     }
 
-    static func broadcastAddresses() -> [sockaddr_in] {
+    static func broadcastAddresses(within reach: AnnouncementReach) -> [sockaddr_in] {
         var list: UnsafeMutablePointer<ifaddrs>? = nil
         guard getifaddrs(&list) == 0, let first = list else { return [] }
         defer { freeifaddrs(list) }
@@ -171,6 +173,7 @@ public enum LocalDiscovery {
             let flags = Int32(entry.pointee.ifa_flags)
             guard flags & Int32(IFF_UP) != 0, flags & Int32(IFF_BROADCAST) != 0, flags & Int32(IFF_LOOPBACK) == 0,
                   let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
+                  reach.includes(String(cString: entry.pointee.ifa_name)),
                   let broadcast = entry.pointee.ifa_ifu.ifu_broadaddr else { continue }
             targets.append(broadcast.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee })
         }
@@ -179,7 +182,7 @@ public enum LocalDiscovery {
 }
 
 /// Announces one device (or one pairing) every `LocalDiscovery.interval` on a thread of its own,
-/// until stopped.
+/// until stopped, where its listener can be reached.
 ///
 /// Sendable: `stopped` is read and written only under `lock`; the rest never changes.
 public final class Announcer: @unchecked Sendable {
@@ -187,17 +190,20 @@ public final class Announcer: @unchecked Sendable {
     private var stopped = false
     private let make: @Sendable (UInt64) -> Announcement
     private let port: UInt16
+    private let reach: AnnouncementReach
 
-    /// `make` gives the announcement of a window (its tag changes with the window).
-    public init(port: UInt16 = LocalDiscovery.port, _ make: @escaping @Sendable (UInt64) -> Announcement) {
+    /// `make` gives the announcement of a window (its tag changes with the window); `reach` is
+    /// what the announced listener accepts (`SyncServer.reach`, or what pairing's listener says).
+    public init(port: UInt16 = LocalDiscovery.port, reach: AnnouncementReach, _ make: @escaping @Sendable (UInt64) -> Announcement) {
         self.make = make
         self.port = port
+        self.reach = reach
     }
 
     public func start() {
         let thread = Thread { [self] in
             while !isStopped {
-                LocalDiscovery.broadcast(make(Announcement.window(at: Date())), port: port)
+                LocalDiscovery.broadcast(make(Announcement.window(at: Date())), port: port, within: reach)
                 Thread.sleep(forTimeInterval: 2)
             }
         }

@@ -24,13 +24,13 @@ public enum DevicePairing {
     /// Waits up to `timeout` for one device to connect on `host:port` with `code`, runs the
     /// exchange with it and returns what it offered; the listening socket is closed as soon as
     /// one device connects, so the code is spent whatever happens next. `listening` is told the
-    /// port (for `--port 0`).
+    /// port (for `--port 0`) and what the listener accepts (where announcing it helps).
     public static func listen(
         code: PairingCode, host: String, port: UInt16, timeout: Duration, offer: PairingOffer,
-        listening: (UInt16) -> Void, decide: (PairingOffer, DeviceID) -> Bool
+        listening: (UInt16, AnnouncementReach) -> Void, decide: (PairingOffer, DeviceID) -> Bool
     ) throws(TransportError) -> Result {
         let (listener, bound) = try Sockets.listen(host: host, port: port, backlog: 1)
-        listening(bound)
+        listening(bound, AnnouncementReach(listener: listener))
         let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         let accepted = Sockets.accept(listener, waitingAtMost: milliseconds)
         close(listener)

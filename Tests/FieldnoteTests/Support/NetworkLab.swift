@@ -49,7 +49,7 @@ final class NetworkLab {
     func address(_ host: Int) -> String { "10.78.\(subnet).\(host + 1)" }
 
     /// A new IPv6 address is tentative until duplicate detection ends (about a second): wait.
-    private func waitForLinkLocal() throws {
+    func waitForLinkLocal() throws {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             let tentative = try hosts.contains { host in
@@ -80,6 +80,30 @@ final class NetworkLab {
         try FieldnoteProcess.run(URL(fileURLWithPath: Self.ip!), ["netns", "exec", hosts[index], FieldnoteProcess.executable.path] + arguments)
     }
 
+    /// Runs `body` inside host `index`, on a thread of its own moved into the host's network
+    /// namespace (only that thread moves; sockets it opens stay there), and returns its result.
+    func inside<T: Sendable>(_ index: Int, _ body: @escaping @Sendable () throws -> T) throws -> T {
+        typealias SetNamespace = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "setns") else { throw SandboxError("setns is not available") }
+        let setNamespace = unsafeBitCast(symbol, to: SetNamespace.self)
+        let descriptor = open("/var/run/netns/\(hosts[index])", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SandboxError("cannot open the namespace of \(hosts[index])") }
+        defer { close(descriptor) }
+        let host = hosts[index]
+        let outcome = LockedOutcome<T>()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { done.signal() }
+            guard setNamespace(descriptor, 0x4000_0000 /* CLONE_NEWNET */) == 0 else {
+                return outcome.set(.failure(SandboxError("cannot enter \(host): \(String(cString: strerror(errno)))")))
+            }
+            outcome.set(Result { try body() })
+        }
+        thread.start()
+        done.wait()
+        return try outcome.get()
+    }
+
     private func remove() {
         for name in hosts + ["\(prefix)br"] { try? Self.ip("netns", "del", name) }
     }
@@ -96,4 +120,15 @@ final class NetworkLab {
         guard process.terminationStatus == 0 else { throw SandboxError("ip \(arguments.joined(separator: " ")) failed (\(process.terminationStatus))") }
         return process.terminationStatus
     }
+}
+
+/// A thread's result handed to the thread that waits for it.
+///
+/// Sendable: `result` is only touched with `lock` held.
+private final class LockedOutcome<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+
+    func set(_ result: Result<T, any Error>) { lock.withLock { self.result = result } }
+    func get() throws -> T { try lock.withLock { result }!.get() }
 }

@@ -99,11 +99,11 @@ struct PairCommand: ParsableCommand {
                 let fresh = PairingCode.random()
                 var announcer: Announcer?
                 defer { announcer?.stop() }
-                result = try DevicePairing.listen(code: fresh, host: bind, port: port, timeout: .seconds(timeout), offer: offer, listening: { bound in
+                result = try DevicePairing.listen(code: fresh, host: bind, port: port, timeout: .seconds(timeout), offer: offer, listening: { bound, reach in
                     PairCommand.announce(fresh, bind: bind, port: bound)
                     guard !LocalAddresses.isLoopback(bind) else { return }
                     // Tagged with the code: only who holds the code recognises the announcement.
-                    announcer = Announcer { window in
+                    announcer = Announcer(reach: reach) { window in
                         Announcement(kind: .pairing, window: window, tag: Announcement.pairingTag(fresh, window: window), port: bound)
                     }
                     announcer?.start()
