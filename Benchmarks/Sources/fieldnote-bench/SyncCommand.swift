@@ -56,8 +56,9 @@ struct SyncCommand: ParsableCommand {
     var json = false
 
     @Option(help: """
-        For a profiler, untimed: initial (fill, one initial sync), noop or incremental (the same, then \
-        ten of those syncs). Collect on both sides' sessions (callgrind --toggle-collect='*SyncSessionC3run*') \
+        For a profiler, untimed: initial (fill, a first sync that signs the source's ops as the timed \
+        runs' warm-up does, then the initial sync into a fresh store), noop or incremental (the same, \
+        then ten of those syncs). Collect on both sides' sessions (callgrind --toggle-collect='*SyncSessionC3run*') \
         and subtract an initial run's counts. On Linux it also prints the bytes the process wrote \
         during the first sync (/proc/self/io).
         """)
@@ -100,6 +101,11 @@ struct SyncCommand: ParsableCommand {
             let server = try source.startServer()
             defer { server.stop() }
             let port = server.port!
+            // As the timed runs' warm-up does: the first sync signs the source's own ops (once per
+            // store), which is no part of a later device's first sync.
+            _ = try receiver.sync(port: port)
+            try receiver.replaceStore()
+            FileHandle.standardError.write(Data("the source's ops are signed; the initial sync starts now\n".utf8))
             let written = Self.bytesWritten()
             var carried = try receiver.sync(port: port).received.ops
             if let before = written, let after = Self.bytesWritten() {

@@ -22,24 +22,28 @@ extension Store {
     /// SQLite's automatic checkpoint threshold (its default), in pages of the write-ahead log.
     static let checkpointPages = 1_000
 
-    /// The threshold after a received batch: 32 MB of log. A received batch of 8,000 ops
-    /// writes more than SQLite's default of log, so every batch ended in a checkpoint on the
-    /// receiving thread, which the sync waits for, copying again the pages every batch changes
-    /// (the indexes' inner and last pages, the op log's end) and syncing the database file.
-    /// Fewer, larger checkpoints copy those once (bytes written in a 30k-note initial sync,
-    /// filling the source included: 9 % fewer). The terminal client restarts the log after
-    /// every command that wrote (`restartLog`), so no later process reads a long one.
+    /// The most log received batches let grow: 32 MB. A received batch of 8,000 ops writes
+    /// more than SQLite's default of log, so every batch ended in a checkpoint on the receiving
+    /// thread, copying again the pages every batch changes (the indexes' inner and last pages,
+    /// the op log's end) and syncing the database file. Fewer, larger checkpoints copy those once
+    /// (bytes written in a 30k-note initial sync, filling the source included: 9 % fewer). Most
+    /// of the copying is now done beside the writer (`LogCheckpointer`), from half this size.
+    /// The terminal client restarts the log after every command that wrote (`restartLog`), so
+    /// no later process reads a long one.
     static let resendableCheckpointPages = 8_192
 
     /// Runs `body` in one immediate write transaction committed as `durability` says.
     ///
     /// SQLite refuses to change `synchronous` inside a transaction, so the writer connection is
     /// set to NORMAL before BEGIN and back to FULL after COMMIT or ROLLBACK, on every path out:
-    /// the next local edit, on the same connection, must find FULL again.
+    /// the next local edit, on the same connection, must find FULL again. Received batches leave
+    /// checkpoints to `checkpointer` (its hook replaces SQLite's automatic checkpoint until
+    /// `wal_autocheckpoint` is set again, after the transaction).
     func transaction<T>(_ durability: Durability, _ body: (Database) throws -> T) throws -> T {
         guard case .resendable = durability else { return try pool.write(body) }
         return try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = \(Self.resendableCheckpointPages)")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            checkpointer.takeCheckpoints(of: db)
             let outcome = Result { () throws -> T in
                 var result: T?
                 try db.inTransaction(.immediate) {

@@ -22,6 +22,8 @@ public final class Store: Sendable {
     public let wasCreated: Bool
 
     let pool: DatabasePool
+    /// Copies the log into the database beside the writer while received batches commit.
+    let checkpointer: LogCheckpointer
     /// Wall time in Unix milliseconds. Injectable so tests can run a clock that is ahead or behind.
     public let wallClock: @Sendable () -> UInt64
 
@@ -68,6 +70,7 @@ public final class Store: Sendable {
             throw StoreError(.cannotOpen, "cannot open the store database at \(location.databaseURL.path): \(StoreError.wrapping(error).message)")
         }
         self.pool = pool
+        self.checkpointer = LogCheckpointer(path: location.databaseURL.path)
         let (replica, created) = try storeErrors {
             // GRDB sets synchronous=NORMAL on the writer when it turns WAL on, after
             // prepareDatabase has run; the writer is the connection that commits, so set FULL here.
@@ -89,8 +92,11 @@ public final class Store: Sendable {
 
     /// Closes the database connections. Using the store afterwards throws.
     public func close() throws(StoreError) {
+        checkpointer.stop()
         try storeErrors { try pool.close() }
     }
+
+    deinit { checkpointer.stop() }
 
     /// The system clock in Unix milliseconds.
     public static let systemMillis: @Sendable () -> UInt64 = {
