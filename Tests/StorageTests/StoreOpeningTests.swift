@@ -49,6 +49,26 @@ struct StoreOpeningTests {
         #expect(reader == "1")
     }
 
+    /// A new store gets 16 KB pages; a store whose database already has SQLite's 4 KB pages
+    /// keeps them (SQLite cannot change a WAL database's page size), and works as any other.
+    @Test func newStoresHaveLargePagesAndOlderOnesKeepTheirs() throws {
+        let fresh = TemporaryDirectory()
+        let store = try fresh.store()
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 16_384)
+
+        let older = TemporaryDirectory()
+        try FileManager.default.createDirectory(at: older.url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = StoreLocation(directory: older.url).databaseURL.path
+        try DatabaseQueue(path: path).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE made_before (x)")
+        }
+        let reopened = try older.store()
+        let id = try reopened.addNote(text: "on small pages", tags: ["caseload"], fields: ["caseload": .int(31)])
+        #expect(try reopened.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4_096)
+        #expect(try reopened.note(id).text == "on small pages")
+        #expect(try reopened.status().isIntact)
+    }
+
     @Test func directoryIsPrivateAndFilesAreOwnerOnly() throws {
         let directory = TemporaryDirectory()
         let store = try directory.store()
