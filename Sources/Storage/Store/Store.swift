@@ -60,8 +60,9 @@ public final class Store: Sendable {
             // page_size: 16 KB pages for a new store (an existing one keeps its own). A received
             // batch inserts about fifteen index entries per note into a dozen B-trees; larger
             // pages split and rebalance a quarter as often, and the log writes a quarter as many
-            // frames. A 100k-note first sync took about 15 % less time than with SQLite's 4 KB
-            // pages, a bulk import 14 %, for 11 % more disk (BENCHMARKS.md).
+            // frames. In alternating 100k-note first syncs 8 KB pages beat SQLite's 4 KB, and 16 KB
+            // beat 8 KB, in every pair; a bulk import was 14 % faster, for 11 % more disk
+            // (BENCHMARKS.md).
             try db.execute(sql: """
                 PRAGMA page_size = 16384; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;
                 PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY
