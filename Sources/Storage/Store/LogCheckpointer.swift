@@ -18,9 +18,9 @@ import GRDBSQLite
 /// copied and the database after (`synchronous` is NORMAL on this connection, which syncs at
 /// every checkpoint).
 ///
-/// Sendable: `connection`, `requested`, `stopped` and `thread` are only touched with
+/// Sendable: `connection`, `requested`, `stopped` and `running` are only touched with
 /// `condition` locked, except that the checkpointing thread uses `connection` unlocked between
-/// `requested` and its next wait, and `stop` closes it only after that thread has ended.
+/// taking a request and its next wait, and `stop` closes it only after that thread has ended.
 final class LogCheckpointer: @unchecked Sendable {
     private let path: String
     /// Pages of log past which a commit asks for a checkpoint beside the writer.

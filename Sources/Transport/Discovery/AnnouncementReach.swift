@@ -15,6 +15,9 @@ public struct AnnouncementReach: Sendable, Equatable {
     /// The interface holding the one address listened on; nil when every address is.
     public var interface: String?
 
+    /// Every address of both families: where a listener accepts anything.
+    public static let everywhere = AnnouncementReach(ipv4: true, ipv6: true)
+
     public init(ipv4: Bool, ipv6: Bool, interface: String? = nil) {
         self.ipv4 = ipv4
         self.ipv6 = ipv6

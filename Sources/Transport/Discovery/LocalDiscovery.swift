@@ -101,7 +101,7 @@ public enum LocalDiscovery {
     }
 
     /// The indexes of the interfaces that are up, not loopback, multicast-capable and within `reach`.
-    static func multicastInterfaces(within reach: AnnouncementReach = .init(ipv4: true, ipv6: true)) -> [Int32] {
+    static func multicastInterfaces(within reach: AnnouncementReach = .everywhere) -> [Int32] {
         var list: UnsafeMutablePointer<ifaddrs>? = nil
         guard getifaddrs(&list) == 0, let first = list else { return [] }
         defer { freeifaddrs(list) }

@@ -63,7 +63,7 @@ struct ServeCommand: ParsableCommand {
             }
             // Reachable from the network: say so there, in a form only devices that trust this
             // one recognise (Protocol.md 5), so `sync NAME` finds it without an address.
-            let announcer = Announcer(reach: server.reach ?? .init(ipv4: true, ipv6: true)) { [id = identity.id] window in
+            let announcer = Announcer(reach: server.reach ?? .everywhere) { [id = identity.id] window in
                 Announcement(kind: .device, window: window, tag: Announcement.deviceTag(id, window: window), port: bound)
             }
             if !noAnnounce && !LocalAddresses.isLoopback(bind) { announcer.start() }
